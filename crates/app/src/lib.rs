@@ -1,0 +1,13 @@
+//! Prelevo's use cases. Each takes a store handle (tenant-scoped where the
+//! work is a creditor's), a [`prelevo_domain::Clock`] and the ports it needs,
+//! opens one transaction, applies the domain's decision, writes the audit
+//! and outbox rows, and commits.
+
+mod error;
+
+pub mod creditors;
+pub mod jobs;
+pub mod mail;
+pub mod outbox;
+
+pub use error::{AppError, ErrorKind, FieldError};

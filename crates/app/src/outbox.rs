@@ -1,0 +1,134 @@
+//! The outbox: queue a message inside a use case's transaction; a delivery
+//! worker sends it after commit and records the outcome, retrying with
+//! back-off. Delivery is at least once: a crash between sending and
+//! recording sends that message again on restart.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use prelevo_domain::Clock;
+use prelevo_store::{ClaimedMessage, NewOutboxMessage, Store, TenantTx};
+
+use crate::AppError;
+use crate::jobs::retry_delay;
+use crate::mail::{MailError, Mailer, OutgoingEmail};
+
+const EMAIL: &str = "email";
+const EMAIL_ATTEMPTS: i32 = 8;
+
+/// Queues `email` in this transaction: it is sent only if the change commits.
+pub fn queue_email(
+    tx: &mut TenantTx<'_, '_>,
+    email: &OutgoingEmail,
+    now: Timestamp,
+) -> Result<i64, AppError> {
+    let payload = serde_json::to_string(email).map_err(|source| AppError::Encoding {
+        what: "email",
+        source,
+    })?;
+    Ok(tx.push_outbox(
+        &NewOutboxMessage {
+            kind: EMAIL,
+            payload: &payload,
+            max_attempts: EMAIL_ATTEMPTS,
+        },
+        now,
+    )?)
+}
+
+/// Sends up to `limit` ready messages; returns how many were delivered.
+pub fn deliver_ready(
+    store: &Store,
+    clock: &dyn Clock,
+    mailer: &dyn Mailer,
+    worker: &str,
+    limit: i64,
+) -> Result<usize, AppError> {
+    let now = clock.now();
+    let claimed = store.claim_outbox(worker, now, now + SignedDuration::from_mins(5), limit)?;
+    let mut delivered = 0;
+    for message in claimed {
+        match send(mailer, &message) {
+            Ok(()) => {
+                store.mark_outbox_sent(message.id, worker, clock.now())?;
+                delivered += 1;
+            }
+            Err(error) => {
+                let retry_at = match error {
+                    MailError::Transport(_) if message.attempts < message.max_attempts => {
+                        Some(clock.now() + retry_delay(message.attempts))
+                    }
+                    _ => None,
+                };
+                tracing::warn!(id = message.id, %error, retry = retry_at.is_some(), "delivery failed");
+                store.fail_outbox(
+                    message.id,
+                    worker,
+                    clock.now(),
+                    &error.to_string(),
+                    retry_at,
+                )?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+fn send(mailer: &dyn Mailer, message: &ClaimedMessage) -> Result<(), MailError> {
+    match message.kind.as_str() {
+        EMAIL => {
+            let email: OutgoingEmail = serde_json::from_str(&message.payload)
+                .map_err(|e| MailError::Invalid(format!("stored email cannot be read: {e}")))?;
+            mailer.send(&email)
+        }
+        other => Err(MailError::Invalid(format!("unknown outbox kind '{other}'"))),
+    }
+}
+
+/// A thread that delivers the outbox until shut down.
+pub struct OutboxWorker {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl OutboxWorker {
+    /// Starts delivering, polling every `poll` when idle.
+    pub fn start(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn Mailer>,
+        poll: Duration,
+    ) -> std::io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let name = format!("prelevo-{}-outbox", std::process::id());
+        let thread = std::thread::Builder::new()
+            .name(name.clone())
+            .spawn(move || {
+                while !flag.load(Ordering::SeqCst) {
+                    match deliver_ready(&store, clock.as_ref(), mailer.as_ref(), &name, 20) {
+                        Ok(n) if n > 0 => continue,
+                        Ok(_) => {}
+                        Err(error) => tracing::warn!(%error, "outbox delivery failed"),
+                    }
+                    let mut slept = Duration::ZERO;
+                    while slept < poll && !flag.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(50));
+                        slept += Duration::from_millis(50);
+                    }
+                }
+            })?;
+        Ok(Self { stop, thread })
+    }
+
+    /// Finishes the current batch and stops.
+    pub fn shutdown(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if self.thread.join().is_err() {
+            tracing::error!("the outbox worker thread panicked");
+        }
+    }
+}

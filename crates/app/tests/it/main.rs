@@ -1,0 +1,27 @@
+//! Integration tests of `prelevo-app`, on SQLite and PostgreSQL.
+
+mod creditors;
+mod jobs;
+mod outbox;
+
+use jiff::Timestamp;
+use prelevo_app::creditors::CreditorInput;
+use prelevo_domain::FixedClock;
+
+/// Monday 2026-11-30 09:00 UTC.
+pub fn clock() -> FixedClock {
+    FixedClock::new("2026-11-30T09:00:00Z".parse::<Timestamp>().unwrap())
+}
+
+/// A valid creditor as a person would type it.
+pub fn input(name: &str, n: u32) -> CreditorInput {
+    CreditorInput {
+        name: name.into(),
+        ics: prelevo_testkit::french_ics(n).to_string(),
+        iban: prelevo_testkit::french_iban(n).to_string(),
+        bic: Some("SOGEFRPP".into()),
+        timezone: None,
+        language: None,
+        settings: Default::default(),
+    }
+}

@@ -1,0 +1,106 @@
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use prelevo_app::creditors::create_creditor;
+use prelevo_app::mail::{FileMailer, OutgoingEmail, SmtpMailer, parse_sender};
+use prelevo_app::outbox::{deliver_ready, queue_email};
+use prelevo_domain::Clock;
+use prelevo_store::Actor;
+use prelevo_testkit::{SmtpSink, TestStore, on_both_engines};
+
+use crate::{clock, input};
+
+fn welcome() -> OutgoingEmail {
+    OutgoingEmail {
+        to: "billing@acme.example".into(),
+        subject: "Notification importante — Échec de transaction".into(),
+        text: "Bonjour,\n1 transaction a échoué.".into(),
+        html: Some("<p>1 transaction a échoué.</p>".into()),
+    }
+}
+
+fn a_queued_email_is_sent_through_smtp_after_commit(store: &TestStore) {
+    let clock = clock();
+    let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
+    let tenant = store.tenant(created.id);
+    tenant
+        .write(|tx| queue_email(tx, &welcome(), clock.now()))
+        .unwrap();
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::from_url(
+        &sink.url(),
+        parse_sender("Prelevo <no-reply@prelevo.test>").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(deliver_ready(store, &clock, &mailer, "w", 10).unwrap(), 1);
+    let received = sink.wait_for(1, Duration::from_secs(5));
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].recipients, ["billing@acme.example"]);
+    assert!(
+        received[0].data.contains("Subject: =?utf-8?"),
+        "{}",
+        received[0].data
+    );
+    // Delivered once: a second pass finds nothing to send.
+    assert_eq!(deliver_ready(store, &clock, &mailer, "w", 10).unwrap(), 0);
+    assert_eq!(store.outbox_counts().unwrap().done, 1);
+}
+
+fn an_unreachable_server_is_retried_later(store: &TestStore) {
+    let clock = clock();
+    let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
+    store
+        .tenant(created.id)
+        .write(|tx| queue_email(tx, &welcome(), clock.now()))
+        .unwrap();
+    let closed =
+        SmtpMailer::from_url("smtp://127.0.0.1:1", parse_sender("a@b.example").unwrap()).unwrap();
+    assert_eq!(deliver_ready(store, &clock, &closed, "w", 10).unwrap(), 0);
+    assert_eq!(store.outbox_counts().unwrap().queued, 1);
+    // Not before its back-off…
+    let sink = SmtpSink::start();
+    let open = SmtpMailer::from_url(&sink.url(), parse_sender("a@b.example").unwrap()).unwrap();
+    assert_eq!(deliver_ready(store, &clock, &open, "w", 10).unwrap(), 0);
+    // …then delivered.
+    clock.advance(SignedDuration::from_secs(10)).unwrap();
+    assert_eq!(deliver_ready(store, &clock, &open, "w", 10).unwrap(), 1);
+}
+
+fn the_file_mailer_writes_an_eml_per_message(store: &TestStore) {
+    let clock = clock();
+    let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
+    store
+        .tenant(created.id)
+        .write(|tx| queue_email(tx, &welcome(), clock.now()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = FileMailer::new(dir.path(), parse_sender("a@b.example").unwrap()).unwrap();
+    assert_eq!(deliver_ready(store, &clock, &mailer, "w", 10).unwrap(), 1);
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
+    assert!(text.contains("To: billing@acme.example"), "{text}");
+}
+
+fn a_bad_recipient_is_dead_without_retry(store: &TestStore) {
+    let clock = clock();
+    let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
+    let mut bad = welcome();
+    bad.to = "not an address".into();
+    store
+        .tenant(created.id)
+        .write(|tx| queue_email(tx, &bad, clock.now()))
+        .unwrap();
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::from_url(&sink.url(), parse_sender("a@b.example").unwrap()).unwrap();
+    deliver_ready(store, &clock, &mailer, "w", 10).unwrap();
+    assert_eq!(store.outbox_counts().unwrap().dead, 1);
+    assert!(sink.messages().is_empty());
+}
+
+on_both_engines!(
+    a_queued_email_is_sent_through_smtp_after_commit,
+    an_unreachable_server_is_retried_later,
+    the_file_mailer_writes_an_eml_per_message,
+    a_bad_recipient_is_dead_without_retry,
+);

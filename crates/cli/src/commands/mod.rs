@@ -1,0 +1,33 @@
+//! One module per noun.
+
+pub mod creditor;
+pub mod jobs;
+pub mod serve;
+
+use prelevo_store::{PoolOptions, Store};
+
+use crate::CliError;
+
+/// Opens and migrates the database; a database that cannot be reached is
+/// one clear line and exit code 1.
+pub fn open_store(database_url: &str) -> Result<Store, CliError> {
+    Ok(Store::open(database_url, &PoolOptions::default())?)
+}
+
+/// `prelevo migrate`
+pub fn migrate(database_url: &str, json: bool) -> Result<(), CliError> {
+    let store = Store::connect(database_url, &PoolOptions::default())?;
+    let applied = store.migrate()?;
+    if json {
+        crate::output::json(
+            &serde_json::json!({ "applied": applied, "engine": store.engine().name() }),
+        )
+    } else {
+        println!(
+            "{} migration(s) applied; the {} database is up to date.",
+            applied,
+            store.engine().name()
+        );
+        Ok(())
+    }
+}

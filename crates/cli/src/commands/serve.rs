@@ -1,0 +1,167 @@
+//! `prelevo serve`: the dashboard, the API and the background workers in
+//! one process. Stops gracefully on Ctrl-C or SIGTERM: no new requests or
+//! jobs are taken, those in flight finish.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use prelevo_app::jobs::{JobRegistry, WorkerOptions, WorkerPool};
+use prelevo_app::mail::{FileMailer, LogMailer, Mailer, SmtpMailer, parse_sender};
+use prelevo_app::outbox::OutboxWorker;
+use prelevo_domain::{Clock, SystemClock};
+use prelevo_store::{Store, redact_password};
+use prelevo_web::AppState;
+
+use crate::CliError;
+use crate::commands::open_store;
+
+/// Which installation this is; shown in the dashboard.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Environment {
+    /// Test installation: `pk_test_` keys, a banner in the dashboard.
+    PreProduction,
+    /// Live installation.
+    Production,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PRELEVO_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Public URL of this installation, used in emailed links
+    /// (default: http://<listen>).
+    #[arg(long, env = "PRELEVO_BASE_URL")]
+    base_url: Option<String>,
+    /// pre-production or production.
+    #[arg(
+        long,
+        env = "PRELEVO_ENVIRONMENT",
+        value_enum,
+        default_value = "pre-production"
+    )]
+    environment: Environment,
+    /// Background job worker threads (0 runs none: the HTTP side only).
+    #[arg(long, env = "PRELEVO_WORKERS", default_value_t = 2)]
+    workers: usize,
+    /// SMTP server for outgoing email, e.g. smtp://localhost:25 or
+    /// smtps://user:password@mail.example.com. Without it (and without
+    /// --mail-dir), emails are only logged.
+    #[arg(long, env = "PRELEVO_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Write outgoing emails as .eml files into this directory instead of
+    /// sending them (development).
+    #[arg(long, env = "PRELEVO_MAIL_DIR", conflicts_with = "smtp_url")]
+    mail_dir: Option<PathBuf>,
+    /// Sender of outgoing email.
+    #[arg(
+        long,
+        env = "PRELEVO_MAIL_FROM",
+        default_value = "Prelevo <no-reply@localhost>"
+    )]
+    mail_from: String,
+}
+
+fn mailer(args: &ServeArgs) -> Result<Arc<dyn Mailer>, CliError> {
+    let from =
+        parse_sender(&args.mail_from).map_err(|e| CliError::invalid(format!("mail-from: {e}")))?;
+    Ok(match (&args.smtp_url, &args.mail_dir) {
+        (Some(url), _) => Arc::new(
+            SmtpMailer::from_url(url, from)
+                .map_err(|e| CliError::invalid(format!("smtp-url: {e}")))?,
+        ),
+        (None, Some(dir)) => Arc::new(
+            FileMailer::new(dir, from).map_err(|e| CliError::invalid(format!("mail-dir: {e}")))?,
+        ),
+        (None, None) => Arc::new(LogMailer),
+    })
+}
+
+pub fn run(database_url: &str, args: ServeArgs) -> Result<(), CliError> {
+    let store = open_store(database_url)?;
+    let mailer = mailer(&args)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(args.listen))
+        .map_err(|e| CliError::failure(format!("cannot listen on {}: {e}", args.listen)))?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    print_banner(&store, database_url, &base_url, args.environment);
+
+    let workers = WorkerPool::start(
+        store.clone(),
+        Arc::clone(&clock),
+        JobRegistry::default(),
+        WorkerOptions {
+            workers: args.workers,
+            ..WorkerOptions::default()
+        },
+    )?;
+    let outbox = OutboxWorker::start(
+        store.clone(),
+        Arc::clone(&clock),
+        mailer,
+        Duration::from_secs(1),
+    )?;
+    let state = AppState::new(store, clock);
+    let served = runtime.block_on(prelevo_web::serve(listener, state, shutdown_signal()));
+    tracing::info!("HTTP server stopped; finishing running jobs");
+    workers.shutdown();
+    outbox.shutdown();
+    tracing::info!("stopped");
+    served.map_err(|e| CliError::failure(format!("server error: {e}")))
+}
+
+fn print_banner(store: &Store, database_url: &str, base_url: &str, environment: Environment) {
+    println!(
+        "Prelevo {} ({:?}) — {} database {}",
+        env!("CARGO_PKG_VERSION"),
+        environment,
+        store.engine().name(),
+        redact_password(database_url)
+    );
+    println!("Dashboard and API: {base_url}   (health: {base_url}/healthz)");
+    if store
+        .list_creditors()
+        .map(|c| c.is_empty())
+        .unwrap_or(false)
+    {
+        println!();
+        println!("No creditor yet. Create the first one in another terminal:");
+        println!(
+            "  cargo run -p prelevo -- creditor create --name \"My Company\" \
+             --ics FR69ZZZ651190 --iban FR7630006000011234567890189 --bic AGRIFRPP"
+        );
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

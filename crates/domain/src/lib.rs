@@ -1,0 +1,50 @@
+//! Prelevo's pure domain: value types (money, IBAN, BIC, creditor id, SEPA
+//! references and text), the TARGET2 calendar, submission deadlines and the
+//! `Clock` trait. No I/O: no files, network, environment or system clock
+//! (except inside `SystemClock`).
+
+#![deny(missing_docs)]
+
+mod value_macros;
+
+mod bic;
+mod calendar;
+mod clock;
+mod country;
+mod creditor;
+mod creditor_id;
+mod currency;
+mod email;
+mod end_to_end_id;
+mod iban;
+mod ids;
+mod locale;
+mod mandate_ref;
+mod mod97;
+mod money;
+mod sepa_identifier;
+mod sepa_text;
+mod serde_util;
+mod submission;
+mod timezone;
+
+pub use bic::{Bic, BicError};
+pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
+pub use clock::{Clock, ClockError, FixedClock, SystemClock};
+pub use creditor::{
+    Creditor, CreditorName, CreditorNameError, CreditorSettings, NewCreditor, SettingError,
+    SettingsPatch,
+};
+pub use creditor_id::{CreditorId, CreditorIdError};
+pub use currency::{Currency, CurrencyError};
+pub use email::{EmailAddress, EmailError};
+pub use end_to_end_id::EndToEndId;
+pub use iban::{Iban, IbanError};
+pub use ids::{CreditorKey, IdError, UserId};
+pub use locale::{Locale, LocaleError};
+pub use mandate_ref::MandateRef;
+pub use money::{Money, MoneyError, MoneyParseError};
+pub use sepa_identifier::SepaIdError;
+pub use sepa_text::SepaText;
+pub use submission::{SubmissionError, SubmissionRule};
+pub use timezone::{CreditorTimeZone, TimeZoneError};

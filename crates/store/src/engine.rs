@@ -1,0 +1,275 @@
+//! One code path, two engines: a connection is either SQLite or PostgreSQL,
+//! and every query is written once and compiled for each (`on_each_engine!`).
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::StoreError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Key of the PostgreSQL advisory lock that serialises migrations when
+/// several instances start at once.
+const MIGRATION_LOCK_KEY: i64 = 0x7072_656c_6576_6f;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// The embedded default: one file, WAL mode.
+    Sqlite,
+    /// The production engine, shared by several instances.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine's name as shown by `/healthz` and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+/// A borrowed connection of either engine.
+pub(crate) enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+/// Runs the same diesel expression on whichever engine `conn` is; the body is
+/// type-checked against both.
+macro_rules! on_each_engine {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::engine::Conn::Sqlite($c) => {
+                let $c: &mut ::diesel::sqlite::SqliteConnection = &mut **$c;
+                $body
+            }
+            $crate::engine::Conn::Pg($c) => {
+                let $c: &mut ::diesel::pg::PgConnection = &mut **$c;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_each_engine;
+
+#[derive(Clone)]
+pub(crate) enum Pools {
+    Sqlite(Pool<ConnectionManager<SqliteConnection>>),
+    Pg(Pool<ConnectionManager<PgConnection>>),
+}
+
+/// Connection settings that SQLite needs on every new connection.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Pool sizing and timeouts.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Most connections the pool opens.
+    pub max_size: u32,
+    /// How long to wait for a connection before failing.
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 10,
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Pools {
+    pub(crate) fn open(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
+        if let Some(path) = sqlite_path(url) {
+            let manager = ConnectionManager::<SqliteConnection>::new(path);
+            let pool = Pool::builder()
+                .max_size(options.max_size)
+                .connection_timeout(options.connect_timeout)
+                .connection_customizer(Box::new(SqlitePragmas))
+                .build(manager)
+                .map_err(|e| StoreError::Connect(format!("{path}: {e}")))?;
+            Ok(Pools::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let manager = ConnectionManager::<PgConnection>::new(url);
+            let pool = Pool::builder()
+                .max_size(options.max_size)
+                .connection_timeout(options.connect_timeout)
+                .build(manager)
+                .map_err(|e| StoreError::Connect(redact_password(url) + ": " + &e.to_string()))?;
+            Ok(Pools::Pg(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_password(url)))
+        }
+    }
+
+    pub(crate) fn engine(&self) -> Engine {
+        match self {
+            Pools::Sqlite(_) => Engine::Sqlite,
+            Pools::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs `f` on one pooled connection, outside any transaction.
+    pub(crate) fn with_conn<T, E>(
+        &self,
+        f: impl FnOnce(&mut Conn<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        match self {
+            Pools::Sqlite(pool) => {
+                let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
+                f(&mut Conn::Sqlite(&mut pooled))
+            }
+            Pools::Pg(pool) => {
+                let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
+                f(&mut Conn::Pg(&mut pooled))
+            }
+        }
+    }
+
+    /// Runs `f` in one write transaction (`BEGIN IMMEDIATE` on SQLite, so a
+    /// write never fails half-way on a lock upgrade).
+    pub(crate) fn write<T, E>(&self, f: impl FnOnce(&mut Conn<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let run = |conn: &mut Conn<'_>| f(conn).map_err(Abort::Caller);
+        let outcome = match self {
+            Pools::Sqlite(pool) => {
+                let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
+                pooled.immediate_transaction(|c| run(&mut Conn::Sqlite(c)))
+            }
+            Pools::Pg(pool) => {
+                let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
+                pooled.transaction(|c| run(&mut Conn::Pg(c)))
+            }
+        };
+        outcome.map_err(|abort| match abort {
+            Abort::Caller(e) => e,
+            Abort::Database(e) => E::from(StoreError::Database(e)),
+        })
+    }
+
+    /// Brings the schema to the newest version. On PostgreSQL an advisory
+    /// lock makes concurrent starts wait for each other.
+    pub(crate) fn migrate(&self) -> Result<usize, StoreError> {
+        let migration_error =
+            |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+        match self {
+            Pools::Sqlite(pool) => {
+                let mut conn = pool.get()?;
+                let applied = conn
+                    .run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map_err(migration_error)?;
+                Ok(applied.len())
+            }
+            Pools::Pg(pool) => {
+                let mut conn = pool.get()?;
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                    .execute(&mut *conn)?;
+                let applied = conn
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len())
+                    .map_err(migration_error);
+                diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                    .execute(&mut *conn)?;
+                applied
+            }
+        }
+    }
+
+    /// Pool occupancy for `/metrics`: (open connections, idle connections).
+    pub(crate) fn state(&self) -> (u32, u32) {
+        let state = match self {
+            Pools::Sqlite(pool) => pool.state(),
+            Pools::Pg(pool) => pool.state(),
+        };
+        (state.connections, state.idle_connections)
+    }
+}
+
+/// Lets a caller's own error cross diesel's transaction boundary intact.
+enum Abort<E> {
+    Caller(E),
+    Database(diesel::result::Error),
+}
+
+impl<E> From<diesel::result::Error> for Abort<E> {
+    fn from(error: diesel::result::Error) -> Self {
+        Abort::Database(error)
+    }
+}
+
+/// The file path of a `sqlite://` or `sqlite:` URL.
+fn sqlite_path(url: &str) -> Option<&str> {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+}
+
+/// The URL with any password replaced, fit for logs and error messages.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_a_path() {
+        assert_eq!(sqlite_path("sqlite://prelevo.db"), Some("prelevo.db"));
+        assert_eq!(sqlite_path("sqlite:/tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("postgres://x"), None);
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact_password("postgres://prelevo:s3cret@db:5432/prelevo"),
+            "postgres://prelevo:***@db:5432/prelevo"
+        );
+        assert_eq!(
+            redact_password("postgres://db/prelevo"),
+            "postgres://db/prelevo"
+        );
+    }
+
+    #[test]
+    fn unknown_scheme_is_refused() {
+        let error = Pools::open("mysql://x", &PoolOptions::default()).err();
+        assert!(matches!(error, Some(StoreError::UnsupportedUrl(_))));
+    }
+}

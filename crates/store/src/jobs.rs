@@ -1,0 +1,267 @@
+//! The job queue: background work committed with the change that asks for
+//! it, run at least once and — because every job is idempotent and claimed
+//! under a lease — applied exactly once. See `lease` for the mechanics.
+
+use diesel::prelude::*;
+use jiff::Timestamp;
+
+use crate::engine::{Conn, on_each_engine};
+use crate::lease::{self, Outcome, Queue};
+use crate::schema::jobs;
+use crate::sql_types::DbInstant;
+use crate::{Store, StoreError, TenantTx};
+
+/// A job to enqueue.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    /// The job's kind, which names its handler.
+    pub kind: &'a str,
+    /// Its arguments, as JSON.
+    pub payload: &'a str,
+    /// Higher runs first.
+    pub priority: i32,
+    /// Attempts before the job is declared dead.
+    pub max_attempts: i32,
+    /// Not before this instant.
+    pub run_at: Timestamp,
+    /// When set, a second job with the same key is not enqueued (ever).
+    pub dedup_key: Option<&'a str>,
+}
+
+/// A job held by a worker.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = jobs)]
+pub struct ClaimedJob {
+    /// Job id.
+    pub id: i64,
+    /// The creditor it works for, if any.
+    pub creditor_id: Option<String>,
+    /// Its kind.
+    pub kind: String,
+    /// Its arguments, as JSON.
+    pub payload: String,
+    /// This attempt's number, from 1.
+    pub attempts: i32,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+}
+
+/// A job's life: `queued` → `running` → `done`, or back to `queued` to
+/// retry, or `dead` after its last attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    /// Waiting for its `run_at`.
+    Queued,
+    /// Held by a worker.
+    Running,
+    /// Finished.
+    Done,
+    /// Failed its last attempt; kept for inspection.
+    Dead,
+}
+
+impl JobState {
+    /// All states, in life order.
+    pub const ALL: [JobState; 4] = [
+        JobState::Queued,
+        JobState::Running,
+        JobState::Done,
+        JobState::Dead,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Dead => "dead",
+        }
+    }
+}
+
+/// Number of jobs in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Waiting.
+    pub queued: i64,
+    /// Held by a worker.
+    pub running: i64,
+    /// Finished.
+    pub done: i64,
+    /// Given up.
+    pub dead: i64,
+}
+
+impl JobCounts {
+    pub(crate) fn from_rows(rows: Vec<(String, i64)>) -> Self {
+        let mut counts = JobCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "queued" => counts.queued += n,
+                "running" => counts.running += n,
+                "done" => counts.done += n,
+                "dead" => counts.dead += n,
+                _ => {}
+            }
+        }
+        counts
+    }
+
+    /// The count for one state.
+    pub fn get(&self, state: JobState) -> i64 {
+        match state {
+            JobState::Queued => self.queued,
+            JobState::Running => self.running,
+            JobState::Done => self.done,
+            JobState::Dead => self.dead,
+        }
+    }
+}
+
+fn insert(
+    conn: &mut Conn<'_>,
+    creditor_id: Option<&str>,
+    job: &NewJob<'_>,
+    now: Timestamp,
+) -> Result<Option<i64>, StoreError> {
+    let values = (
+        jobs::creditor_id.eq(creditor_id),
+        jobs::kind.eq(job.kind),
+        jobs::payload.eq(job.payload),
+        jobs::priority.eq(job.priority),
+        jobs::state.eq(JobState::Queued.code()),
+        jobs::attempts.eq(0),
+        jobs::max_attempts.eq(job.max_attempts.max(1)),
+        jobs::run_at.eq(DbInstant::from(job.run_at)),
+        jobs::dedup_key.eq(job.dedup_key),
+        jobs::created_at.eq(DbInstant::from(now)),
+    );
+    let id: Option<i64> = on_each_engine!(conn, |c| diesel::insert_into(jobs::table)
+        .values(values)
+        .on_conflict_do_nothing()
+        .returning(jobs::id)
+        .get_result(c)
+        .optional())?;
+    Ok(id)
+}
+
+impl TenantTx<'_, '_> {
+    /// Enqueues a job for this creditor, in this transaction: it exists only
+    /// if the change that asks for it commits. `None` when a job with the
+    /// same dedup key already exists.
+    pub fn enqueue_job(
+        &mut self,
+        job: &NewJob<'_>,
+        now: Timestamp,
+    ) -> Result<Option<i64>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        insert(self.conn, Some(&tenant), job, now)
+    }
+}
+
+impl Store {
+    /// **Platform operation.** Enqueues a job that belongs to no creditor
+    /// (e.g. the daily run that then enqueues one job per creditor).
+    pub fn enqueue_platform_job(
+        &self,
+        job: &NewJob<'_>,
+        now: Timestamp,
+    ) -> Result<Option<i64>, StoreError> {
+        self.pools.write(|conn| insert(conn, None, job, now))
+    }
+
+    /// **Platform operation.** Enqueues many platform jobs in one transaction
+    /// (benchmarks and bulk scheduling).
+    pub fn enqueue_platform_jobs(
+        &self,
+        batch: &[NewJob<'_>],
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        self.pools.write(|conn| {
+            let mut inserted = 0;
+            for job in batch {
+                inserted += usize::from(insert(conn, None, job, now)?.is_some());
+            }
+            Ok(inserted)
+        })
+    }
+
+    /// **Platform operation.** Claims up to `limit` ready jobs of any
+    /// creditor for `worker`, leased until `lease_until`.
+    pub fn claim_jobs(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ClaimedJob>, StoreError> {
+        self.pools.write(|conn| {
+            let ids = lease::claim(conn, Queue::Jobs, worker, now, lease_until, limit)?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            Ok(on_each_engine!(conn, |c| jobs::table
+                .select(ClaimedJob::as_select())
+                .filter(jobs::id.eq_any(&ids))
+                .order(jobs::id)
+                .load(c))?)
+        })
+    }
+
+    /// Marks a claimed job done.
+    pub fn complete_job(&self, id: i64, worker: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.pools
+            .write(|conn| lease::finish(conn, Queue::Jobs, id, worker, now, Outcome::Done))
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or dead when `None`.
+    pub fn fail_job(
+        &self,
+        id: i64,
+        worker: &str,
+        now: Timestamp,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        self.pools.write(|conn| {
+            lease::finish(
+                conn,
+                Queue::Jobs,
+                id,
+                worker,
+                now,
+                Outcome::Failed { error, retry_at },
+            )
+        })
+    }
+
+    /// Extends a running job's lease (heartbeat).
+    pub fn extend_job_lease(
+        &self,
+        id: i64,
+        worker: &str,
+        until: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.pools
+            .write(|conn| lease::extend(conn, Queue::Jobs, id, worker, until))
+    }
+
+    /// **Platform operation.** Jobs per state, for `/metrics` and the CLI.
+    pub fn job_counts(&self) -> Result<JobCounts, StoreError> {
+        self.pools
+            .with_conn(|conn| Ok(JobCounts::from_rows(lease::counts(conn, Queue::Jobs)?)))
+    }
+
+    /// **Platform operation.** The last error of a job and its state, for
+    /// inspection (`prelevo jobs show`).
+    pub fn job_status(&self, id: i64) -> Result<Option<(String, i32, Option<String>)>, StoreError> {
+        self.pools.with_conn(|conn| {
+            Ok(on_each_engine!(conn, |c| jobs::table
+                .select((jobs::state, jobs::attempts, jobs::last_error))
+                .filter(jobs::id.eq(id))
+                .first(c)
+                .optional())?)
+        })
+    }
+}

@@ -1,0 +1,89 @@
+//! Prelevo's storage: the schema, its migrations and the repositories, on
+//! SQLite (embedded default) and PostgreSQL (production), through one code
+//! path (see `docs/adr/0001-storage.md`).
+//!
+//! Business rows are reached only through a [`TenantStore`] — a handle bound
+//! to one creditor — so a query that forgets the tenant cannot be written.
+//! The few operations that span creditors by nature (creating a creditor,
+//! claiming the next job or message to deliver) are methods of [`Store`]
+//! itself and say so in their docs.
+
+mod engine;
+mod error;
+mod schema;
+mod sql_types;
+mod tenant;
+
+mod audit;
+mod creditors;
+mod idempotency;
+mod imported_files;
+mod jobs;
+mod lease;
+mod outbox;
+mod users;
+
+pub use audit::{Actor, AuditEvent, NewAuditEvent};
+pub use engine::{Engine, PoolOptions, redact_password};
+pub use error::StoreError;
+pub use idempotency::{IdempotencyRecord, IdempotencyStart};
+pub use imported_files::{ImportedFile, NewImportedFile};
+pub use jobs::{ClaimedJob, JobCounts, JobState, NewJob};
+pub use outbox::{ClaimedMessage, NewOutboxMessage};
+pub use tenant::{TenantStore, TenantTx};
+pub use users::User;
+
+use engine::Pools;
+
+/// The database: a pool of connections to one engine.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+impl Store {
+    /// Opens a pool on `url` (`sqlite://PATH` or `postgres://…`) and checks
+    /// that a connection can be made. Does not migrate.
+    pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
+        Ok(Self {
+            pools: Pools::open(url, options)?,
+        })
+    }
+
+    /// Opens and migrates: what `prelevo serve` and every command do first.
+    pub fn open(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
+        let store = Self::connect(url, options)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        self.pools.migrate()
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.pools.engine()
+    }
+
+    /// Runs a trivial query: the database answers.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        use diesel::RunQueryDsl;
+        self.pools.with_conn(|conn| {
+            engine::on_each_engine!(conn, |c| diesel::sql_query("SELECT 1").execute(c))?;
+            Ok(())
+        })
+    }
+
+    /// Pool occupancy: (open connections, idle connections).
+    pub fn pool_state(&self) -> (u32, u32) {
+        self.pools.state()
+    }
+
+    /// The handle through which every business row of `creditor` is read
+    /// and written.
+    pub fn tenant(&self, creditor: prelevo_domain::CreditorKey) -> TenantStore {
+        TenantStore::new(self.pools.clone(), creditor)
+    }
+}

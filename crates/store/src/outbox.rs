@@ -1,0 +1,131 @@
+//! The outbox: messages (emails, later webhooks and SMS) written in the same
+//! transaction as the change that causes them, delivered after commit by a
+//! worker. A crash never sends a message for a change that did not happen,
+//! and a committed change never loses its message.
+
+use diesel::prelude::*;
+use jiff::Timestamp;
+
+use crate::engine::on_each_engine;
+use crate::lease::{self, Outcome, Queue};
+use crate::schema::outbox;
+use crate::sql_types::DbInstant;
+use crate::{JobCounts, Store, StoreError, TenantTx};
+
+/// A message to deliver after commit.
+#[derive(Debug, Clone)]
+pub struct NewOutboxMessage<'a> {
+    /// Channel, e.g. `email`.
+    pub kind: &'a str,
+    /// The message, as JSON.
+    pub payload: &'a str,
+    /// Delivery attempts before it is declared dead.
+    pub max_attempts: i32,
+}
+
+/// A message held by a delivery worker.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct ClaimedMessage {
+    /// Message id.
+    pub id: i64,
+    /// The creditor whose change caused it.
+    pub creditor_id: String,
+    /// Channel.
+    pub kind: String,
+    /// The message, as JSON.
+    pub payload: String,
+    /// This attempt's number, from 1.
+    pub attempts: i32,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+}
+
+impl TenantTx<'_, '_> {
+    /// Adds a message to deliver once this transaction commits.
+    pub fn push_outbox(
+        &mut self,
+        message: &NewOutboxMessage<'_>,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let now = DbInstant::from(now);
+        Ok(on_each_engine!(self.conn, |c| diesel::insert_into(
+            outbox::table
+        )
+        .values((
+            outbox::creditor_id.eq(&tenant),
+            outbox::kind.eq(message.kind),
+            outbox::payload.eq(message.payload),
+            outbox::priority.eq(0),
+            outbox::state.eq("queued"),
+            outbox::attempts.eq(0),
+            outbox::max_attempts.eq(message.max_attempts.max(1)),
+            outbox::run_at.eq(now),
+            outbox::created_at.eq(now),
+        ))
+        .returning(outbox::id)
+        .get_result(c))?)
+    }
+}
+
+impl Store {
+    /// **Platform operation.** Claims up to `limit` messages ready to send.
+    pub fn claim_outbox(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ClaimedMessage>, StoreError> {
+        self.pools.write(|conn| {
+            let ids = lease::claim(conn, Queue::Outbox, worker, now, lease_until, limit)?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            Ok(on_each_engine!(conn, |c| outbox::table
+                .select(ClaimedMessage::as_select())
+                .filter(outbox::id.eq_any(&ids))
+                .order(outbox::id)
+                .load(c))?)
+        })
+    }
+
+    /// Marks a message delivered.
+    pub fn mark_outbox_sent(
+        &self,
+        id: i64,
+        worker: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.pools
+            .write(|conn| lease::finish(conn, Queue::Outbox, id, worker, now, Outcome::Done))
+    }
+
+    /// Records a failed delivery: retried at `retry_at`, or dead when `None`.
+    pub fn fail_outbox(
+        &self,
+        id: i64,
+        worker: &str,
+        now: Timestamp,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        self.pools.write(|conn| {
+            lease::finish(
+                conn,
+                Queue::Outbox,
+                id,
+                worker,
+                now,
+                Outcome::Failed { error, retry_at },
+            )
+        })
+    }
+
+    /// **Platform operation.** Messages per state (`done` = delivered).
+    pub fn outbox_counts(&self) -> Result<JobCounts, StoreError> {
+        self.pools
+            .with_conn(|conn| Ok(JobCounts::from_rows(lease::counts(conn, Queue::Outbox)?)))
+    }
+}

@@ -1,0 +1,162 @@
+//! The tables, declared once for both engines (see `sql_types`).
+
+use crate::sql_types::UtcInstant;
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    creditors (id) {
+        id -> Text,
+        name -> Text,
+        ics -> Text,
+        iban -> Text,
+        bic -> Nullable<Text>,
+        timezone -> Text,
+        language -> Text,
+        representation_delay_days -> Integer,
+        max_rejections -> Integer,
+        insufficient_funds_retry_interval_hours -> Integer,
+        insufficient_funds_retry_cap -> Integer,
+        billing_contact_email -> Nullable<Text>,
+        pre_notification_days -> Integer,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    users (id) {
+        id -> Text,
+        email -> Text,
+        created_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    api_keys (id) {
+        id -> Text,
+        creditor_id -> Text,
+        name -> Text,
+        scope -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        created_at -> UtcInstant,
+        expires_at -> Nullable<UtcInstant>,
+        revoked_at -> Nullable<UtcInstant>,
+        last_used_at -> Nullable<UtcInstant>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    audit_events (id) {
+        id -> BigInt,
+        creditor_id -> Text,
+        at -> UtcInstant,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        entity -> Text,
+        entity_id -> Text,
+        action -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    jobs (id) {
+        id -> BigInt,
+        creditor_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        priority -> Integer,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> UtcInstant,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<UtcInstant>,
+        last_error -> Nullable<Text>,
+        dedup_key -> Nullable<Text>,
+        created_at -> UtcInstant,
+        finished_at -> Nullable<UtcInstant>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    outbox (id) {
+        id -> BigInt,
+        creditor_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        priority -> Integer,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> UtcInstant,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<UtcInstant>,
+        last_error -> Nullable<Text>,
+        created_at -> UtcInstant,
+        finished_at -> Nullable<UtcInstant>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    idempotency_keys (creditor_id, key) {
+        creditor_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> UtcInstant,
+        expires_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    imported_files (id) {
+        id -> Text,
+        creditor_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        content_sha256 -> Text,
+        size_bytes -> BigInt,
+        imported_at -> UtcInstant,
+    }
+}
+
+diesel::joinable!(api_keys -> creditors (creditor_id));
+diesel::joinable!(audit_events -> creditors (creditor_id));
+diesel::joinable!(outbox -> creditors (creditor_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    creditors,
+    users,
+    api_keys,
+    audit_events,
+    jobs,
+    outbox,
+    idempotency_keys,
+    imported_files,
+);

@@ -1,0 +1,36 @@
+use jiff::SignedDuration;
+use prelevo_store::{IdempotencyRecord, IdempotencyStart};
+use prelevo_testkit::{TestStore, on_both_engines};
+
+use crate::{creditor, t0};
+
+fn a_key_is_fresh_then_in_progress_then_replayed(store: &TestStore) {
+    let (_, tenant) = creditor(store, "A", 1);
+    let day = t0() + SignedDuration::from_hours(24);
+    let start = |hash: &str, now| {
+        tenant
+            .write(|tx| {
+                tx.start_idempotent("key-1", hash, now, now + SignedDuration::from_hours(24))
+            })
+            .unwrap()
+    };
+    assert_eq!(start("h1", t0()), IdempotencyStart::Fresh);
+    assert_eq!(start("h1", t0()), IdempotencyStart::InProgress);
+    assert_eq!(start("h2", t0()), IdempotencyStart::BodyMismatch);
+    let record = IdempotencyRecord {
+        status: 201,
+        body: "{\"id\":\"x\"}".into(),
+    };
+    tenant
+        .write(|tx| tx.finish_idempotent("key-1", &record))
+        .unwrap();
+    assert_eq!(start("h1", t0()), IdempotencyStart::Replay(record));
+    assert_eq!(start("h2", t0()), IdempotencyStart::BodyMismatch);
+    // After 24 h the key is forgotten and may be used afresh.
+    assert_eq!(
+        start("h2", day + SignedDuration::from_secs(1)),
+        IdempotencyStart::Fresh
+    );
+}
+
+on_both_engines!(a_key_is_fresh_then_in_progress_then_replayed);

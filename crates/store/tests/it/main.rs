@@ -1,0 +1,42 @@
+//! Integration tests of `prelevo-store`: every test runs on SQLite and on
+//! PostgreSQL (see `prelevo_testkit::on_both_engines!`).
+
+mod creditors;
+mod idempotency;
+mod imported_files;
+mod instants;
+mod jobs;
+mod migrations;
+mod outbox;
+mod tenancy;
+
+use jiff::Timestamp;
+use prelevo_domain::Creditor;
+use prelevo_store::{Actor, NewAuditEvent, Store, StoreError, TenantStore};
+
+/// 2026-11-30 09:00 UTC, a Monday.
+pub fn t0() -> Timestamp {
+    "2026-11-30T09:00:00Z".parse().unwrap()
+}
+
+/// Creates a creditor with an audit entry and returns its handle.
+pub fn creditor(store: &Store, name: &str, n: u32) -> (Creditor, TenantStore) {
+    let creditor = store
+        .create_creditor(&prelevo_testkit::new_creditor(name, n), t0(), |tx, c| {
+            tx.record_audit(
+                &NewAuditEvent {
+                    actor: Actor::Cli,
+                    entity: "creditor",
+                    entity_id: c.id.as_str(),
+                    action: "created",
+                    before: None,
+                    after: Some(format!("{{\"name\":\"{name}\"}}")),
+                },
+                t0(),
+            )?;
+            Ok::<_, StoreError>(c.clone())
+        })
+        .unwrap();
+    let tenant = store.tenant(creditor.id.clone());
+    (creditor, tenant)
+}
