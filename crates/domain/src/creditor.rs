@@ -66,7 +66,7 @@ impl fmt::Display for CreditorName {
 
 /// A setting outside its allowed range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: must be between {min} and {max} (got {got})")]
+#[error("must be between {min} and {max} (got {got})")]
 pub struct SettingError {
     /// The setting's name, as in the API and the CLI.
     pub field: &'static str,
@@ -295,10 +295,8 @@ mod tests {
             ..SettingsPatch::default()
         };
         let error = CreditorSettings::default().apply(&patch).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "pre_notification_days: must be between 1 and 60 (got 0)"
-        );
+        assert_eq!(error.field, "pre_notification_days");
+        assert_eq!(error.to_string(), "must be between 1 and 60 (got 0)");
     }
 
     #[test]

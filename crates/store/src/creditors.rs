@@ -83,7 +83,7 @@ impl CreditorRow {
                 ),
                 pre_notification_days: Some(self.pre_notification_days.into()),
             })
-            .map_err(|e| corrupt(e.to_string()))?;
+            .map_err(|e| corrupt(format!("{}: {e}", e.field)))?;
         Ok(Creditor {
             id: CreditorKey::parse(&self.id).map_err(|e| corrupt(format!("id: {e}")))?,
             name: CreditorName::parse(&self.name).map_err(|e| corrupt(format!("name: {e}")))?,

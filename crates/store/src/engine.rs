@@ -17,7 +17,7 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Key of the PostgreSQL advisory lock that serialises migrations when
 /// several instances start at once.
-const MIGRATION_LOCK_KEY: i64 = 0x7072_656c_6576_6f;
+const MIGRATION_LOCK_KEY: i64 = 0x0070_7265_6c65_766f;
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     }
 }
 
-/// Pool sizing and timeouts.
+/// Pool sizing and timeouts. Connection errors are not logged by the pool:
+/// they reach the caller, whose error names them.
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
     /// Most connections the pool opens.
@@ -106,18 +107,24 @@ impl Pools {
             let manager = ConnectionManager::<SqliteConnection>::new(path);
             let pool = Pool::builder()
                 .max_size(options.max_size)
+                .min_idle(Some(1))
                 .connection_timeout(options.connect_timeout)
+                .error_handler(Box::new(r2d2::NopErrorHandler))
                 .connection_customizer(Box::new(SqlitePragmas))
                 .build(manager)
-                .map_err(|e| StoreError::Connect(format!("{path}: {e}")))?;
+                .map_err(|e| StoreError::Connect(one_line(&format!("{path}: {e}"))))?;
             Ok(Pools::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let manager = ConnectionManager::<PgConnection>::new(url);
             let pool = Pool::builder()
                 .max_size(options.max_size)
+                .min_idle(Some(1))
                 .connection_timeout(options.connect_timeout)
+                .error_handler(Box::new(r2d2::NopErrorHandler))
                 .build(manager)
-                .map_err(|e| StoreError::Connect(redact_password(url) + ": " + &e.to_string()))?;
+                .map_err(|e| {
+                    StoreError::Connect(one_line(&format!("{}: {e}", redact_password(url))))
+                })?;
             Ok(Pools::Pg(pool))
         } else {
             Err(StoreError::UnsupportedUrl(redact_password(url)))
@@ -222,6 +229,11 @@ impl<E> From<diesel::result::Error> for Abort<E> {
     fn from(error: diesel::result::Error) -> Self {
         Abort::Database(error)
     }
+}
+
+/// Driver messages span lines (libpq adds hints); an error is one line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The file path of a `sqlite://` or `sqlite:` URL.

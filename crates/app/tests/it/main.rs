@@ -1,4 +1,10 @@
 //! Integration tests of `prelevo-app`, on SQLite and PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
 
 mod creditors;
 mod jobs;

@@ -36,11 +36,12 @@ fn a_queued_email_is_sent_through_smtp_after_commit(store: &TestStore) {
     let received = sink.wait_for(1, Duration::from_secs(5));
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].recipients, ["billing@acme.example"]);
+    let data = &received[0].data;
     assert!(
-        received[0].data.contains("Subject: =?utf-8?"),
-        "{}",
-        received[0].data
+        data.contains("Subject: Notification importante =?utf-8?"),
+        "{data}"
     );
+    assert!(data.contains("multipart/alternative"), "{data}");
     // Delivered once: a second pass finds nothing to send.
     assert_eq!(deliver_ready(store, &clock, &mailer, "w", 10).unwrap(), 0);
     assert_eq!(store.outbox_counts().unwrap().done, 1);

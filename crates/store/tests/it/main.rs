@@ -1,5 +1,11 @@
 //! Integration tests of `prelevo-store`: every test runs on SQLite and on
 //! PostgreSQL (see `prelevo_testkit::on_both_engines!`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
 
 mod creditors;
 mod idempotency;

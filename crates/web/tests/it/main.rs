@@ -1,5 +1,11 @@
 //! End-to-end tests of the HTTP layer: a real server on a free port, a real
 //! HTTP client, on SQLite and PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
 
 mod health;
 mod metrics;
