@@ -3,6 +3,7 @@
 //! opens one transaction, applies the domain's decision, writes the audit
 //! and outbox rows, and commits.
 
+mod background;
 mod error;
 
 pub mod creditors;

@@ -13,6 +13,7 @@ use prelevo_domain::Clock;
 use prelevo_store::{ClaimedMessage, NewOutboxMessage, Store, TenantTx};
 
 use crate::AppError;
+use crate::background::{LEASE_RECOVERY_EVERY, Periodic, pause};
 use crate::jobs::retry_delay;
 use crate::mail::{MailError, Mailer, OutgoingEmail};
 
@@ -88,6 +89,31 @@ fn send(mailer: &dyn Mailer, message: &ClaimedMessage) -> Result<(), MailError> 
     }
 }
 
+fn deliver_until_stopped(
+    store: &Store,
+    clock: &dyn Clock,
+    mailer: &dyn Mailer,
+    worker: &str,
+    poll: Duration,
+    stop: &AtomicBool,
+) {
+    let mut recovery = Periodic::new(LEASE_RECOVERY_EVERY);
+    while !stop.load(Ordering::SeqCst) {
+        let now = clock.now();
+        if recovery.due(now)
+            && let Err(error) = store.recover_expired_outbox(now)
+        {
+            tracing::warn!(%error, "cannot recover expired outbox leases");
+        }
+        match deliver_ready(store, clock, mailer, worker, 20) {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "outbox delivery failed"),
+        }
+        pause(stop, poll);
+    }
+}
+
 /// A thread that delivers the outbox until shut down.
 pub struct OutboxWorker {
     stop: Arc<AtomicBool>,
@@ -108,18 +134,7 @@ impl OutboxWorker {
         let thread = std::thread::Builder::new()
             .name(name.clone())
             .spawn(move || {
-                while !flag.load(Ordering::SeqCst) {
-                    match deliver_ready(&store, clock.as_ref(), mailer.as_ref(), &name, 20) {
-                        Ok(n) if n > 0 => continue,
-                        Ok(_) => {}
-                        Err(error) => tracing::warn!(%error, "outbox delivery failed"),
-                    }
-                    let mut slept = Duration::ZERO;
-                    while slept < poll && !flag.load(Ordering::SeqCst) {
-                        std::thread::sleep(Duration::from_millis(50));
-                        slept += Duration::from_millis(50);
-                    }
-                }
+                deliver_until_stopped(&store, clock.as_ref(), mailer.as_ref(), &name, poll, &flag);
             })?;
         Ok(Self { stop, thread })
     }

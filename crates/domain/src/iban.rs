@@ -77,6 +77,14 @@ impl Iban {
     /// accepted.
     pub fn parse(input: &str) -> Result<Iban, IbanError> {
         let electronic = normalise(input)?;
+        // Fast path: a valid IBAN of a country iban_validate knows. Only a
+        // refused one (or a territory checked against its parent's layout)
+        // pays for the diagnosis below.
+        if electronic.parse::<iban::Iban>().is_ok()
+            && electronic.get(..2).and_then(registry::lookup).is_some()
+        {
+            return Ok(Iban { electronic });
+        }
         let bytes = electronic.as_bytes();
         if bytes.is_empty() {
             return Err(IbanError::Empty);

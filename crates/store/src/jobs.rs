@@ -29,7 +29,7 @@ pub struct NewJob<'a> {
 }
 
 /// A job held by a worker.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 #[diesel(table_name = jobs)]
 pub struct ClaimedJob {
     /// Job id.
@@ -171,17 +171,39 @@ impl Store {
         self.pools.write(|conn| insert(conn, None, job, now))
     }
 
-    /// **Platform operation.** Enqueues many platform jobs in one transaction
-    /// (benchmarks and bulk scheduling).
+    /// **Platform operation.** Enqueues many platform jobs in one
+    /// transaction, with multi-row inserts (bulk scheduling). Returns how
+    /// many were new (dedup keys already used are skipped).
     pub fn enqueue_platform_jobs(
         &self,
         batch: &[NewJob<'_>],
         now: Timestamp,
     ) -> Result<usize, StoreError> {
+        let created_at = DbInstant::from(now);
         self.pools.write(|conn| {
             let mut inserted = 0;
-            for job in batch {
-                inserted += usize::from(insert(conn, None, job, now)?.is_some());
+            for chunk in batch.chunks(500) {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .map(|job| {
+                        (
+                            jobs::creditor_id.eq(None::<String>),
+                            jobs::kind.eq(job.kind),
+                            jobs::payload.eq(job.payload),
+                            jobs::priority.eq(job.priority),
+                            jobs::state.eq(JobState::Queued.code()),
+                            jobs::attempts.eq(0),
+                            jobs::max_attempts.eq(job.max_attempts.max(1)),
+                            jobs::run_at.eq(DbInstant::from(job.run_at)),
+                            jobs::dedup_key.eq(job.dedup_key),
+                            jobs::created_at.eq(created_at),
+                        )
+                    })
+                    .collect();
+                inserted += on_each_engine!(conn, |c| diesel::insert_into(jobs::table)
+                    .values(&rows)
+                    .on_conflict_do_nothing()
+                    .execute(c))?;
             }
             Ok(inserted)
         })
@@ -196,23 +218,25 @@ impl Store {
         lease_until: Timestamp,
         limit: i64,
     ) -> Result<Vec<ClaimedJob>, StoreError> {
-        self.pools.write(|conn| {
-            let ids = lease::claim(conn, Queue::Jobs, worker, now, lease_until, limit)?;
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            Ok(on_each_engine!(conn, |c| jobs::table
-                .select(ClaimedJob::as_select())
-                .filter(jobs::id.eq_any(&ids))
-                .order(jobs::id)
-                .load(c))?)
-        })
+        let mut jobs: Vec<ClaimedJob> = self
+            .pools
+            .with_conn(|conn| lease::claim(conn, Queue::Jobs, worker, now, lease_until, limit))?;
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
+    }
+
+    /// **Platform operation.** Puts jobs whose worker died (lease expired)
+    /// back in the queue, or marks them dead after their last attempt.
+    /// Workers call it every so often; returns how many it touched.
+    pub fn recover_expired_jobs(&self, now: Timestamp) -> Result<usize, StoreError> {
+        self.pools
+            .with_conn(|conn| lease::recover_expired(conn, Queue::Jobs, now))
     }
 
     /// Marks a claimed job done.
     pub fn complete_job(&self, id: i64, worker: &str, now: Timestamp) -> Result<(), StoreError> {
         self.pools
-            .write(|conn| lease::finish(conn, Queue::Jobs, id, worker, now, Outcome::Done))
+            .with_conn(|conn| lease::finish(conn, Queue::Jobs, id, worker, now, Outcome::Done))
     }
 
     /// Records a failed attempt: retried at `retry_at`, or dead when `None`.
@@ -224,7 +248,7 @@ impl Store {
         error: &str,
         retry_at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
-        self.pools.write(|conn| {
+        self.pools.with_conn(|conn| {
             lease::finish(
                 conn,
                 Queue::Jobs,
@@ -244,7 +268,7 @@ impl Store {
         until: Timestamp,
     ) -> Result<(), StoreError> {
         self.pools
-            .write(|conn| lease::extend(conn, Queue::Jobs, id, worker, until))
+            .with_conn(|conn| lease::extend(conn, Queue::Jobs, id, worker, until))
     }
 
     /// **Platform operation.** Jobs per state, for `/metrics` and the CLI.

@@ -4,10 +4,10 @@
 //! A worker *claims* rows: they become `running` with a lease (`locked_by`,
 //! `locked_until`). It then *completes* or *fails* them while it still holds
 //! the lease. A lease that runs out (the worker died) puts the row back in
-//! the queue, or declares it dead when it had used its last attempt. On
-//! PostgreSQL the claim uses `FOR UPDATE SKIP LOCKED`, so many instances
-//! never claim the same row; on SQLite the claim runs inside `BEGIN
-//! IMMEDIATE`, where one writer at a time makes it atomic.
+//! the queue, or declares it dead when it had used its last attempt (workers
+//! run that recovery every so often). On PostgreSQL the claim uses `FOR
+//! UPDATE SKIP LOCKED`, so many instances never claim the same row; on
+//! SQLite one writer at a time makes the single-statement claim atomic.
 
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{QueryableByName, RunQueryDsl};
@@ -38,12 +38,6 @@ impl Queue {
             Queue::Outbox => "outbox message",
         }
     }
-}
-
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
 }
 
 #[derive(QueryableByName)]
@@ -84,44 +78,42 @@ pub(crate) fn recover_expired(
     })
 }
 
-/// Claims up to `limit` ready rows for `worker` until `lease_until`; returns
-/// their ids, highest priority first then oldest.
-pub(crate) fn claim(
+/// Claims up to `limit` ready rows for `worker` until `lease_until`,
+/// highest priority first then oldest, and returns them (ordered by id).
+///
+/// One statement, so it needs no explicit transaction: on PostgreSQL `SKIP
+/// LOCKED` lets concurrent claimers pass each other; on SQLite a write
+/// statement takes the write lock before it reads.
+pub(crate) fn claim<Row>(
     conn: &mut Conn<'_>,
     queue: Queue,
     worker: &str,
     now: Timestamp,
     lease_until: Timestamp,
     limit: i64,
-) -> Result<Vec<i64>, StoreError> {
-    recover_expired(conn, queue, now)?;
+) -> Result<Vec<Row>, StoreError>
+where
+    Row: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+{
     let t = queue.table();
+    let returning = "id, creditor_id, kind, payload, attempts, max_attempts";
     let (now, until) = (DbInstant::from(now), DbInstant::from(lease_until));
-    let rows: Vec<IdRow> = match conn {
-        Conn::Sqlite(c) => diesel::sql_query(format!(
-            "UPDATE {t} SET state = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM {t} WHERE state = 'queued' AND run_at <= ? \
-             ORDER BY priority DESC, id LIMIT ?) RETURNING id"
-        ))
-        .bind::<Text, _>(worker)
-        .bind::<UtcInstant, _>(until)
-        .bind::<UtcInstant, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load(&mut **c)?,
-        Conn::Pg(c) => diesel::sql_query(format!(
-            "UPDATE {t} SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM {t} WHERE state = 'queued' AND run_at <= $3 \
-             ORDER BY priority DESC, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id"
-        ))
-        .bind::<Text, _>(worker)
-        .bind::<UtcInstant, _>(until)
-        .bind::<UtcInstant, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load(&mut **c)?,
+    let (p, skip_locked) = match conn {
+        Conn::Sqlite(_) => (["?"; 4], ""),
+        Conn::Pg(_) => (["$1", "$2", "$3", "$4"], "FOR UPDATE SKIP LOCKED"),
     };
-    let mut ids: Vec<i64> = rows.into_iter().map(|r| r.id).collect();
-    ids.sort_unstable();
-    Ok(ids)
+    let sql = format!(
+        "UPDATE {t} SET state = 'running', locked_by = {0}, locked_until = {1}, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM {t} WHERE state = 'queued' AND run_at <= {2} \
+         ORDER BY priority DESC, id LIMIT {3} {skip_locked}) RETURNING {returning}",
+        p[0], p[1], p[2], p[3]
+    );
+    Ok(on_each_engine!(conn, |c| diesel::sql_query(sql.as_str())
+        .bind::<Text, _>(worker)
+        .bind::<UtcInstant, _>(until)
+        .bind::<UtcInstant, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c))?)
 }
 
 /// How a leased row ends (or goes back to wait).

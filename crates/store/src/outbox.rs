@@ -24,7 +24,7 @@ pub struct NewOutboxMessage<'a> {
 }
 
 /// A message held by a delivery worker.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 #[diesel(table_name = outbox)]
 pub struct ClaimedMessage {
     /// Message id.
@@ -78,17 +78,18 @@ impl Store {
         lease_until: Timestamp,
         limit: i64,
     ) -> Result<Vec<ClaimedMessage>, StoreError> {
-        self.pools.write(|conn| {
-            let ids = lease::claim(conn, Queue::Outbox, worker, now, lease_until, limit)?;
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            Ok(on_each_engine!(conn, |c| outbox::table
-                .select(ClaimedMessage::as_select())
-                .filter(outbox::id.eq_any(&ids))
-                .order(outbox::id)
-                .load(c))?)
-        })
+        let mut messages: Vec<ClaimedMessage> = self
+            .pools
+            .with_conn(|conn| lease::claim(conn, Queue::Outbox, worker, now, lease_until, limit))?;
+        messages.sort_by_key(|m| m.id);
+        Ok(messages)
+    }
+
+    /// **Platform operation.** Puts messages whose sender died back in the
+    /// queue (see [`Store::recover_expired_jobs`]).
+    pub fn recover_expired_outbox(&self, now: Timestamp) -> Result<usize, StoreError> {
+        self.pools
+            .with_conn(|conn| lease::recover_expired(conn, Queue::Outbox, now))
     }
 
     /// Marks a message delivered.
@@ -99,7 +100,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.pools
-            .write(|conn| lease::finish(conn, Queue::Outbox, id, worker, now, Outcome::Done))
+            .with_conn(|conn| lease::finish(conn, Queue::Outbox, id, worker, now, Outcome::Done))
     }
 
     /// Records a failed delivery: retried at `retry_at`, or dead when `None`.
@@ -111,7 +112,7 @@ impl Store {
         error: &str,
         retry_at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
-        self.pools.write(|conn| {
+        self.pools.with_conn(|conn| {
             lease::finish(
                 conn,
                 Queue::Outbox,

@@ -10,6 +10,8 @@ use jiff::SignedDuration;
 use prelevo_domain::Clock;
 use prelevo_store::{ClaimedJob, Store};
 
+use crate::background::{LEASE_RECOVERY_EVERY, Periodic, pause};
+
 use super::registry::{JobContext, JobError, JobRegistry};
 use super::retry::retry_delay;
 
@@ -93,8 +95,14 @@ struct Worker {
 
 impl Worker {
     fn run(self) {
+        let mut recovery = Periodic::new(LEASE_RECOVERY_EVERY);
         while !self.stop.load(Ordering::SeqCst) {
             let now = self.clock.now();
+            if recovery.due(now)
+                && let Err(error) = self.store.recover_expired_jobs(now)
+            {
+                tracing::warn!(worker = %self.name, %error, "cannot recover expired leases");
+            }
             match self
                 .store
                 .claim_jobs(&self.name, now, now + self.options.lease, 1)
@@ -109,14 +117,8 @@ impl Worker {
         }
     }
 
-    /// Sleeps for the poll interval, waking early on shutdown.
     fn idle(&self) {
-        let step = Duration::from_millis(50);
-        let mut slept = Duration::ZERO;
-        while slept < self.options.idle_poll && !self.stop.load(Ordering::SeqCst) {
-            std::thread::sleep(step);
-            slept += step;
-        }
+        pause(&self.stop, self.options.idle_poll);
     }
 
     fn execute(&self, job: ClaimedJob) {

@@ -53,6 +53,14 @@ fn a_dedup_key_enqueues_once(store: &TestStore) {
     assert!(store.enqueue_platform_job(&keyed, t0()).unwrap().is_some());
     assert!(store.enqueue_platform_job(&keyed, t0()).unwrap().is_none());
     assert_eq!(store.job_counts().unwrap().queued, 1);
+    // In bulk too: a used key and a key repeated within the batch count once.
+    let other = NewJob {
+        dedup_key: Some("collect:2026-12-01"),
+        ..keyed.clone()
+    };
+    let batch = [keyed.clone(), other.clone(), other, job("plain", 0, t0())];
+    assert_eq!(store.enqueue_platform_jobs(&batch, t0()).unwrap(), 2);
+    assert_eq!(store.job_counts().unwrap().queued, 3);
 }
 
 fn jobs_wait_for_their_time_and_priority_orders_them(store: &TestStore) {
@@ -122,6 +130,14 @@ fn an_expired_lease_is_taken_over(store: &TestStore) {
         .unwrap();
     let first = store.claim_jobs("w1", t0(), lease(t0()), 1).unwrap();
     let later = t0() + SignedDuration::from_mins(6);
+    // Until a worker runs the recovery, the job stays with its dead worker.
+    assert!(
+        store
+            .claim_jobs("w2", later, lease(later), 1)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.recover_expired_jobs(later).unwrap(), 1);
     let second = store.claim_jobs("w2", later, lease(later), 1).unwrap();
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].id, first[0].id);
@@ -144,6 +160,7 @@ fn a_heartbeat_keeps_the_lease(store: &TestStore) {
         .extend_job_lease(claimed[0].id, "w1", lease(at4))
         .unwrap();
     let at6 = t0() + SignedDuration::from_mins(6);
+    assert_eq!(store.recover_expired_jobs(at6).unwrap(), 0);
     assert!(
         store
             .claim_jobs("w2", at6, lease(at6), 1)
@@ -164,6 +181,7 @@ fn a_lease_lost_on_the_last_attempt_is_dead(store: &TestStore) {
     store.enqueue_platform_job(&once, t0()).unwrap();
     store.claim_jobs("w1", t0(), lease(t0()), 1).unwrap();
     let later = t0() + SignedDuration::from_mins(10);
+    assert_eq!(store.recover_expired_jobs(later).unwrap(), 1);
     assert!(
         store
             .claim_jobs("w2", later, lease(later), 1)

@@ -53,7 +53,22 @@ fn a_failed_delivery_is_retried_then_dead(store: &TestStore) {
     assert_eq!(store.outbox_counts().unwrap().dead, 1);
 }
 
+fn a_message_whose_sender_died_is_sent_again(store: &TestStore) {
+    let (_, tenant) = creditor(store, "A", 1);
+    tenant.write(|tx| tx.push_outbox(&email(), t0())).unwrap();
+    let until = t0() + SignedDuration::from_mins(5);
+    store.claim_outbox("dead-worker", t0(), until, 10).unwrap();
+    let later = until + SignedDuration::from_secs(1);
+    assert_eq!(store.recover_expired_outbox(later).unwrap(), 1);
+    let again = store
+        .claim_outbox("w2", later, later + SignedDuration::from_mins(5), 10)
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 2);
+}
+
 on_both_engines!(
+    a_message_whose_sender_died_is_sent_again,
     a_message_exists_only_if_its_change_commits,
     a_failed_delivery_is_retried_then_dead,
 );
