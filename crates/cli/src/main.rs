@@ -42,6 +42,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the dashboard, the API and the background jobs.
+    #[command(after_help = "Logs go to standard error. PRELEVO_LOG sets the level \
+        (e.g. info, prelevo_web=debug; default info); PRELEVO_LOG_FORMAT=json writes one \
+        JSON object per line. See docs/OPERATIONS.md.")]
     Serve(commands::serve::ServeArgs),
     /// Bring the database schema up to date (also done by every command).
     Migrate,

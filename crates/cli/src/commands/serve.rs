@@ -50,7 +50,7 @@ pub struct ServeArgs {
     /// SMTP server for outgoing email, e.g. smtp://localhost:25 or
     /// smtps://user:password@mail.example.com. Without it (and without
     /// --mail-dir), emails are only logged.
-    #[arg(long, env = "PRELEVO_SMTP_URL")]
+    #[arg(long, env = "PRELEVO_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// Write outgoing emails as .eml files into this directory instead of
     /// sending them (development).
