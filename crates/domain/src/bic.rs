@@ -1,5 +1,6 @@
 //! Business Identifier Codes (ISO 9362, "BIC" or "SWIFT code").
 
+use crate::compact::{BadCharacter, compact_alphanumeric};
 use crate::country;
 use crate::value_macros::string_value;
 
@@ -48,19 +49,8 @@ pub enum BicError {
 impl Bic {
     /// Parses a BIC; lower case and spaces are accepted ("bnpa fr pp").
     pub fn parse(input: &str) -> Result<Bic, BicError> {
-        let mut code = String::with_capacity(11);
-        for (i, ch) in input.chars().enumerate() {
-            if ch.is_whitespace() {
-                continue;
-            }
-            if !ch.is_ascii_alphanumeric() {
-                return Err(BicError::InvalidCharacter {
-                    ch,
-                    position: i + 1,
-                });
-            }
-            code.push(ch.to_ascii_uppercase());
-        }
+        let code = compact_alphanumeric(input)
+            .map_err(|BadCharacter { ch, position }| BicError::InvalidCharacter { ch, position })?;
         if code.is_empty() {
             return Err(BicError::Empty);
         }

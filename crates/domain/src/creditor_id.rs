@@ -6,6 +6,7 @@
 //! 6 in France). Check digits: ISO 7064 MOD 97-10 over national identifier +
 //! country + "00".
 
+use crate::compact::{BadCharacter, compact_alphanumeric};
 use crate::value_macros::string_value;
 use crate::{country, mod97};
 
@@ -68,19 +69,9 @@ const NATIONAL_ID_LENGTHS: &[(&str, usize)] = &[("FR", 6)];
 impl CreditorId {
     /// Parses a creditor identifier; spaces and lower case are accepted.
     pub fn parse(input: &str) -> Result<CreditorId, CreditorIdError> {
-        let mut value = String::with_capacity(35);
-        for (i, ch) in input.chars().enumerate() {
-            if ch.is_whitespace() {
-                continue;
-            }
-            if !ch.is_ascii_alphanumeric() {
-                return Err(CreditorIdError::InvalidCharacter {
-                    ch,
-                    position: i + 1,
-                });
-            }
-            value.push(ch.to_ascii_uppercase());
-        }
+        let value = compact_alphanumeric(input).map_err(|BadCharacter { ch, position }| {
+            CreditorIdError::InvalidCharacter { ch, position }
+        })?;
         match value.len() {
             0 => return Err(CreditorIdError::Empty),
             n if n < 8 => return Err(CreditorIdError::TooShort(n)),

@@ -1,5 +1,6 @@
 //! International Bank Account Numbers, with errors that say what is wrong.
 
+use crate::compact::{BadCharacter, compact_alphanumeric};
 mod registry;
 
 use crate::mod97;
@@ -183,20 +184,8 @@ string_value!(Iban, IbanError, "an IBAN");
 /// Removes whitespace and upper-cases, reporting the first character that
 /// can never appear in an IBAN.
 fn normalise(input: &str) -> Result<String, IbanError> {
-    let mut out = String::with_capacity(input.len());
-    for (i, ch) in input.chars().enumerate() {
-        if ch.is_whitespace() {
-            continue;
-        }
-        if !ch.is_ascii_alphanumeric() {
-            return Err(IbanError::InvalidCharacter {
-                ch,
-                position: i + 1,
-            });
-        }
-        out.push(ch.to_ascii_uppercase());
-    }
-    Ok(out)
+    compact_alphanumeric(input)
+        .map_err(|BadCharacter { ch, position }| IbanError::InvalidCharacter { ch, position })
 }
 
 fn check_digits_for(country: &str, bban: &str) -> Result<u8, IbanError> {

@@ -10,6 +10,7 @@ mod value_macros;
 mod bic;
 mod calendar;
 mod clock;
+mod compact;
 mod country;
 mod creditor;
 mod creditor_id;

@@ -119,26 +119,48 @@ impl JobCounts {
     }
 }
 
+/// A job as inserted: queued, no attempt yet.
+#[derive(Insertable)]
+#[diesel(table_name = jobs, treat_none_as_default_value = false)]
+struct JobRow<'a> {
+    creditor_id: Option<&'a str>,
+    kind: &'a str,
+    payload: &'a str,
+    priority: i32,
+    state: &'static str,
+    attempts: i32,
+    max_attempts: i32,
+    run_at: DbInstant,
+    dedup_key: Option<&'a str>,
+    created_at: DbInstant,
+}
+
+impl<'a> JobRow<'a> {
+    fn new(creditor_id: Option<&'a str>, job: &NewJob<'a>, now: Timestamp) -> Self {
+        Self {
+            creditor_id,
+            kind: job.kind,
+            payload: job.payload,
+            priority: job.priority,
+            state: JobState::Queued.code(),
+            attempts: 0,
+            max_attempts: job.max_attempts.max(1),
+            run_at: job.run_at.into(),
+            dedup_key: job.dedup_key,
+            created_at: now.into(),
+        }
+    }
+}
+
 fn insert(
     conn: &mut Conn<'_>,
     creditor_id: Option<&str>,
     job: &NewJob<'_>,
     now: Timestamp,
 ) -> Result<Option<i64>, StoreError> {
-    let values = (
-        jobs::creditor_id.eq(creditor_id),
-        jobs::kind.eq(job.kind),
-        jobs::payload.eq(job.payload),
-        jobs::priority.eq(job.priority),
-        jobs::state.eq(JobState::Queued.code()),
-        jobs::attempts.eq(0),
-        jobs::max_attempts.eq(job.max_attempts.max(1)),
-        jobs::run_at.eq(DbInstant::from(job.run_at)),
-        jobs::dedup_key.eq(job.dedup_key),
-        jobs::created_at.eq(DbInstant::from(now)),
-    );
+    let row = JobRow::new(creditor_id, job, now);
     let id: Option<i64> = on_each_engine!(conn, |c| diesel::insert_into(jobs::table)
-        .values(values)
+        .values(&row)
         .on_conflict_do_nothing()
         .returning(jobs::id)
         .get_result(c)
@@ -179,26 +201,12 @@ impl Store {
         batch: &[NewJob<'_>],
         now: Timestamp,
     ) -> Result<usize, StoreError> {
-        let created_at = DbInstant::from(now);
         self.pools.write(|conn| {
             let mut inserted = 0;
             for chunk in batch.chunks(500) {
-                let rows: Vec<_> = chunk
+                let rows: Vec<JobRow<'_>> = chunk
                     .iter()
-                    .map(|job| {
-                        (
-                            jobs::creditor_id.eq(None::<String>),
-                            jobs::kind.eq(job.kind),
-                            jobs::payload.eq(job.payload),
-                            jobs::priority.eq(job.priority),
-                            jobs::state.eq(JobState::Queued.code()),
-                            jobs::attempts.eq(0),
-                            jobs::max_attempts.eq(job.max_attempts.max(1)),
-                            jobs::run_at.eq(DbInstant::from(job.run_at)),
-                            jobs::dedup_key.eq(job.dedup_key),
-                            jobs::created_at.eq(created_at),
-                        )
-                    })
+                    .map(|job| JobRow::new(None, job, now))
                     .collect();
                 inserted += on_each_engine!(conn, |c| diesel::insert_into(jobs::table)
                     .values(&rows)

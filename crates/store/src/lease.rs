@@ -171,14 +171,7 @@ pub(crate) fn finish(
         .bind::<BigInt, _>(id)
         .bind::<Text, _>(worker)
         .execute(c))?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::LeaseLost {
-            entity: queue.entity(),
-            id,
-        })
-    }
+    still_held(updated, queue, id)
 }
 
 /// Extends `worker`'s lease on row `id` (a heartbeat for long work).
@@ -203,6 +196,12 @@ pub(crate) fn extend(
         .bind::<BigInt, _>(id)
         .bind::<Text, _>(worker)
         .execute(c))?;
+    still_held(updated, queue, id)
+}
+
+/// A lease statement touched its row (1) or found it taken by another
+/// worker or finished (0).
+fn still_held(updated: usize, queue: Queue, id: i64) -> Result<(), StoreError> {
     if updated == 1 {
         Ok(())
     } else {
