@@ -119,10 +119,12 @@ pub fn run(database_url: &str, args: ServeArgs) -> Result<(), CliError> {
 }
 
 fn print_banner(store: &Store, database_url: &str, base_url: &str, environment: Environment) {
+    let environment = environment
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned());
     println!(
-        "Prelevo {} ({:?}) — {} database {}",
+        "Prelevo {} ({environment}) — {} database {}",
         env!("CARGO_PKG_VERSION"),
-        environment,
         store.engine().name(),
         redact_password(database_url)
     );
