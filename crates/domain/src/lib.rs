@@ -7,6 +7,7 @@
 
 mod value_macros;
 
+mod access;
 mod bic;
 mod calendar;
 mod clock;
@@ -20,6 +21,7 @@ mod end_to_end_id;
 mod iban;
 mod ids;
 mod locale;
+mod login;
 mod mandate_ref;
 mod mod97;
 mod money;
@@ -29,6 +31,10 @@ mod serde_util;
 mod submission;
 mod timezone;
 
+pub use access::{
+    ApiScope, MembershipEvent, MembershipStatus, MembershipTransitionError, Permission, Role,
+    RoleError, ScopeError,
+};
 pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
 pub use clock::{Clock, ClockError, FixedClock, SystemClock};
@@ -43,6 +49,10 @@ pub use end_to_end_id::EndToEndId;
 pub use iban::{Iban, IbanError};
 pub use ids::{CreditorKey, IdError, UserId};
 pub use locale::{Locale, LocaleError};
+pub use login::{
+    FailureCount, INVITATION_TTL, NewPassword, PASSWORD_LINK_TTL, PasswordError, SessionPolicy,
+    ThrottlePolicy,
+};
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
 pub use sepa_identifier::SepaIdError;
