@@ -6,7 +6,8 @@
 //! to one creditor — so a query that forgets the tenant cannot be written.
 //! The few operations that span creditors by nature (creating a creditor,
 //! claiming the next job or message to deliver) are methods of [`Store`]
-//! itself and say so in their docs.
+//! itself and say so in their docs; people (users, sessions, one-time links,
+//! login throttling) are reached through a [`PlatformTx`].
 
 mod engine;
 mod error;
@@ -14,23 +15,34 @@ mod schema;
 mod sql_types;
 mod tenant;
 
+mod api_keys;
 mod audit;
 mod creditors;
 mod idempotency;
 mod imported_files;
 mod jobs;
 mod lease;
+mod login_failures;
+mod memberships;
 mod outbox;
+mod platform;
+mod sessions;
+mod user_tokens;
 mod users;
 
+pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{Actor, AuditEvent, NewAuditEvent};
 pub use engine::{Engine, PoolOptions, redact_password};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStart};
 pub use imported_files::{ImportedFile, NewImportedFile};
 pub use jobs::{ClaimedJob, JobCounts, JobState, NewJob};
+pub use memberships::{Member, Membership};
 pub use outbox::{ClaimedMessage, NewOutboxMessage};
+pub use platform::PlatformTx;
+pub use sessions::SessionRecord;
 pub use tenant::{TenantStore, TenantTx};
+pub use user_tokens::{TokenPurpose, UsedToken};
 pub use users::User;
 
 use engine::Pools;

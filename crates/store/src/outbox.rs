@@ -10,7 +10,7 @@ use crate::engine::on_each_engine;
 use crate::lease::{self, Outcome, Queue};
 use crate::schema::outbox;
 use crate::sql_types::DbInstant;
-use crate::{JobCounts, Store, StoreError, TenantTx};
+use crate::{JobCounts, PlatformTx, Store, StoreError, TenantTx};
 
 /// A message to deliver after commit.
 #[derive(Debug, Clone)]
@@ -29,8 +29,9 @@ pub struct NewOutboxMessage<'a> {
 pub struct ClaimedMessage {
     /// Message id.
     pub id: i64,
-    /// The creditor whose change caused it.
-    pub creditor_id: String,
+    /// The creditor whose change caused it (none for messages about a
+    /// person, such as a password link).
+    pub creditor_id: Option<String>,
     /// Channel.
     pub kind: String,
     /// The message, as JSON.
@@ -41,6 +42,43 @@ pub struct ClaimedMessage {
     pub max_attempts: i32,
 }
 
+fn push(
+    conn: &mut crate::engine::Conn<'_>,
+    creditor_id: Option<&str>,
+    message: &NewOutboxMessage<'_>,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
+    let now = DbInstant::from(now);
+    Ok(on_each_engine!(conn, |c| diesel::insert_into(
+        outbox::table
+    )
+    .values((
+        outbox::creditor_id.eq(creditor_id),
+        outbox::kind.eq(message.kind),
+        outbox::payload.eq(message.payload),
+        outbox::priority.eq(0),
+        outbox::state.eq("queued"),
+        outbox::attempts.eq(0),
+        outbox::max_attempts.eq(message.max_attempts.max(1)),
+        outbox::run_at.eq(now),
+        outbox::created_at.eq(now),
+    ))
+    .returning(outbox::id)
+    .get_result(c))?)
+}
+
+impl PlatformTx<'_, '_> {
+    /// Adds a message about a person (no creditor) to deliver once this
+    /// transaction commits.
+    pub fn push_outbox(
+        &mut self,
+        message: &NewOutboxMessage<'_>,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        push(self.conn, None, message, now)
+    }
+}
+
 impl TenantTx<'_, '_> {
     /// Adds a message to deliver once this transaction commits.
     pub fn push_outbox(
@@ -49,23 +87,7 @@ impl TenantTx<'_, '_> {
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         let tenant = self.tenant().to_owned();
-        let now = DbInstant::from(now);
-        Ok(on_each_engine!(self.conn, |c| diesel::insert_into(
-            outbox::table
-        )
-        .values((
-            outbox::creditor_id.eq(&tenant),
-            outbox::kind.eq(message.kind),
-            outbox::payload.eq(message.payload),
-            outbox::priority.eq(0),
-            outbox::state.eq("queued"),
-            outbox::attempts.eq(0),
-            outbox::max_attempts.eq(message.max_attempts.max(1)),
-            outbox::run_at.eq(now),
-            outbox::created_at.eq(now),
-        ))
-        .returning(outbox::id)
-        .get_result(c))?)
+        push(self.conn, Some(&tenant), message, now)
     }
 }
 

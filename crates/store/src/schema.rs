@@ -33,6 +33,8 @@ diesel::table! {
         id -> Text,
         email -> Text,
         created_at -> UtcInstant,
+        password_hash -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 
@@ -51,6 +53,7 @@ diesel::table! {
         expires_at -> Nullable<UtcInstant>,
         revoked_at -> Nullable<UtcInstant>,
         last_used_at -> Nullable<UtcInstant>,
+        created_by -> Nullable<Text>,
     }
 }
 
@@ -101,7 +104,7 @@ diesel::table! {
 
     outbox (id) {
         id -> BigInt,
-        creditor_id -> Text,
+        creditor_id -> Nullable<Text>,
         kind -> Text,
         payload -> Text,
         priority -> Integer,
@@ -147,6 +150,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    memberships (creditor_id, user_id) {
+        creditor_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        status -> Text,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    user_tokens (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        user_id -> Text,
+        creditor_id -> Nullable<Text>,
+        created_at -> UtcInstant,
+        expires_at -> UtcInstant,
+        used_at -> Nullable<UtcInstant>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        creditor_id -> Text,
+        csrf_token -> Text,
+        created_at -> UtcInstant,
+        last_seen_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    login_failures (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        window_start -> UtcInstant,
+        locked_until -> Nullable<UtcInstant>,
+    }
+}
+
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> creditors (creditor_id));
 diesel::joinable!(api_keys -> creditors (creditor_id));
 diesel::joinable!(audit_events -> creditors (creditor_id));
 diesel::joinable!(outbox -> creditors (creditor_id));
@@ -159,4 +219,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     idempotency_keys,
     imported_files,
+    memberships,
+    user_tokens,
+    sessions,
+    login_failures,
 );

@@ -14,6 +14,8 @@ mod instants;
 mod jobs;
 mod migrations;
 mod outbox;
+mod people;
+mod team;
 mod tenancy;
 
 use jiff::Timestamp;

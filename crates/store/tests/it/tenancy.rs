@@ -165,7 +165,7 @@ fn jobs_and_messages_carry_their_creditor(store: &TestStore) {
     assert_eq!(jobs[0].creditor_id.as_deref(), Some(a.id.as_str()));
     let messages = store.claim_outbox("w", t0(), until, 10).unwrap();
     assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].creditor_id, b.id.as_str());
+    assert_eq!(messages[0].creditor_id.as_deref(), Some(b.id.as_str()));
 }
 
 on_both_engines!(

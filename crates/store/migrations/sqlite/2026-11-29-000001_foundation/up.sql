@@ -76,7 +76,7 @@ CREATE INDEX jobs_by_creditor ON jobs (creditor_id, id);
 
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    creditor_id TEXT NOT NULL REFERENCES creditors (id),
+    creditor_id TEXT REFERENCES creditors (id),
     kind TEXT NOT NULL,
     payload TEXT NOT NULL,
     priority INTEGER NOT NULL,

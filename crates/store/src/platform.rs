@@ -1,0 +1,37 @@
+//! The platform handle: work that belongs to no single creditor by nature —
+//! people (users, their passwords, sessions and one-time links), login
+//! throttling, and messages about them. Business rows are never reached
+//! from here (see `TenantStore`).
+
+use crate::engine::Conn;
+use crate::{Store, StoreError};
+
+/// One unit of platform work: a transaction (from [`Store::platform_write`])
+/// or a plain connection (from [`Store::platform_read`]).
+pub struct PlatformTx<'t, 'c> {
+    pub(crate) conn: &'t mut Conn<'c>,
+}
+
+impl Store {
+    /// Reads platform rows outside a transaction.
+    pub fn platform_read<T, E>(
+        &self,
+        f: impl FnOnce(&mut PlatformTx<'_, '_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.pools.with_conn(|conn| f(&mut PlatformTx { conn }))
+    }
+
+    /// Runs `f` in one transaction on platform rows.
+    pub fn platform_write<T, E>(
+        &self,
+        f: impl FnOnce(&mut PlatformTx<'_, '_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.pools.write(|conn| f(&mut PlatformTx { conn }))
+    }
+}
