@@ -6,8 +6,9 @@ use prelevo_domain::{
     Bic, Clock, Creditor, CreditorId, CreditorKey, CreditorName, CreditorSettings,
     CreditorTimeZone, Iban, Locale, NewCreditor, SettingsPatch,
 };
-use prelevo_store::{Actor, NewAuditEvent, Store, TenantStore, TenantTx};
+use prelevo_store::{Actor, Store, TenantStore, TenantTx};
 
+use crate::audit::{Change, record};
 use crate::{AppError, FieldError};
 
 /// A creditor as typed by a person or a script: strings, checked here.
@@ -87,13 +88,6 @@ impl Fields {
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
-    serde_json::to_string(value).map_err(|source| AppError::Encoding {
-        what: "audit snapshot",
-        source,
-    })
-}
-
 fn audit(
     tx: &mut TenantTx<'_, '_>,
     actor: &Actor,
@@ -102,18 +96,18 @@ fn audit(
     after: &Creditor,
     clock: &dyn Clock,
 ) -> Result<(), AppError> {
-    tx.record_audit(
-        &NewAuditEvent {
-            actor: actor.clone(),
+    record(
+        tx,
+        actor,
+        &Change {
             entity: "creditor",
             entity_id: after.id.as_str(),
             action,
-            before: before.map(to_json).transpose()?,
-            after: Some(to_json(after)?),
+            before,
+            after: Some(after),
         },
         clock.now(),
-    )?;
-    Ok(())
+    )
 }
 
 /// Parses a new creditor, reporting every invalid field at once.

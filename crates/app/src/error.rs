@@ -38,6 +38,12 @@ pub enum ErrorKind {
     NotFound,
     /// The change contradicts existing data (duplicate, wrong state).
     Conflict,
+    /// Who is asking is not established (wrong password, bad or used link).
+    Unauthenticated,
+    /// Who is asking may not do this.
+    Forbidden,
+    /// Too many attempts: try again later.
+    Throttled,
     /// The system failed (database down, corrupt row): not the caller's fault.
     Internal,
 }
@@ -54,9 +60,24 @@ pub enum AppError {
     /// The change contradicts existing data.
     #[error("{0}")]
     Conflict(String),
+    /// Who is asking is not established.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Who is asking may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; allowed again at `until`.
+    #[error("too many attempts: try again after {until}")]
+    Throttled {
+        /// When attempts are accepted again.
+        until: jiff::Timestamp,
+    },
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
+    /// The system failed otherwise (no randomness, hashing failure).
+    #[error("{0}")]
+    System(String),
     /// A job or message could not be encoded or decoded.
     #[error("cannot encode or decode {what}: {source}")]
     Encoding {
@@ -79,7 +100,12 @@ impl AppError {
             AppError::Invalid(_) => ErrorKind::InvalidInput,
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Conflict(_) => ErrorKind::Conflict,
-            AppError::Store(_) | AppError::Encoding { .. } => ErrorKind::Internal,
+            AppError::Unauthenticated(_) => ErrorKind::Unauthenticated,
+            AppError::Forbidden(_) => ErrorKind::Forbidden,
+            AppError::Throttled { .. } => ErrorKind::Throttled,
+            AppError::Store(_) | AppError::Encoding { .. } | AppError::System(_) => {
+                ErrorKind::Internal
+            }
         }
     }
 }

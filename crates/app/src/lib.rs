@@ -3,12 +3,18 @@
 //! opens one transaction, applies the domain's decision, writes the audit
 //! and outbox rows, and commits.
 
+mod audit;
 mod background;
+mod emails;
 mod error;
+mod passwords;
+mod secrets;
 
+pub mod access;
 pub mod creditors;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;
 
 pub use error::{AppError, ErrorKind, FieldError};
+pub use secrets::sha256_hex;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use prelevo_domain::Clock;
-use prelevo_store::{ClaimedMessage, NewOutboxMessage, Store, TenantTx};
+use prelevo_store::{ClaimedMessage, NewOutboxMessage, PlatformTx, Store, TenantTx};
 
 use crate::AppError;
 use crate::background::{LEASE_RECOVERY_EVERY, Periodic, pause};
@@ -26,18 +26,31 @@ pub fn queue_email(
     email: &OutgoingEmail,
     now: Timestamp,
 ) -> Result<i64, AppError> {
-    let payload = serde_json::to_string(email).map_err(|source| AppError::Encoding {
+    Ok(tx.push_outbox(&email_message(&encode(email)?), now)?)
+}
+
+/// Queues an email about a person (no creditor), e.g. a password link.
+pub fn queue_platform_email(
+    tx: &mut PlatformTx<'_, '_>,
+    email: &OutgoingEmail,
+    now: Timestamp,
+) -> Result<i64, AppError> {
+    Ok(tx.push_outbox(&email_message(&encode(email)?), now)?)
+}
+
+fn encode(email: &OutgoingEmail) -> Result<String, AppError> {
+    serde_json::to_string(email).map_err(|source| AppError::Encoding {
         what: "email",
         source,
-    })?;
-    Ok(tx.push_outbox(
-        &NewOutboxMessage {
-            kind: EMAIL,
-            payload: &payload,
-            max_attempts: EMAIL_ATTEMPTS,
-        },
-        now,
-    )?)
+    })
+}
+
+fn email_message(payload: &str) -> NewOutboxMessage<'_> {
+    NewOutboxMessage {
+        kind: EMAIL,
+        payload,
+        max_attempts: EMAIL_ATTEMPTS,
+    }
 }
 
 /// Sends up to `limit` ready messages; returns how many were delivered.

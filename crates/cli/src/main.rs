@@ -15,6 +15,7 @@ mod output;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use prelevo_domain::Environment;
 
 use crate::exit::CliError;
 
@@ -35,6 +36,16 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// Which installation this is: pre-production or production (shown in
+    /// the dashboard; API keys start with pk_test_ or pk_live_).
+    #[arg(long, env = "PRELEVO_ENVIRONMENT", default_value = "pre-production", value_parser = parse_environment, global = true)]
+    environment: Environment,
+
+    /// Public URL of this installation, used in emailed links
+    /// (default: http://<listen address>).
+    #[arg(long, env = "PRELEVO_BASE_URL", global = true)]
+    base_url: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +62,12 @@ enum Command {
     /// Register and manage creditors (tenants).
     #[command(subcommand)]
     Creditor(commands::creditor::CreditorCommand),
+    /// Manage a creditor's team administrators.
+    #[command(subcommand)]
+    Admin(commands::admin::AdminCommand),
+    /// Create, list and revoke API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(commands::api_key::ApiKeyCommand),
     /// Inspect the background job queue.
     #[command(subcommand)]
     Jobs(commands::jobs::JobsCommand),
@@ -59,18 +76,61 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init();
+    let settings = Settings {
+        database_url: cli.database_url,
+        json: cli.json,
+        environment: cli.environment,
+        base_url: cli.base_url,
+    };
     let outcome = match cli.command {
-        Command::Serve(args) => commands::serve::run(&cli.database_url, args),
-        Command::Migrate => commands::migrate(&cli.database_url, cli.json),
-        Command::Creditor(command) => commands::creditor::run(&cli.database_url, cli.json, command),
-        Command::Jobs(command) => commands::jobs::run(&cli.database_url, cli.json, command),
+        Command::Serve(args) => commands::serve::run(&settings, args),
+        Command::Migrate => commands::migrate(&settings.database_url, settings.json),
+        Command::Creditor(command) => {
+            commands::creditor::run(&settings.database_url, settings.json, command)
+        }
+        Command::Admin(command) => commands::admin::run(&settings, command),
+        Command::ApiKey(command) => commands::api_key::run(&settings, command),
+        Command::Jobs(command) => {
+            commands::jobs::run(&settings.database_url, settings.json, command)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            error.report(cli.json);
+            error.report(settings.json);
             error.exit_code()
         }
+    }
+}
+
+/// Settings every command shares.
+pub struct Settings {
+    /// The database.
+    pub database_url: String,
+    /// JSON output.
+    pub json: bool,
+    /// Pre-production or production.
+    pub environment: Environment,
+    /// Public URL, when configured.
+    pub base_url: Option<String>,
+}
+
+impl Settings {
+    /// The public URL: configured, or derived from the listen address.
+    pub fn base_url(&self, listen: std::net::SocketAddr) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+fn parse_environment(text: &str) -> Result<Environment, String> {
+    match text {
+        "pre-production" => Ok(Environment::PreProduction),
+        "production" => Ok(Environment::Production),
+        other => Err(format!("'{other}' is not pre-production or production")),
     }
 }
 

@@ -94,6 +94,86 @@ struct AuditRow {
     after_json: Option<String>,
 }
 
+/// Which audit entries to list; `None` matches all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Kind of object, e.g. `creditor`.
+    pub entity: Option<String>,
+    /// One object's id.
+    pub entity_id: Option<String>,
+    /// What happened, e.g. `updated`.
+    pub action: Option<String>,
+    /// Who: `system`, `cli`, `user` or `api_key`.
+    pub actor_kind: Option<String>,
+    /// At or after this instant.
+    pub from: Option<Timestamp>,
+    /// Before this instant.
+    pub to: Option<Timestamp>,
+}
+
+/// Where a page of a newest-first list starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// The newest entries.
+    Start,
+    /// Entries older than this id (the next page).
+    After(i64),
+    /// Entries newer than this id (the previous page).
+    Before(i64),
+}
+
+/// The boxed query of a tenant's entries matching a filter, written once
+/// and expanded inside each engine's arm (where the backend is concrete).
+macro_rules! filtered {
+    ($tenant:expr, $filter:expr) => {{
+        let filter: &AuditFilter = $filter;
+        let mut query = audit_events::table
+            .filter(audit_events::creditor_id.eq($tenant))
+            .into_boxed();
+        if let Some(entity) = &filter.entity {
+            query = query.filter(audit_events::entity.eq(entity));
+        }
+        if let Some(id) = &filter.entity_id {
+            query = query.filter(audit_events::entity_id.eq(id));
+        }
+        if let Some(action) = &filter.action {
+            query = query.filter(audit_events::action.eq(action));
+        }
+        if let Some(kind) = &filter.actor_kind {
+            query = query.filter(audit_events::actor_kind.eq(kind));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(audit_events::at.ge(DbInstant::from(from)));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(audit_events::at.lt(DbInstant::from(to)));
+        }
+        query
+    }};
+}
+
+impl AuditRow {
+    fn into_event(self) -> Result<AuditEvent, StoreError> {
+        let actor = Actor::from_parts(&self.actor_kind, self.actor_id).map_err(|reason| {
+            StoreError::Corrupt {
+                entity: "audit_event",
+                id: self.id.to_string(),
+                reason,
+            }
+        })?;
+        Ok(AuditEvent {
+            id: self.id,
+            at: self.at.get(),
+            actor,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            action: self.action,
+            before: self.before_json,
+            after: self.after_json,
+        })
+    }
+}
+
 impl TenantTx<'_, '_> {
     /// Appends one entry to this creditor's audit log.
     pub fn record_audit(
@@ -119,46 +199,47 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
-    /// This creditor's audit entries, newest first, at most `limit`, older
-    /// than `before_id` when given (cursor).
+    /// This creditor's audit entries matching `filter`, newest first: at
+    /// most `limit` of them, starting after or before a position.
     pub fn audit_events(
         &mut self,
+        filter: &AuditFilter,
+        position: Position,
         limit: i64,
-        before_id: Option<i64>,
     ) -> Result<Vec<AuditEvent>, StoreError> {
         let tenant = self.tenant().to_owned();
         let rows: Vec<AuditRow> = on_each_engine!(self.conn, |c| {
-            let mut query = audit_events::table
+            let mut query = filtered!(&tenant, filter)
                 .select(AuditRow::as_select())
-                .filter(audit_events::creditor_id.eq(&tenant))
-                .order(audit_events::id.desc())
-                .limit(limit)
-                .into_boxed();
-            if let Some(before) = before_id {
-                query = query.filter(audit_events::id.lt(before));
-            }
+                .limit(limit);
+            query = match position {
+                Position::Start => query.order(audit_events::id.desc()),
+                Position::After(id) => query
+                    .filter(audit_events::id.lt(id))
+                    .order(audit_events::id.desc()),
+                // Walking back towards newer entries: nearest first, then
+                // put back in list order below.
+                Position::Before(id) => query
+                    .filter(audit_events::id.gt(id))
+                    .order(audit_events::id.asc()),
+            };
             query.load(c)
         })?;
-        rows.into_iter()
-            .map(|row| {
-                let actor = Actor::from_parts(&row.actor_kind, row.actor_id).map_err(|reason| {
-                    StoreError::Corrupt {
-                        entity: "audit_event",
-                        id: row.id.to_string(),
-                        reason,
-                    }
-                })?;
-                Ok(AuditEvent {
-                    id: row.id,
-                    at: row.at.get(),
-                    actor,
-                    entity: row.entity,
-                    entity_id: row.entity_id,
-                    action: row.action,
-                    before: row.before_json,
-                    after: row.after_json,
-                })
-            })
-            .collect()
+        let mut events = rows
+            .into_iter()
+            .map(AuditRow::into_event)
+            .collect::<Result<Vec<_>, _>>()?;
+        if matches!(position, Position::Before(_)) {
+            events.reverse();
+        }
+        Ok(events)
+    }
+
+    /// How many of this creditor's audit entries match `filter`.
+    pub fn count_audit_events(&mut self, filter: &AuditFilter) -> Result<i64, StoreError> {
+        let tenant = self.tenant().to_owned();
+        Ok(on_each_engine!(self.conn, |c| filtered!(&tenant, filter)
+            .count()
+            .get_result(c))?)
     }
 }

@@ -60,15 +60,16 @@ impl TenantTx<'_, '_> {
             .optional())?;
         if let Some(row) = existing {
             if row.expires_at.get() > now {
-                return Ok(if row.request_hash != request_hash {
-                    IdempotencyStart::BodyMismatch
-                } else {
-                    match (row.response_status, row.response_body) {
-                        (Some(status), Some(body)) => {
-                            IdempotencyStart::Replay(IdempotencyRecord { status, body })
-                        }
-                        _ => IdempotencyStart::InProgress,
+                // A request still running wins over a body comparison: the
+                // caller must wait for it either way.
+                return Ok(match (row.response_status, row.response_body) {
+                    (Some(_), Some(_)) if row.request_hash != request_hash => {
+                        IdempotencyStart::BodyMismatch
                     }
+                    (Some(status), Some(body)) => {
+                        IdempotencyStart::Replay(IdempotencyRecord { status, body })
+                    }
+                    _ => IdempotencyStart::InProgress,
                 });
             }
             on_each_engine!(self.conn, |c| diesel::delete(
@@ -123,5 +124,18 @@ impl TenantTx<'_, '_> {
                 id: key.to_owned(),
             })
         }
+    }
+
+    /// Forgets `key` (its request failed on the server's side and may be
+    /// retried as new).
+    pub fn release_idempotent(&mut self, key: &str) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        on_each_engine!(self.conn, |c| diesel::delete(
+            idempotency_keys::table
+                .filter(idempotency_keys::creditor_id.eq(&tenant))
+                .filter(idempotency_keys::key.eq(key))
+        )
+        .execute(c))?;
+        Ok(())
     }
 }

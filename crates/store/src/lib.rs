@@ -31,7 +31,7 @@ mod user_tokens;
 mod users;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
-pub use audit::{Actor, AuditEvent, NewAuditEvent};
+pub use audit::{Actor, AuditEvent, AuditFilter, NewAuditEvent, Position};
 pub use engine::{Engine, PoolOptions, redact_password};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStart};

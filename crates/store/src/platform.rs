@@ -3,13 +3,26 @@
 //! throttling, and messages about them. Business rows are never reached
 //! from here (see `TenantStore`).
 
+use prelevo_domain::CreditorKey;
+
 use crate::engine::Conn;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, TenantTx};
 
 /// One unit of platform work: a transaction (from [`Store::platform_write`])
 /// or a plain connection (from [`Store::platform_read`]).
 pub struct PlatformTx<'t, 'c> {
     pub(crate) conn: &'t mut Conn<'c>,
+}
+
+impl<'c> PlatformTx<'_, 'c> {
+    /// A tenant handle on `creditor` inside this same transaction (to audit
+    /// a person's change in each team they belong to, atomically with it).
+    pub fn tenant<'s>(&'s mut self, creditor: &'s CreditorKey) -> TenantTx<'s, 'c> {
+        TenantTx {
+            conn: self.conn,
+            creditor,
+        }
+    }
 }
 
 impl Store {

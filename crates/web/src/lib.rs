@@ -2,10 +2,12 @@
 //! of `prelevo-app`, render. Errors leave through one mapping
 //! ([`problem::Problem`], RFC 9457).
 
+mod api;
 mod health;
 mod metrics;
 mod problem;
 mod state;
+pub mod ui;
 
 use std::future::Future;
 
@@ -15,12 +17,17 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 pub use problem::Problem;
-pub use state::AppState;
+pub use state::{AppConfig, AppState};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
+    let transport = if state.config.base_url.starts_with("https://") {
+        ui::Transport::Https
+    } else {
+        ui::Transport::Http
+    };
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let id = request
             .headers()
@@ -32,8 +39,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(metrics::routes())
+        .merge(api::routes(&state))
+        .merge(ui::routes())
         .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::record))
+        .layer(ui::security_headers(transport))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

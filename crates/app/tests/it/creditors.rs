@@ -38,7 +38,7 @@ fn creating_audits_the_new_creditor(store: &TestStore) {
     assert_eq!(created.timezone.name(), "Europe/Paris");
     let events = store
         .tenant(created.id.clone())
-        .read(|tx| tx.audit_events(10, None))
+        .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 10))
         .unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].action, "created");
@@ -70,7 +70,9 @@ fn updates_apply_whole_and_audit_before_and_after(store: &TestStore) {
     let updated = update_creditor(&tenant, &later, &Actor::User("usr_1".into()), &change).unwrap();
     assert_eq!(updated.name.as_str(), "Acme SAS");
     assert_eq!(updated.updated_at, later.now());
-    let events = tenant.read(|tx| tx.audit_events(10, None)).unwrap();
+    let events = tenant
+        .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 10))
+        .unwrap();
     assert_eq!(events[0].action, "updated");
     assert!(
         events[0]
@@ -100,7 +102,10 @@ fn updates_apply_whole_and_audit_before_and_after(store: &TestStore) {
     // A change that changes nothing writes no audit entry.
     update_creditor(&tenant, &later, &Actor::Cli, &CreditorChange::default()).unwrap();
     assert_eq!(
-        tenant.read(|tx| tx.audit_events(10, None)).unwrap().len(),
+        tenant
+            .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 10))
+            .unwrap()
+            .len(),
         2
     );
 }

@@ -146,7 +146,9 @@ fn four_workers_run_each_job_exactly_once(store: &TestStore) {
     let pool = start(store, &clock, 4);
     wait_until("200 jobs done", || store.job_counts().unwrap().done == 200);
     pool.shutdown();
-    let visits = tenant.read(|tx| tx.audit_events(1_000, None)).unwrap();
+    let visits = tenant
+        .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 1_000))
+        .unwrap();
     let mut per_n: BTreeMap<String, usize> = BTreeMap::new();
     for event in visits.iter().filter(|e| e.entity == "visit") {
         *per_n.entry(event.entity_id.clone()).or_default() += 1;

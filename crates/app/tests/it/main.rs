@@ -6,6 +6,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod access;
 mod creditors;
 mod jobs;
 mod outbox;

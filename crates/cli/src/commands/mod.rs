@@ -1,5 +1,7 @@
 //! One module per noun.
 
+pub mod admin;
+pub mod api_key;
 pub mod creditor;
 pub mod jobs;
 pub mod serve;

@@ -7,43 +7,22 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use prelevo_app::jobs::{JobRegistry, WorkerOptions, WorkerPool};
 use prelevo_app::mail::{FileMailer, LogMailer, Mailer, SmtpMailer, parse_sender};
 use prelevo_app::outbox::OutboxWorker;
-use prelevo_domain::{Clock, SystemClock};
+use prelevo_domain::{Clock, Environment, SystemClock};
 use prelevo_store::{Store, redact_password};
-use prelevo_web::AppState;
+use prelevo_web::{AppConfig, AppState};
 
-use crate::CliError;
 use crate::commands::open_store;
-
-/// Which installation this is; shown in the dashboard.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Environment {
-    /// Test installation: `pk_test_` keys, a banner in the dashboard.
-    PreProduction,
-    /// Live installation.
-    Production,
-}
+use crate::{CliError, Settings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PRELEVO_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Public URL of this installation, used in emailed links
-    /// (default: http://<listen>).
-    #[arg(long, env = "PRELEVO_BASE_URL")]
-    base_url: Option<String>,
-    /// pre-production or production.
-    #[arg(
-        long,
-        env = "PRELEVO_ENVIRONMENT",
-        value_enum,
-        default_value = "pre-production"
-    )]
-    environment: Environment,
     /// Background job worker threads (0 runs none: the HTTP side only).
     #[arg(long, env = "PRELEVO_WORKERS", default_value_t = 2)]
     workers: usize,
@@ -80,7 +59,8 @@ fn mailer(args: &ServeArgs) -> Result<Arc<dyn Mailer>, CliError> {
     })
 }
 
-pub fn run(database_url: &str, args: ServeArgs) -> Result<(), CliError> {
+pub fn run(settings: &Settings, args: ServeArgs) -> Result<(), CliError> {
+    let database_url = settings.database_url.as_str();
     let store = open_store(database_url)?;
     let mailer = mailer(&args)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -88,11 +68,8 @@ pub fn run(database_url: &str, args: ServeArgs) -> Result<(), CliError> {
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(args.listen))
         .map_err(|e| CliError::failure(format!("cannot listen on {}: {e}", args.listen)))?;
-    let base_url = args
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.listen));
-    print_banner(&store, database_url, &base_url, args.environment);
+    let base_url = settings.base_url(args.listen);
+    print_banner(&store, database_url, &base_url, settings.environment);
 
     let workers = WorkerPool::start(
         store.clone(),
@@ -109,7 +86,12 @@ pub fn run(database_url: &str, args: ServeArgs) -> Result<(), CliError> {
         mailer,
         Duration::from_secs(1),
     )?;
-    let state = AppState::new(store, clock);
+    let config = AppConfig {
+        environment: settings.environment,
+        base_url,
+        ..AppConfig::default()
+    };
+    let state = AppState::with_config(store, clock, config);
     let served = runtime.block_on(prelevo_web::serve(listener, state, shutdown_signal()));
     tracing::info!("HTTP server stopped; finishing running jobs");
     workers.shutdown();
@@ -119,9 +101,7 @@ pub fn run(database_url: &str, args: ServeArgs) -> Result<(), CliError> {
 }
 
 fn print_banner(store: &Store, database_url: &str, base_url: &str, environment: Environment) {
-    let environment = environment
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_owned());
+    let environment = environment.as_str();
     println!(
         "Prelevo {} ({environment}) — {} database {}",
         env!("CARGO_PKG_VERSION"),
@@ -140,6 +120,8 @@ fn print_banner(store: &Store, database_url: &str, base_url: &str, environment: 
             "  cargo run -p prelevo -- creditor create --name \"My Company\" \
              --ics FR69ZZZ651190 --iban FR7630006000011234567890189 --bic AGRIFRPP"
         );
+        println!("Then its first administrator, who sets a password from the login page:");
+        println!("  cargo run -p prelevo -- admin create --email you@example.com");
     }
 }
 

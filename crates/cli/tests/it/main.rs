@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod access;
 mod creditor;
 mod serve;
 

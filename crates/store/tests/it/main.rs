@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod audit;
 mod creditors;
 mod idempotency;
 mod imported_files;

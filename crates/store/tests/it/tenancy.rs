@@ -2,7 +2,8 @@
 //! repository function.
 
 use prelevo_store::{
-    IdempotencyRecord, IdempotencyStart, NewImportedFile, NewOutboxMessage, StoreError,
+    AuditFilter, IdempotencyRecord, IdempotencyStart, NewImportedFile, NewOutboxMessage, Position,
+    StoreError,
 };
 use prelevo_testkit::{TestStore, on_both_engines};
 
@@ -35,17 +36,33 @@ fn a_tenant_cannot_overwrite_another_creditor(store: &TestStore) {
 fn audit_logs_are_separate(store: &TestStore) {
     let (a, tenant_a) = creditor(store, "A", 1);
     let (b, tenant_b) = creditor(store, "B", 2);
-    let of_a = tenant_a.read(|tx| tx.audit_events(100, None)).unwrap();
-    let of_b = tenant_b.read(|tx| tx.audit_events(100, None)).unwrap();
+    let of_a = tenant_a
+        .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 100))
+        .unwrap();
+    let of_b = tenant_b
+        .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 100))
+        .unwrap();
     assert_eq!(of_a.len(), 1);
     assert_eq!(of_b.len(), 1);
     assert_eq!(of_a[0].entity_id, a.id.as_str());
     assert_eq!(of_b[0].entity_id, b.id.as_str());
-    // A cursor taken from A's log finds nothing of A's in B's.
-    let after_a = tenant_b
-        .read(|tx| tx.audit_events(100, Some(of_a[0].id + 1_000)))
-        .unwrap();
-    assert!(after_a.iter().all(|e| e.entity_id == b.id.as_str()));
+    // A cursor taken from A's log finds nothing of A's in B's, either way.
+    for position in [Position::After(of_a[0].id + 1_000), Position::Before(0)] {
+        let seen = tenant_b
+            .read(|tx| tx.audit_events(&AuditFilter::default(), position, 100))
+            .unwrap();
+        assert!(seen.iter().all(|e| e.entity_id == b.id.as_str()));
+        let filtered = AuditFilter {
+            entity_id: Some(a.id.to_string()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(
+            tenant_b
+                .read(|tx| tx.count_audit_events(&filtered))
+                .unwrap(),
+            0
+        );
+    }
 }
 
 fn idempotency_keys_are_per_creditor(store: &TestStore) {

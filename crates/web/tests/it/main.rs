@@ -7,36 +7,57 @@
     reason = "tests fail by panicking"
 )]
 
+mod api;
 mod health;
 mod metrics;
 mod problems;
+mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use prelevo_domain::{Clock, FixedClock};
 use prelevo_testkit::TestStore;
-use prelevo_web::AppState;
+use prelevo_web::{AppConfig, AppState};
 
 /// A running server and a client for it.
 pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     pub runtime: tokio::runtime::Runtime,
+    pub clock: Arc<FixedClock>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
+/// What a request answered.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
 impl TestApp {
-    /// Serves `store` on 127.0.0.1:0.
+    /// Serves `store` on 127.0.0.1:0 with default settings.
     pub fn spawn(store: &TestStore) -> Self {
+        Self::spawn_with(store, AppConfig::default())
+    }
+
+    /// Serves `store` on 127.0.0.1:0 with `config`.
+    pub fn spawn_with(store: &TestStore, config: AppConfig) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let clock: Arc<dyn Clock> =
-            Arc::new(FixedClock::new("2026-11-30T09:00:00Z".parse().unwrap()));
-        let state = AppState::new((**store).clone(), clock);
+        let clock = Arc::new(FixedClock::new("2026-11-30T09:00:00Z".parse().unwrap()));
+        let dyn_clock: Arc<dyn Clock> = clock.clone();
+        let state = AppState::with_config((**store).clone(), dyn_clock, config);
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let address = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -50,6 +71,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             runtime,
+            clock,
             _shutdown: shutdown,
         }
     }
@@ -58,13 +80,31 @@ impl TestApp {
         format!("http://{}{path}", self.address)
     }
 
-    /// GET `path`, returning status, headers and body.
-    pub fn get(&self, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+    /// Sends a request built by `build` on a client request for `method` `path`.
+    pub fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Answer {
         self.runtime.block_on(async {
-            let response = self.client.get(self.url(path)).send().await.unwrap();
+            let response = build(self.client.request(method, self.url(path)))
+                .send()
+                .await
+                .unwrap();
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            (status, headers, response.text().await.unwrap())
+            Answer {
+                status,
+                headers,
+                body: response.text().await.unwrap(),
+            }
         })
+    }
+
+    /// GET `path`, returning status, headers and body.
+    pub fn get(&self, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        let answer = self.send(reqwest::Method::GET, path, |r| r);
+        (answer.status, answer.headers, answer.body)
     }
 }

@@ -1,0 +1,95 @@
+//! The `/v1` JSON API: bearer API keys with scopes and a request budget,
+//! JSON bodies checked for type, size and shape, idempotency keys, cursor
+//! pagination, RFC 9457 problems, and an OpenAPI 3.1 document generated
+//! from the handlers (`GET /v1/openapi.json`).
+
+mod audit;
+mod auth;
+mod creditor;
+mod idempotency;
+mod json;
+mod pagination;
+mod rate_limit;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use rate_limit::ApiRateLimiter;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Prelevo API",
+        description = "SEPA Direct Debit back-office. Authenticate with `Authorization: Bearer pk_…`; \
+                       errors are RFC 9457 problem+json; see docs/API.md.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerKeys),
+    tags((name = "creditor", description = "The creditor an API key acts for"),
+         (name = "audit", description = "Who changed what, when"))
+)]
+struct ApiDoc;
+
+struct BearerKeys;
+
+impl Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("pk_live_… / pk_test_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes, its OpenAPI document among them.
+pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(creditor::get_creditor))
+        .routes(routes!(creditor::get_settings, creditor::patch_settings))
+        .routes(routes!(audit::list_audit_events))
+        .split_for_parts();
+    let document = Arc::new(
+        openapi
+            .to_pretty_json()
+            .unwrap_or_else(|_| String::from("{}")),
+    );
+    api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::idempotency,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::authenticate,
+    ))
+    .layer(DefaultBodyLimit::max(json::MAX_JSON_BYTES))
+    .route(
+        "/v1/openapi.json",
+        get(move || {
+            let document = Arc::clone(&document);
+            async move {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    document.as_str().to_owned(),
+                )
+                    .into_response()
+            }
+        }),
+    )
+}

@@ -1,0 +1,143 @@
+//! Labels of domain codes, from one place: each code maps to one Fluent key
+//! (`role-admin`, `membership-invited`, `env-preproduction`, `nav-team`…),
+//! translated in `locales/*/main.ftl`. Templates call `layout.label(x)`.
+
+use prelevo_domain::{ApiScope, Environment, Locale, MembershipStatus, Role};
+
+use super::i18n::translate;
+use super::nav::Section;
+
+/// A value shown to people under a translated name.
+pub trait Label {
+    /// Its Fluent message key.
+    fn label_key(&self) -> &'static str;
+
+    /// Its name in `locale`.
+    fn label(&self, locale: Locale) -> String {
+        translate(locale, self.label_key())
+    }
+}
+
+impl Label for Role {
+    fn label_key(&self) -> &'static str {
+        match self {
+            Role::Admin => "role-admin",
+            Role::Operator => "role-operator",
+            Role::Viewer => "role-viewer",
+        }
+    }
+}
+
+impl Label for MembershipStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            MembershipStatus::Invited => "membership-invited",
+            MembershipStatus::Active => "membership-active",
+            MembershipStatus::Deactivated => "membership-deactivated",
+        }
+    }
+}
+
+impl Label for ApiScope {
+    fn label_key(&self) -> &'static str {
+        match self {
+            ApiScope::Read => "scope-read",
+            ApiScope::Write => "scope-write",
+        }
+    }
+}
+
+/// A language is named in itself ("Français", "English") in every locale.
+impl Label for Locale {
+    fn label_key(&self) -> &'static str {
+        match self {
+            Locale::Fr => "locale-fr",
+            Locale::En => "locale-en",
+        }
+    }
+}
+
+impl Label for Environment {
+    fn label_key(&self) -> &'static str {
+        match self {
+            Environment::PreProduction => "env-preproduction",
+            Environment::Production => "env-production",
+        }
+    }
+}
+
+impl Label for Section {
+    fn label_key(&self) -> &'static str {
+        match self {
+            Section::Balance => "nav-balance",
+            Section::Orders => "nav-orders",
+            Section::MandatesAndCards => "nav-mandates",
+            Section::Payments => "nav-payments",
+            Section::Plans => "nav-plans",
+            Section::Subscribers => "nav-subscribers",
+            Section::Returns => "nav-returns",
+            Section::Circulars => "nav-circulars",
+            Section::ActionCenter => "nav-action-center",
+            Section::Exports => "nav-exports",
+            Section::Settings => "nav-settings",
+            Section::Team => "nav-team",
+            Section::ApiKeys => "nav-api-keys",
+            Section::Audit => "nav-audit",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use prelevo_domain::MembershipStatus as M;
+
+    use super::*;
+
+    fn all_labels() -> Vec<&'static dyn Label> {
+        let mut all: Vec<&'static dyn Label> = vec![
+            &Role::Admin,
+            &Role::Operator,
+            &Role::Viewer,
+            &M::Invited,
+            &M::Active,
+            &M::Deactivated,
+            &ApiScope::Read,
+            &ApiScope::Write,
+            &Locale::Fr,
+            &Locale::En,
+            &Environment::PreProduction,
+            &Environment::Production,
+        ];
+        all.extend(Section::ALL.iter().map(|s| s as &dyn Label));
+        all
+    }
+
+    #[test]
+    fn every_code_has_a_translated_label_in_both_languages() {
+        for value in all_labels() {
+            for locale in [Locale::Fr, Locale::En] {
+                let label = value.label(locale);
+                assert_ne!(
+                    label,
+                    value.label_key(),
+                    "{} in {locale:?}",
+                    value.label_key()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn labels_read_naturally() {
+        assert_eq!(Role::Admin.label(Locale::Fr), "Administrateur");
+        assert_eq!(Role::Viewer.label(Locale::En), "Viewer");
+        assert_eq!(M::Invited.label(Locale::Fr), "Invitation envoyée");
+        assert_eq!(
+            Environment::PreProduction.label(Locale::Fr),
+            "Pré-production"
+        );
+        assert_eq!(Environment::Production.label(Locale::En), "Production");
+        assert_eq!(Locale::En.label(Locale::Fr), "English");
+        assert_eq!(Section::ApiKeys.label(Locale::Fr), "Clés d'API");
+    }
+}

@@ -1,0 +1,115 @@
+//! The dashboard's sections, in menu order (PRODUCT.md). The menu shows
+//! only the sections already built, so nothing links to a missing page.
+
+/// One entry of the main menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// Balance and account statements (§10).
+    Balance,
+    /// Collection orders (§2).
+    Orders,
+    /// SEPA mandates and card aliases (§3).
+    MandatesAndCards,
+    /// Payments (§4).
+    Payments,
+    /// Instalment plans (§5).
+    Plans,
+    /// Subscribers (§6).
+    Subscribers,
+    /// Returns and their processing (§7).
+    Returns,
+    /// Letters after a rejection (§7.6).
+    Circulars,
+    /// Payments waiting for an action (§8).
+    ActionCenter,
+    /// Scheduled and past exports (§11).
+    Exports,
+    /// The creditor's settings (§1).
+    Settings,
+    /// Team members and invitations (§1).
+    Team,
+    /// API keys (§1).
+    ApiKeys,
+    /// The audit log (§1).
+    Audit,
+}
+
+impl Section {
+    /// Every section, in menu order.
+    pub const ALL: [Section; 14] = [
+        Section::Balance,
+        Section::Orders,
+        Section::MandatesAndCards,
+        Section::Payments,
+        Section::Plans,
+        Section::Subscribers,
+        Section::Returns,
+        Section::Circulars,
+        Section::ActionCenter,
+        Section::Exports,
+        Section::Settings,
+        Section::Team,
+        Section::ApiKeys,
+        Section::Audit,
+    ];
+
+    /// Whether its pages exist; flip it in the change that adds them.
+    pub fn is_built(self) -> bool {
+        matches!(
+            self,
+            Section::Settings | Section::Team | Section::ApiKeys | Section::Audit
+        )
+    }
+
+    /// The path of its first page.
+    pub fn path(self) -> &'static str {
+        match self {
+            Section::Balance => "/balance",
+            Section::Orders => "/orders",
+            Section::MandatesAndCards => "/mandates",
+            Section::Payments => "/payments",
+            Section::Plans => "/plans",
+            Section::Subscribers => "/subscribers",
+            Section::Returns => "/returns",
+            Section::Circulars => "/circulars",
+            Section::ActionCenter => "/action-center",
+            Section::Exports => "/exports",
+            Section::Settings => "/settings",
+            Section::Team => "/team",
+            Section::ApiKeys => "/api-keys",
+            Section::Audit => "/audit",
+        }
+    }
+
+    /// The built sections, in menu order.
+    pub fn built() -> impl Iterator<Item = Section> {
+        Section::ALL.into_iter().filter(|s| s.is_built())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn only_the_administration_sections_are_built_today() {
+        let built: Vec<_> = Section::built().collect();
+        assert_eq!(
+            built,
+            [
+                Section::Settings,
+                Section::Team,
+                Section::ApiKeys,
+                Section::Audit
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_are_distinct() {
+        let paths: HashSet<_> = Section::ALL.iter().map(|s| s.path()).collect();
+        assert_eq!(paths.len(), Section::ALL.len());
+    }
+}
