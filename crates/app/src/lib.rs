@@ -17,4 +17,4 @@ pub mod mail;
 pub mod outbox;
 
 pub use error::{AppError, ErrorKind, FieldError};
-pub use secrets::sha256_hex;
+pub use secrets::{constant_time_eq as secrets_equal, new_secret, sha256_hex};

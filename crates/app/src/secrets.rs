@@ -13,6 +13,11 @@ pub(crate) fn random_hex(bytes: usize) -> Result<String, AppError> {
     Ok(hex::encode(buffer))
 }
 
+/// A new random secret (256 bits, hex), e.g. for a form token.
+pub fn new_secret() -> Result<String, AppError> {
+    random_hex(32)
+}
+
 /// SHA-256 of `secret`, lowercase hex: what is stored for a secret with
 /// 128 bits or more of randomness (no slow hash needed).
 pub fn sha256_hex(secret: &str) -> String {
@@ -20,7 +25,7 @@ pub fn sha256_hex(secret: &str) -> String {
 }
 
 /// Compares two strings in time independent of where they differ.
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

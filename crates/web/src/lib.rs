@@ -3,6 +3,7 @@
 //! ([`problem::Problem`], RFC 9457).
 
 mod api;
+mod dashboard;
 mod health;
 mod metrics;
 mod problem;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::routes())
         .merge(api::routes(&state))
         .merge(ui::routes())
+        .merge(dashboard::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::record))
@@ -57,7 +59,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

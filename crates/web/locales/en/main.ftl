@@ -51,3 +51,82 @@ list-pagination = Pagination
 list-previous = Previous page
 list-next = Next page
 list-export = Export as CSV
+
+## Account and login
+account-label = Account
+account-switch = Switch creditor
+account-switch-submit = Switch
+logout = Log out
+login-title = Log in
+login-email = Email address
+login-password = Password
+login-submit = Log in
+login-forgot = Set or reset my password
+login-wrong = Wrong email address or password.
+login-locked = Too many attempts: try again after { $until }.
+login-no-access = This account has no active access any more.
+login-password-set = Your password is saved: log in.
+password-title = Set my password
+password-intro = Enter your email address: if it belongs to an account, you will receive a link valid for 30 minutes.
+password-submit = Send me the link
+password-sent = If this address belongs to an account, a link has just been sent to it.
+password-new = New password (at least 12 characters)
+password-set-intro = Choose your new password.
+password-save = Save the password
+link-invalid = This link is invalid, expired or already used.
+invitation-title = Join the team
+invitation-intro = Choose your password to accept the invitation.
+invitation-accept = Accept the invitation
+form-error = The form has errors:
+csrf-failed = The form expired: reload the page and try again.
+forbidden = Your role does not allow this action.
+saved = Changes saved.
+
+## Team
+team-email = Email
+team-role = Role
+team-status = Status
+team-actions = Actions
+team-invite = Invite a member
+team-invite-submit = Send the invitation
+team-invited = Invitation sent to { $email }.
+team-change-role = Change role
+team-deactivate = Deactivate
+team-reactivate = Reactivate
+team-resend = Resend the invitation
+
+## API keys
+api-keys-name = Name
+api-keys-scope = Scope
+api-keys-prefix = Key starts with
+api-keys-created = Created
+api-keys-last-used = Last used
+api-keys-never = Never
+api-keys-state = State
+api-keys-active = Active
+api-keys-revoked = Revoked
+api-keys-create = Create a key
+api-keys-expires = Expires on (optional, YYYY-MM-DD)
+api-keys-secret = Here is the key. Copy it now: it will never be shown again.
+api-keys-revoke = Revoke
+api-reference = API reference
+
+## Audit log
+audit-at = Date
+audit-actor = Actor
+audit-entity = Object
+audit-action = Action
+audit-filter = Filter
+audit-any = All
+
+## Settings
+settings-name = Name
+settings-ics = SEPA creditor identifier (ICS)
+settings-iban = Collection account IBAN
+settings-representation = Re-present a rejection at J+
+settings-max-rejections = Rejections before suspension
+settings-retry-interval = Hours between retries
+settings-retry-cap = Most retries
+settings-pre-notification = Pre-notification (days)
+settings-billing-email = Billing contact email
+settings-save = Save

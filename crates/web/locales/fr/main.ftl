@@ -51,3 +51,82 @@ list-pagination = Pagination
 list-previous = Page précédente
 list-next = Page suivante
 list-export = Exporter en CSV
+
+## Compte et connexion
+account-label = Compte
+account-switch = Changer de créancier
+account-switch-submit = Changer
+logout = Se déconnecter
+login-title = Connexion
+login-email = Adresse e-mail
+login-password = Mot de passe
+login-submit = Se connecter
+login-forgot = Définir ou réinitialiser mon mot de passe
+login-wrong = Adresse e-mail ou mot de passe incorrect.
+login-locked = Trop de tentatives : réessayez après { $until }.
+login-no-access = Ce compte n'a plus d'accès actif.
+login-password-set = Votre mot de passe est enregistré : connectez-vous.
+password-title = Définir mon mot de passe
+password-intro = Saisissez votre adresse e-mail : si elle correspond à un compte, vous recevrez un lien valable 30 minutes.
+password-submit = Recevoir le lien
+password-sent = Si cette adresse correspond à un compte, un lien vient de lui être envoyé.
+password-new = Nouveau mot de passe (12 caractères au moins)
+password-set-intro = Choisissez votre nouveau mot de passe.
+password-save = Enregistrer le mot de passe
+link-invalid = Ce lien est invalide, expiré ou déjà utilisé.
+invitation-title = Rejoindre l'équipe
+invitation-intro = Choisissez votre mot de passe pour accepter l'invitation.
+invitation-accept = Accepter l'invitation
+form-error = Le formulaire contient des erreurs :
+csrf-failed = Le formulaire a expiré : rechargez la page et recommencez.
+forbidden = Votre rôle ne permet pas cette action.
+saved = Modifications enregistrées.
+
+## Équipe
+team-email = E-mail
+team-role = Rôle
+team-status = État
+team-actions = Actions
+team-invite = Inviter un membre
+team-invite-submit = Envoyer l'invitation
+team-invited = Invitation envoyée à { $email }.
+team-change-role = Changer le rôle
+team-deactivate = Désactiver
+team-reactivate = Réactiver
+team-resend = Renvoyer l'invitation
+
+## Clés d'API
+api-keys-name = Nom
+api-keys-scope = Portée
+api-keys-prefix = Début de la clé
+api-keys-created = Créée le
+api-keys-last-used = Dernière utilisation
+api-keys-never = Jamais
+api-keys-state = État
+api-keys-active = Active
+api-keys-revoked = Révoquée
+api-keys-create = Créer une clé
+api-keys-expires = Expire le (facultatif, AAAA-MM-JJ)
+api-keys-secret = Voici la clé. Copiez-la maintenant : elle ne sera plus jamais affichée.
+api-keys-revoke = Révoquer
+api-reference = Référence de l'API
+
+## Journal d'audit
+audit-at = Date
+audit-actor = Auteur
+audit-entity = Objet
+audit-action = Action
+audit-filter = Filtrer
+audit-any = Tous
+
+## Paramètres
+settings-name = Nom
+settings-ics = Identifiant créancier SEPA (ICS)
+settings-iban = IBAN du compte d'encaissement
+settings-representation = Représenter le rejet à J+
+settings-max-rejections = Nombre de rejets avant suspension
+settings-retry-interval = Intervalle entre nouvelles tentatives (heures)
+settings-retry-cap = Nombre maximal de nouvelles tentatives
+settings-pre-notification = Pré-notification (jours)
+settings-billing-email = E-mail du contact facturation
+settings-save = Enregistrer

@@ -64,7 +64,7 @@ pub struct AuditParams {
     pub before: Option<String>,
 }
 
-fn instant(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, Problem> {
+pub(crate) fn instant(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, Problem> {
     value
         .map(|v| {
             v.parse::<Timestamp>().map_err(|e| {

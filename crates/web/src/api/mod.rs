@@ -3,12 +3,12 @@
 //! pagination, RFC 9457 problems, and an OpenAPI 3.1 document generated
 //! from the handlers (`GET /v1/openapi.json`).
 
-mod audit;
+pub(crate) mod audit;
 mod auth;
 mod creditor;
 mod idempotency;
 mod json;
-mod pagination;
+pub(crate) mod pagination;
 mod rate_limit;
 
 use std::sync::Arc;

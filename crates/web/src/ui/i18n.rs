@@ -121,7 +121,12 @@ mod tests {
     #[test]
     fn every_key_resolves_in_both_languages() {
         // Every argument any message takes; messages ignore the others.
-        let args: [(&str, &dyn MessageArg); 2] = [("count", &2), ("page", &"Page")];
+        let args: [(&str, &dyn MessageArg); 4] = [
+            ("count", &2),
+            ("page", &"Page"),
+            ("until", &"10:00"),
+            ("email", &"a@b.example"),
+        ];
         for key in keys(FR_FTL) {
             for locale in [Locale::Fr, Locale::En] {
                 let text = translate_args(locale, key, &args);

@@ -6,7 +6,7 @@
 //! installation for the live one, or the reverse.
 
 use axum::http::Uri;
-use prelevo_domain::{Environment, Locale};
+use prelevo_domain::{Environment, Locale, Role};
 
 use super::assets;
 use super::i18n::{MessageArg, translate, translate_args};
@@ -22,6 +22,31 @@ pub struct Layout {
     current: Option<Section>,
     page_title: Option<String>,
     return_to: String,
+    account: Option<Account>,
+}
+
+/// Who is logged in, for the header's account area and the menu.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Their email.
+    pub email: String,
+    /// Their role in the current creditor (the menu shows what it allows).
+    pub role: Role,
+    /// The token every form of theirs carries.
+    pub csrf_token: String,
+    /// The creditors they can switch to, the current one marked.
+    pub creditors: Vec<CreditorChoice>,
+}
+
+/// One creditor of the switcher.
+#[derive(Debug, Clone)]
+pub struct CreditorChoice {
+    /// `cred_…`
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it is the current one.
+    pub current: bool,
 }
 
 /// One entry of the main menu.
@@ -60,7 +85,24 @@ impl Layout {
             current: None,
             page_title: None,
             return_to,
+            account: None,
         }
+    }
+
+    /// Shows `account` in the header and filters the menu by its role.
+    pub fn with_account(mut self, account: Account) -> Self {
+        self.account = Some(account);
+        self
+    }
+
+    /// The logged-in account, if any.
+    pub fn account(&self) -> Option<&Account> {
+        self.account.as_ref()
+    }
+
+    /// The CSRF token forms must carry (empty before login).
+    pub fn csrf(&self) -> &str {
+        self.account.as_ref().map_or("", |a| a.csrf_token.as_str())
     }
 
     /// Marks `section` as the current one; its name becomes the title.
@@ -134,9 +176,14 @@ impl Layout {
         }
     }
 
-    /// The menu: built sections only.
+    /// The menu: built sections the account's role may see (none before
+    /// login).
     pub fn nav(&self) -> Vec<NavLink> {
+        let Some(account) = &self.account else {
+            return Vec::new();
+        };
         Section::built()
+            .filter(|section| account.role.allows(section.needs()))
             .map(|section| NavLink {
                 href: section.path(),
                 label: section.label(self.locale),
@@ -189,14 +236,35 @@ mod tests {
         assert_eq!(titled.title(), "API keys — Prelevo");
     }
 
+    fn account(role: Role) -> Account {
+        Account {
+            email: "ana@acme.example".into(),
+            role,
+            csrf_token: "t".into(),
+            creditors: Vec::new(),
+        }
+    }
+
     #[test]
     fn the_menu_marks_the_current_section() {
         let nav = layout(Locale::En, "/audit")
             .in_section(Section::Audit)
+            .with_account(account(Role::Admin))
             .nav();
         let current: Vec<_> = nav.iter().filter(|l| l.current).map(|l| l.href).collect();
         assert_eq!(current, ["/audit"]);
         assert_eq!(nav.len(), Section::built().count());
+    }
+
+    #[test]
+    fn the_menu_shows_what_the_role_allows() {
+        let viewer = layout(Locale::En, "/settings").with_account(account(Role::Viewer));
+        let hrefs: Vec<_> = viewer.nav().iter().map(|l| l.href).collect();
+        assert_eq!(hrefs, ["/settings"]);
+        assert!(
+            layout(Locale::En, "/login").nav().is_empty(),
+            "no menu before login"
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ use axum::routing::get;
 
 pub use i18n::{MessageArg, translate, translate_args};
 pub use labels::Label;
-pub use layout::{LanguageLink, Layout, NavLink};
+pub use layout::{Account, CreditorChoice, LanguageLink, Layout, NavLink};
 pub use list::{
     Cell, Column, Cursor, DEFAULT_LIMIT, Direction, HeaderCell, ListFragment, ListQuery,
     ListQueryError, ListSpec, MAX_LIMIT, Page, Position, Sort, Table, TableRow,

@@ -1,6 +1,8 @@
 //! The dashboard's sections, in menu order (PRODUCT.md). The menu shows
 //! only the sections already built, so nothing links to a missing page.
 
+use prelevo_domain::Permission;
+
 /// One entry of the main menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
@@ -78,6 +80,16 @@ impl Section {
             Section::Team => "/team",
             Section::ApiKeys => "/api-keys",
             Section::Audit => "/audit",
+        }
+    }
+
+    /// What a member needs to see the section.
+    pub fn needs(self) -> Permission {
+        match self {
+            Section::Team => Permission::ManageTeam,
+            Section::ApiKeys => Permission::ManageApiKeys,
+            Section::Audit => Permission::ViewAudit,
+            _ => Permission::Read,
         }
     }
 

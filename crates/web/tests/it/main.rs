@@ -8,6 +8,8 @@
 )]
 
 mod api;
+mod api_docs;
+mod dashboard;
 mod health;
 mod metrics;
 mod problems;
@@ -69,7 +71,10 @@ impl TestApp {
         });
         Self {
             address,
-            client: reqwest::Client::new(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             runtime,
             clock,
             _shutdown: shutdown,

@@ -6,8 +6,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, Uri, header};
 use axum::routing::get;
-use prelevo_domain::{Environment, Locale};
-use prelevo_web::ui::{self, Layout, Section, Transport};
+use prelevo_domain::{Environment, Locale, Role};
+use prelevo_web::ui::{self, Account, Layout, Section, Transport};
 use tower::ServiceExt;
 
 /// A page as the dashboard's pages are written: a `layout` field, a
@@ -25,7 +25,14 @@ struct TeamPage {
 fn team_page(locale: Locale, environment: Environment) -> TeamPage {
     let uri: Uri = "/team?status=active".parse().unwrap();
     TeamPage {
-        layout: Layout::new(locale, environment, &uri).in_section(Section::Team),
+        layout: Layout::new(locale, environment, &uri)
+            .in_section(Section::Team)
+            .with_account(Account {
+                email: "ana@acme.example".into(),
+                role: Role::Admin,
+                csrf_token: "token".into(),
+                creditors: Vec::new(),
+            }),
         role: prelevo_domain::Role::Admin,
     }
 }

@@ -1,0 +1,147 @@
+//! The logged-in member behind a dashboard request: from the session
+//! cookie, with their role in the current creditor. Without a valid
+//! session, the request is sent to the login page.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use prelevo_app::access::{ActiveSession, session_for};
+use prelevo_domain::{CreditorKey, Locale, MembershipStatus, Permission};
+use prelevo_store::{Actor, TenantStore};
+
+use super::cookies;
+use super::page::MessagePage;
+use crate::AppState;
+use crate::ui::{Account, CreditorChoice, Layout, Section, negotiate};
+
+/// A logged-in, active member.
+pub(crate) struct Member {
+    /// The session.
+    pub session: ActiveSession,
+    /// The session's secret id (from the cookie).
+    pub session_id: String,
+    /// The language pages are shown in.
+    pub locale: Locale,
+    /// The creditors they can switch to.
+    creditors: Vec<CreditorChoice>,
+    environment: prelevo_domain::Environment,
+    uri: Uri,
+}
+
+impl Member {
+    /// The current creditor's store handle.
+    pub fn tenant(&self, state: &AppState) -> TenantStore {
+        state.store.tenant(self.session.creditor_id.clone())
+    }
+
+    /// The current creditor.
+    pub fn creditor(&self) -> &CreditorKey {
+        &self.session.creditor_id
+    }
+
+    /// How the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.session.user.id.to_string())
+    }
+
+    /// The page frame, with their account and menu.
+    pub fn layout(&self, section: Section) -> Layout {
+        Layout::new(self.locale, self.environment, &self.uri)
+            .in_section(section)
+            .with_account(Account {
+                email: self.session.user.email.to_string(),
+                role: self.session.role,
+                csrf_token: self.session.csrf_token.clone(),
+                creditors: self.creditors.clone(),
+            })
+    }
+
+    /// Refuses (403 page) unless their role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), Response> {
+        if self.session.role.allows(permission) {
+            Ok(())
+        } else {
+            Err(self.message(StatusCode::FORBIDDEN, "forbidden"))
+        }
+    }
+
+    /// Refuses (403 page) a form whose CSRF token is not this session's, or
+    /// that comes from another site.
+    pub fn check_form(&self, headers: &HeaderMap, token: &str) -> Result<(), Response> {
+        let same_token = prelevo_app::secrets_equal(token, &self.session.csrf_token);
+        if same_token && same_origin(headers) {
+            Ok(())
+        } else {
+            Err(self.message(StatusCode::FORBIDDEN, "csrf-failed"))
+        }
+    }
+
+    /// A page saying one thing.
+    pub fn message(&self, status: StatusCode, key: &str) -> Response {
+        let layout = self.layout(Section::Settings).titled(key);
+        (status, MessagePage::new(layout, key)).into_response()
+    }
+}
+
+/// Whether the `Origin` header, when sent, is this site's (browsers send it
+/// on every POST).
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority == host)
+}
+
+fn to_login(uri: &Uri) -> Response {
+    let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={encoded}")).into_response()
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(session_id) = cookies::read(&parts.headers, cookies::SESSION) else {
+            return Err(to_login(&parts.uri));
+        };
+        let id = session_id.clone();
+        let found = state
+            .run(move |store, clock| {
+                let Some(session) = session_for(store, clock, &id)? else {
+                    return Ok(None);
+                };
+                let memberships = store.platform_read(|tx| tx.memberships_of(&session.user.id))?;
+                Ok(Some((session, memberships)))
+            })
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some((session, memberships)) = found else {
+            return Err(to_login(&parts.uri));
+        };
+        let creditors = memberships
+            .into_iter()
+            .filter(|m| m.status == MembershipStatus::Active)
+            .map(|m| CreditorChoice {
+                current: m.creditor_id == session.creditor_id,
+                id: m.creditor_id.to_string(),
+                name: m.creditor_name,
+            })
+            .collect();
+        Ok(Member {
+            locale: negotiate(session.user.language, &parts.headers),
+            session,
+            session_id,
+            creditors,
+            environment: state.config.environment,
+            uri: parts.uri.clone(),
+        })
+    }
+}

@@ -1,0 +1,52 @@
+//! The dashboard's pages: logging in and out, password links, invitations,
+//! settings, team, API keys and the audit log. Handlers are thin: parse
+//! the form, call one use case, render a template.
+// A refusal is a ready page (a `Response`); its size is irrelevant next to
+// the request it answers.
+#![expect(clippy::result_large_err, reason = "refusals are ready responses")]
+
+mod access;
+mod api_keys;
+mod audit;
+mod cookies;
+mod member;
+mod page;
+mod settings;
+mod team;
+
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) use member::Member;
+
+/// Every dashboard route.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/settings") }))
+        .route("/login", get(access::login_page).post(access::login))
+        .route("/logout", post(access::logout))
+        .route(
+            "/password",
+            get(access::password_request_page).post(access::password_request),
+        )
+        .route(
+            "/password/{token}",
+            get(access::password_set_page).post(access::password_set),
+        )
+        .route(
+            "/invitation/{token}",
+            get(access::invitation_page).post(access::invitation_accept),
+        )
+        .route("/session/creditor", post(access::switch_creditor))
+        .route("/settings", get(settings::page).post(settings::save))
+        .route("/team", get(team::page))
+        .route("/team/invite", post(team::invite))
+        .route("/team/{user}/{action}", post(team::act))
+        .route("/api-keys", get(api_keys::page).post(api_keys::create))
+        .route("/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route("/audit", get(audit::page))
+        .route("/audit/export.csv", get(audit::export))
+}
