@@ -11,7 +11,7 @@ mod json;
 pub(crate) mod pagination;
 mod rate_limit;
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -58,18 +58,29 @@ impl Modify for BearerKeys {
     }
 }
 
-/// The API's routes, its OpenAPI document among them.
-pub(crate) fn routes(state: &AppState) -> Router<AppState> {
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The documented endpoints, before authentication and limits.
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(creditor::get_creditor))
         .routes(routes!(creditor::get_settings, creditor::patch_settings))
         .routes(routes!(audit::list_audit_events))
-        .split_for_parts();
-    let document = Arc::new(
-        openapi
+}
+
+/// The OpenAPI document as JSON (built once), for `/v1/openapi.json` and
+/// the dashboard's API reference.
+pub(crate) fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        documented()
+            .into_openapi()
             .to_pretty_json()
-            .unwrap_or_else(|_| String::from("{}")),
-    );
+            .unwrap_or_else(|_| String::from("{}"))
+    })
+}
+
+/// The API's routes, its OpenAPI document among them.
+pub(crate) fn routes(state: &AppState) -> Router<AppState> {
+    let (api, _) = documented().split_for_parts();
     api.layer(axum::middleware::from_fn_with_state(
         state.clone(),
         idempotency::idempotency,
@@ -81,15 +92,8 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     .layer(DefaultBodyLimit::max(json::MAX_JSON_BYTES))
     .route(
         "/v1/openapi.json",
-        get(move || {
-            let document = Arc::clone(&document);
-            async move {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    document.as_str().to_owned(),
-                )
-                    .into_response()
-            }
+        get(|| async {
+            ([(header::CONTENT_TYPE, "application/json")], document()).into_response()
         }),
     )
 }

@@ -13,7 +13,7 @@ use prelevo_store::{Actor, TenantStore};
 use super::cookies;
 use super::page::MessagePage;
 use crate::AppState;
-use crate::ui::{Account, CreditorChoice, Layout, Section, negotiate};
+use crate::ui::{Account, CreditorChoice, LANG_COOKIE, Layout, Section, negotiate};
 
 /// A logged-in, active member.
 pub(crate) struct Member {
@@ -135,8 +135,25 @@ impl FromRequestParts<AppState> for Member {
                 name: m.creditor_name,
             })
             .collect();
+        // A language chosen with the switch becomes the user's preference
+        // (kept across devices); otherwise the preference, then the browser.
+        let chosen =
+            cookies::read(&parts.headers, LANG_COOKIE).and_then(|c| Locale::parse(&c).ok());
+        let locale = match chosen {
+            Some(locale) if Some(locale) != session.user.language => {
+                let user = session.user.id.clone();
+                state
+                    .run(move |store, _| {
+                        Ok(store.platform_write(|tx| tx.set_user_language(&user, locale))?)
+                    })
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                locale
+            }
+            _ => negotiate(session.user.language, &parts.headers),
+        };
         Ok(Member {
-            locale: negotiate(session.user.language, &parts.headers),
+            locale,
             session,
             session_id,
             creditors,

@@ -7,6 +7,7 @@
 
 mod access;
 mod api_keys;
+mod api_reference;
 mod audit;
 mod cookies;
 mod member;
@@ -47,6 +48,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/team/{user}/{action}", post(team::act))
         .route("/api-keys", get(api_keys::page).post(api_keys::create))
         .route("/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route("/api-reference", get(api_reference::page))
         .route("/audit", get(audit::page))
         .route("/audit/export.csv", get(audit::export))
 }

@@ -230,7 +230,23 @@ fn a_member_sets_a_password_logs_in_and_out(store: &TestStore) {
         "the environment is always shown"
     );
 
-    let html = settings.body.clone();
+    // Choosing English becomes the user's preference, on any device.
+    assert_eq!(browser.get("/lang/en?next=/settings").status, 303);
+    assert!(browser.get("/settings").body.contains("Settings"));
+    let user = store
+        .platform_read(|tx| {
+            tx.user_by_email(&prelevo_domain::EmailAddress::parse("ana@acme.example").unwrap())
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.language, Some(prelevo_domain::Locale::En));
+    browser.cookies.remove("lang");
+    let html = browser.get("/settings").body;
+    assert!(
+        html.contains("<html lang=\"en\""),
+        "the preference wins over Accept-Language: fr"
+    );
+
     let out = browser.post("/logout", &[("csrf", &csrf_in(&html))]);
     assert_eq!((out.status, location(&out)), (303, "/login"));
     assert_eq!(browser.get("/settings").status, 303);
@@ -351,8 +367,9 @@ fn roles_are_enforced_on_every_route(store: &TestStore) {
         ("billing_contact_email", ""),
     ];
     // (method, path, [admin, operator, viewer])
-    let table: [(&str, &str, [u16; 3]); 8] = [
+    let table: [(&str, &str, [u16; 3]); 9] = [
         ("GET", "/settings", [200, 200, 200]),
+        ("GET", "/api-reference", [200, 200, 200]),
         ("GET", "/team", [200, 403, 403]),
         ("GET", "/api-keys", [200, 403, 403]),
         ("GET", "/audit", [200, 403, 403]),
