@@ -8,7 +8,7 @@ mod auth;
 mod creditor;
 mod idempotency;
 mod json;
-pub(crate) mod pagination;
+mod pagination;
 mod rate_limit;
 
 use std::sync::OnceLock;

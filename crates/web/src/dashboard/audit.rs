@@ -5,65 +5,56 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use prelevo_bankfiles::{Bom, CsvExport, Separator};
 use prelevo_domain::Permission;
 use prelevo_store::{Actor, AuditEvent, AuditFilter, Position};
-use serde::Deserialize;
 
 use super::Member;
 use crate::AppState;
 use crate::api::audit::instant;
-use crate::api::pagination::{ListResponse, PageParams};
-use crate::ui::{Layout, Section};
+use crate::ui::{
+    Column, Cursor, Layout, ListQuery, ListQueryError, ListSpec, Page, Position as ListPosition,
+    Section, Sort, Table, TableRow,
+};
 
-/// The page's query string.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct AuditQuery {
-    entity: Option<String>,
-    action: Option<String>,
-    actor_kind: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    limit: Option<i64>,
-    after: Option<String>,
-    before: Option<String>,
+/// What the audit list accepts in its URL (see `ui::list`). Entries are
+/// listed newest first; ids grow with time, so the id is the order.
+const SPEC: ListSpec = ListSpec {
+    filters: &["entity", "action", "actor_kind", "from", "to"],
+    sorts: &["at"],
+    default_sort: Sort::descending("at"),
+};
+
+const COLUMNS: [Column; 4] = [
+    Column::text("audit-at"),
+    Column::text("audit-actor"),
+    Column::text("audit-entity"),
+    Column::text("audit-action"),
+];
+
+fn filter_of(query: &ListQuery) -> Result<AuditFilter, crate::Problem> {
+    let owned = |name: &str| query.filter(name).map(str::to_owned);
+    Ok(AuditFilter {
+        entity: owned("entity"),
+        entity_id: None,
+        action: owned("action"),
+        actor_kind: owned("actor_kind"),
+        from: instant("from", query.filter("from"))?,
+        to: instant("to", query.filter("to"))?,
+    })
 }
 
-fn some(text: Option<&String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-impl AuditQuery {
-    fn filter(&self) -> Result<AuditFilter, crate::Problem> {
-        Ok(AuditFilter {
-            entity: some(self.entity.as_ref()),
-            entity_id: None,
-            action: some(self.action.as_ref()),
-            actor_kind: some(self.actor_kind.as_ref()),
-            from: instant("from", some(self.from.as_ref()).as_deref())?,
-            to: instant("to", some(self.to.as_ref()).as_deref())?,
-        })
-    }
-
-    /// The filters as a query string, for links that keep them.
-    fn filters_query(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
-            ("entity", &self.entity),
-            ("action", &self.action),
-            ("actor_kind", &self.actor_kind),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if let Some(value) = some(value.as_ref()) {
-                query.append_pair(name, &value);
-            }
-        }
-        query.finish()
-    }
+fn bad_query(error: ListQueryError) -> Response {
+    crate::Problem::new(
+        "invalid-parameter",
+        "Invalid parameter",
+        StatusCode::BAD_REQUEST,
+        error.to_string(),
+    )
+    .into_response()
 }
 
 /// One row as shown and exported.
@@ -93,84 +84,84 @@ fn row(event: &AuditEvent) -> Row {
 #[template(path = "audit.html")]
 struct AuditPage {
     layout: Layout,
-    rows: Vec<Row>,
-    total_label: String,
-    query: AuditQuery,
-    filters: String,
-    next: Option<String>,
-    previous: Option<String>,
+    query: ListQuery,
+    list: Table,
 }
 
-pub(crate) async fn page(
-    State(state): State<AppState>,
-    member: Member,
-    Query(query): Query<AuditQuery>,
-) -> Response {
+pub(crate) async fn page(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
     if let Err(refused) = member.require(Permission::ViewAudit) {
         return refused;
     }
-    let (filter, (position, limit)) = match query.filter().and_then(|f| {
-        let page = PageParams {
-            limit: query.limit,
-            after: query.after.clone(),
-            before: query.before.clone(),
-        }
-        .resolve()?;
-        Ok((f, page))
-    }) {
-        Ok(parsed) => parsed,
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let filter = match filter_of(&query) {
+        Ok(filter) => filter,
         Err(problem) => return problem.into_response(),
     };
+    let id_of = |cursor: &Cursor| cursor.id.parse::<i64>().unwrap_or(0);
+    let position = match query.position() {
+        ListPosition::First => Position::Start,
+        ListPosition::After(cursor) => Position::After(id_of(cursor)),
+        ListPosition::Before(cursor) => Position::Before(id_of(cursor)),
+    };
+    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
     let fetched = state
         .run(move |_, _| {
             Ok(tenant.read(|tx| {
-                let events = tx.audit_events(&filter, position, limit + 1)?;
+                let events = tx.audit_events(&filter, position, limit)?;
                 let total = tx.count_audit_events(&filter)?;
                 Ok::<_, prelevo_store::StoreError>((events, total))
             })?)
         })
         .await;
-    let (events, total) = match fetched {
+    let (mut events, total) = match fetched {
         Ok(found) => found,
         Err(problem) => return problem.into_response(),
     };
-    let page = ListResponse::from_fetched(events, position, limit, |e| e.id);
-    let filters = query.filters_query();
-    let link = |name: &str, cursor: &Option<String>| {
-        cursor.as_ref().map(|c| {
-            let sep = if filters.is_empty() { "" } else { "&" };
-            format!("/audit?{filters}{sep}{name}={c}")
-        })
-    };
+    // The list component wants rows before a cursor nearest first.
+    if matches!(position, Position::Before(_)) {
+        events.reverse();
+    }
+    let cursor_of = |e: &AuditEvent| Cursor::new(e.at.to_string(), e.id.to_string());
+    let page = Page::new(
+        &query,
+        events,
+        u64::try_from(total).unwrap_or(0),
+        "/audit",
+        "/audit/export.csv",
+        cursor_of,
+    )
+    .map(|e| {
+        let shown = row(&e);
+        TableRow::new([shown.at, shown.actor, shown.entity, shown.action])
+    });
     let layout = member.layout(Section::Audit);
-    let total_label = layout.t_args("list-total", &[("count", &total)]);
-    let body = AuditPage {
+    let list = Table::new(&layout, "nav-audit", &COLUMNS, &query, "/audit", page);
+    AuditPage {
         layout,
-        rows: page.data.iter().map(row).collect(),
-        total_label,
-        next: link("after", &page.next_cursor),
-        previous: link("before", &page.previous_cursor),
-        filters: filters.clone(),
         query,
-    };
-    body.into_response()
+        list,
+    }
+    .into_response()
 }
 
 /// `GET /audit/export.csv`: every entry matching the filters, newest first,
 /// written in pages of 500 as they are read.
-pub(crate) async fn export(
-    State(state): State<AppState>,
-    member: Member,
-    Query(query): Query<AuditQuery>,
-) -> Response {
+pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
     if let Err(refused) = member
         .require(Permission::Export)
         .and_then(|()| member.require(Permission::ViewAudit))
     {
         return refused;
     }
-    let filter = match query.filter() {
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let filter = match filter_of(&query) {
         Ok(filter) => filter,
         Err(problem) => return problem.into_response(),
     };

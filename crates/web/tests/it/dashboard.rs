@@ -443,6 +443,27 @@ fn the_audit_export_is_a_semicolon_csv(store: &TestStore) {
     assert!(lines[1].contains(";admin_created;"), "{}", lines[1]);
     let page = browser.get("/audit?action=admin_created");
     assert!(page.body.contains("1 résultat"), "{}", page.body);
+    assert!(
+        page.body.contains("/audit/export.csv?action=admin_created"),
+        "the export keeps the filters"
+    );
+    // Pages keep the filters in their links; unknown filters are refused.
+    let first = browser.get("/audit?actor_kind=user&limit=1");
+    let next = first
+        .body
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(
+        next.contains("actor_kind=user") && next.contains("after="),
+        "{next}"
+    );
+    assert_eq!(browser.get(&next).status, 200);
+    assert_eq!(browser.get("/audit?colour=red").status, 400);
 }
 
 on_both_engines!(
