@@ -183,10 +183,31 @@ pub fn authenticate_api_key(
     let prefix = bearer.get(..prefix_len).ok_or_else(refused)?;
     let key = store.api_key_by_prefix(prefix)?.ok_or_else(refused)?;
     let now = clock.now();
-    let usable = constant_time_eq(&key.secret_hash, &sha256_hex(bearer))
-        && key.revoked_at.is_none()
-        && key.expires_at.is_none_or(|at| now < at);
-    if !usable {
+    let why_not = if !constant_time_eq(&key.secret_hash, &sha256_hex(bearer)) {
+        Some("wrong secret")
+    } else if key.revoked_at.is_some() {
+        Some("revoked")
+    } else if key.expires_at.is_some_and(|at| now >= at) {
+        Some("expired")
+    } else {
+        None
+    };
+    if let Some(reason) = why_not {
+        // A known key refused is security-relevant: its creditor's log says so.
+        store.tenant(key.creditor_id.clone()).write(|tx| {
+            record(
+                tx,
+                &Actor::System,
+                &Change {
+                    entity: "api_key",
+                    entity_id: &key.id,
+                    action: "refused",
+                    before: None,
+                    after: Some(&serde_json::json!({ "prefix": key.prefix, "reason": reason })),
+                },
+                now,
+            )
+        })?;
         return Err(refused());
     }
     store.touch_api_key(&key.id, now)?;

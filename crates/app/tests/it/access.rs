@@ -411,6 +411,20 @@ fn api_keys_authenticate_until_revoked_or_expired(store: &TestStore) {
     )
     .unwrap();
     assert!(authenticate_api_key(store, &clock, &created.secret).is_err());
+    let refusals: Vec<String> = store
+        .tenant(acme.clone())
+        .read(|tx| tx.audit_events(&Default::default(), prelevo_store::Position::Start, 50))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "refused")
+        .map(|e| e.after.unwrap_or_default())
+        .collect();
+    assert_eq!(
+        refusals.len(),
+        2,
+        "the forged and the revoked attempts: {refusals:?}"
+    );
+    assert!(refusals[0].contains("revoked") && refusals[1].contains("wrong secret"));
 
     let expiring = create_api_key(
         store,
