@@ -1,16 +1,18 @@
 //! Test support shared by every crate's integration tests: a store per test
 //! on each engine, and the `on_both_engines!` macro that runs one test body
-//! on SQLite and on PostgreSQL.
+//! on SQLite and on PostgreSQL; a headless Chromium for browser tests.
 //!
 //! Test code: panics here are failures with a message, which is what a test
 //! helper should do.
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod browser;
 mod postgres;
 mod samples;
 mod smtp_sink;
 mod stores;
 
+pub use browser::{BrowserError, Chromium, check};
 pub use postgres::{Durability, PostgresServer, postgres_server, start_postgres};
 pub use samples::{french_iban, french_ics, new_creditor};
 pub use smtp_sink::{ReceivedMail, SmtpSink};

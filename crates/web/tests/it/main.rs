@@ -9,6 +9,7 @@
 
 mod api;
 mod api_docs;
+mod browser;
 mod dashboard;
 mod health;
 mod metrics;

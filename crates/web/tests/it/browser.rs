@@ -1,0 +1,324 @@
+//! The dashboard in a real headless Chromium (chromedriver, from Debian): a
+//! person logs in, goes through the menu, invites a member, creates an API
+//! key, switches to English, then uses the dashboard at phone width.
+//!
+//! On SQLite only: the browser sees pages, not the engine, and the other
+//! dashboard tests already run every route on both engines.
+//!
+//! Screenshots land in `target/browser-artifacts/` (and `docs/screenshots/`
+//! with `PRELEVO_UPDATE_SCREENSHOTS=1`, for the user guide); a failed step
+//! leaves `failure-<step>.png` and `.html` there. Without Chromium the test
+//! fails, unless `PRELEVO_SKIP_BROWSER=1`.
+
+use std::time::Duration;
+
+use prelevo_app::access::{create_admin, request_password_link, set_password_with_link};
+use prelevo_app::creditors::{CreditorInput, create_creditor};
+use prelevo_app::mail::{SmtpMailer, parse_sender};
+use prelevo_app::outbox::deliver_ready;
+use prelevo_domain::CreditorKey;
+use prelevo_store::Actor;
+use prelevo_testkit::browser::DESKTOP;
+use prelevo_testkit::{
+    BrowserError, Chromium, SmtpSink, TestStore, check, french_iban, french_ics, sqlite_store,
+};
+
+use crate::TestApp;
+
+const EMAIL: &str = "ana@acme.example";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A phone's width and height, in CSS pixels.
+const PHONE: (u32, u32) = (375, 800);
+
+fn creditor(store: &TestStore, app: &TestApp) -> CreditorKey {
+    let input = CreditorInput {
+        name: "Acme Abonnements".into(),
+        ics: french_ics(1).to_string(),
+        iban: french_iban(1).to_string(),
+        ..CreditorInput::default()
+    };
+    create_creditor(store, app.clock.as_ref(), &Actor::Cli, &input)
+        .unwrap()
+        .id
+}
+
+/// An administrator who chose a password through the emailed link, as the
+/// first administrator does (outbox → SMTP → link → password).
+fn admin_with_password(store: &TestStore, app: &TestApp, acme: &CreditorKey) {
+    let sink = SmtpSink::start();
+    let clock = app.clock.as_ref();
+    create_admin(store, clock, acme, EMAIL).unwrap();
+    request_password_link(store, clock, EMAIL, "http://prelevo.test").unwrap();
+    let mailer =
+        SmtpMailer::from_url(&sink.url(), parse_sender("p@prelevo.test").unwrap()).unwrap();
+    deliver_ready(store, clock, &mailer, "test", 50).unwrap();
+    let mails = sink.wait_for(1, Duration::from_secs(5));
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.recipients.iter().any(|r| r == EMAIL))
+        .expect("the password link was emailed");
+    let body = mail.data.replace("=\r\n", "");
+    let start = body.find("/password/").expect("a link in the email");
+    let link = body[start..].split_whitespace().next().unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    set_password_with_link(store, clock, token, PASSWORD).unwrap();
+}
+
+#[test]
+fn a_person_logs_in_finds_the_pages_switches_language_and_uses_a_phone() {
+    let store = sqlite_store();
+    let app = TestApp::spawn(&store);
+    let acme = creditor(&store, &app);
+    admin_with_password(&store, &app, &acme);
+    let base = app.url("");
+    app.runtime.block_on(async {
+        // A French-speaking browser: the dashboard's default language too.
+        let Some(browser) = Chromium::launch("fr-FR,fr").await else {
+            return;
+        };
+        tour(&browser, &base).await;
+        browser.close().await;
+    });
+}
+
+/// The `href`s of the main menu's links.
+async fn menu(browser: &Chromium) -> Result<Vec<String>, BrowserError> {
+    let mut hrefs = Vec::new();
+    for link in browser.find_all("nav.main-nav a").await? {
+        hrefs.push(link.attr("href").await?.unwrap_or_default());
+    }
+    Ok(hrefs)
+}
+
+/// Clicks the main menu's link to `path` and checks the page it opens.
+async fn open_from_menu(browser: &Chromium, path: &str) -> Result<(), BrowserError> {
+    browser
+        .find(&format!("nav.main-nav a[href=\"{path}\"]"))
+        .await?
+        .click()
+        .await?;
+    let now = browser.path().await?;
+    check(now == path, || format!("the menu led to {now}, not {path}"))?;
+    let current = browser
+        .find("nav.main-nav a[aria-current=\"page\"]")
+        .await?
+        .attr("href")
+        .await?;
+    check(current.as_deref() == Some(path), || {
+        format!("the menu marks {current:?} as the current page on {path}")
+    })
+}
+
+/// Checks the page is in `lang` and its heading reads `heading`.
+async fn page_is(browser: &Chromium, lang: &str, heading: &str) -> Result<(), BrowserError> {
+    let html_lang = browser.find("html").await?.attr("lang").await?;
+    check(html_lang.as_deref() == Some(lang), || {
+        format!("<html lang> is {html_lang:?}, not {lang}")
+    })?;
+    let h1 = browser.text_of("main h1").await?;
+    check(h1.trim() == heading, || {
+        format!("the heading is {h1:?}, not {heading:?}")
+    })
+}
+
+/// Submits the form whose action is `action` with its own button.
+async fn submit(browser: &Chromium, action: &str) -> Result<(), BrowserError> {
+    browser
+        .find(&format!(
+            "form[action=\"{action}\"] button[type=\"submit\"]"
+        ))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Checks nothing sticks out sideways: the page scrolls only vertically.
+async fn fits_the_width(browser: &Chromium) -> Result<(), BrowserError> {
+    let widths = browser
+        .client()
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            Vec::new(),
+        )
+        .await?;
+    let (scroll, inner) = (widths[0].as_u64(), widths[1].as_u64());
+    let path = browser.path().await?;
+    check(scroll.is_some() && scroll <= inner, || {
+        format!("{path} overflows: scrollWidth {scroll:?} > innerWidth {inner:?}")
+    })
+}
+
+async fn tour(browser: &Chromium, base: &str) {
+    let client = browser.client();
+
+    browser
+        .step("login-page", async {
+            client.goto(&format!("{base}/login")).await?;
+            page_is(browser, "fr", "Connexion").await?;
+            browser.screenshot("login-fr").await
+        })
+        .await;
+
+    browser
+        .step("log-in", async {
+            browser.find("#email").await?.send_keys(EMAIL).await?;
+            browser.find("#password").await?.send_keys(PASSWORD).await?;
+            submit(browser, "/login").await?;
+            let path = browser.path().await?;
+            check(path == "/settings", || {
+                format!("logging in led to {path}, not /settings")
+            })
+        })
+        .await;
+
+    browser
+        .step("settings-fr", async {
+            page_is(browser, "fr", "Paramètres").await?;
+            let hrefs = menu(browser).await?;
+            for path in ["/settings", "/team", "/api-keys", "/audit"] {
+                check(hrefs.iter().any(|h| h == path), || {
+                    format!("the menu has no link to {path}: {hrefs:?}")
+                })?;
+            }
+            let environment = browser.text_of("header .env").await?;
+            check(environment.contains("Pré-production"), || {
+                format!("the header shows {environment:?}, not the environment")
+            })?;
+            let account = browser.text_of("header .account-email").await?;
+            check(account == EMAIL, || format!("the header shows {account:?}"))?;
+            browser.screenshot("settings-fr").await
+        })
+        .await;
+
+    browser
+        .step("team-fr", async {
+            open_from_menu(browser, "/team").await?;
+            page_is(browser, "fr", "Équipe").await?;
+            browser
+                .find("#invite-email")
+                .await?
+                .send_keys("leo@acme.example")
+                .await?;
+            browser
+                .find("#invite-role")
+                .await?
+                .select_by_value("operator")
+                .await?;
+            submit(browser, "/team/invite").await?;
+            let notice = browser.text_of("main .notice").await?;
+            check(notice.contains("leo@acme.example"), || {
+                format!("no invitation notice: {notice:?}")
+            })?;
+            let table = browser.text_of("main table").await?;
+            check(
+                table.contains(EMAIL) && table.contains("leo@acme.example"),
+                || format!("the team table lacks a member: {table:?}"),
+            )?;
+            browser.screenshot("team-fr").await
+        })
+        .await;
+
+    browser
+        .step("api-keys-fr", async {
+            open_from_menu(browser, "/api-keys").await?;
+            page_is(browser, "fr", "Clés d'API").await?;
+            browser
+                .find("#key-name")
+                .await?
+                .send_keys("Logiciel comptable")
+                .await?;
+            browser
+                .find("#key-scope")
+                .await?
+                .select_by_value("write")
+                .await?;
+            submit(browser, "/api-keys").await?;
+            let secret = browser.text_of("code.secret").await?;
+            check(secret.starts_with("pk_test_"), || {
+                format!("the new key's secret is {secret:?}, not a pk_test_ key")
+            })?;
+            let table = browser.text_of("main table").await?;
+            check(table.contains("Logiciel comptable"), || {
+                format!("the new key is not listed: {table:?}")
+            })?;
+            browser.screenshot("api-keys-fr").await
+        })
+        .await;
+
+    browser
+        .step("switch-to-english", async {
+            browser
+                .find("nav.languages a[hreflang=\"en\"]")
+                .await?
+                .click()
+                .await?;
+            let path = browser.path().await?;
+            check(path == "/api-keys", || {
+                format!("the language switch led to {path}, not back to /api-keys")
+            })?;
+            page_is(browser, "en", "API keys").await?;
+            let secrets = browser.find_all("code.secret").await?;
+            check(secrets.is_empty(), || {
+                "the secret is shown again after the creation page".to_owned()
+            })?;
+            let nav = browser.text_of("nav.main-nav").await?;
+            check(nav.contains("Team") && nav.contains("Settings"), || {
+                format!("the menu is not in English: {nav:?}")
+            })?;
+            browser.screenshot("api-keys-en").await
+        })
+        .await;
+
+    browser
+        .step("settings-en", async {
+            open_from_menu(browser, "/settings").await?;
+            page_is(browser, "en", "Settings").await?;
+            let environment = browser.text_of("header .env").await?;
+            check(environment.contains("Pre-production"), || {
+                format!("the header shows {environment:?}")
+            })?;
+            browser.screenshot("settings-en").await
+        })
+        .await;
+
+    browser
+        .step("team-en", async {
+            open_from_menu(browser, "/team").await?;
+            page_is(browser, "en", "Team").await?;
+            browser.screenshot("team-en").await
+        })
+        .await;
+
+    browser
+        .step("phone", async {
+            browser.resize(PHONE.0, PHONE.1).await?;
+            for path in ["/settings", "/team", "/api-keys", "/audit"] {
+                client.goto(&format!("{base}{path}")).await?;
+                let nav = browser.find("nav.main-nav").await?;
+                check(nav.is_displayed().await?, || {
+                    format!("the menu is hidden at {}px on {path}", PHONE.0)
+                })?;
+                fits_the_width(browser).await?;
+            }
+            client.goto(&format!("{base}/settings")).await?;
+            browser.screenshot("settings-375").await
+        })
+        .await;
+
+    browser
+        .step("log-out", async {
+            browser.resize(DESKTOP.0, DESKTOP.1).await?;
+            submit(browser, "/logout").await?;
+            let path = browser.path().await?;
+            check(path == "/login", || {
+                format!("logging out led to {path}, not /login")
+            })?;
+            page_is(browser, "en", "Log in").await?;
+            fits_the_width(browser).await?;
+            browser.screenshot("login-en").await
+        })
+        .await;
+}
