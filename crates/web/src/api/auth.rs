@@ -61,6 +61,14 @@ pub(crate) async fn authenticate(
     let Some(bearer) = bearer else {
         return unauthenticated("send your API key as `Authorization: Bearer pk_…`");
     };
+    // A test key never works on a live installation, nor the reverse.
+    let expected = state.config.environment.api_key_prefix();
+    if !bearer.starts_with(expected) {
+        return unauthenticated(&format!(
+            "this installation is {}: its API keys start with {expected}",
+            state.config.environment.as_str()
+        ));
+    }
     let principal = match state
         .run(move |store, clock| authenticate_api_key(store, clock, &bearer))
         .await

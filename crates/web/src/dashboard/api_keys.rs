@@ -27,6 +27,16 @@ struct ApiKeysPage {
     errors: Vec<String>,
 }
 
+impl ApiKeysPage {
+    /// When something happened, or "never".
+    fn when(&self, at: &Option<Timestamp>) -> String {
+        at.as_ref().map_or_else(
+            || self.layout.t("api-keys-never"),
+            |at| self.layout.instant(at),
+        )
+    }
+}
+
 async fn render(
     state: &AppState,
     member: &Member,

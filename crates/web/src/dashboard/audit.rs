@@ -65,7 +65,7 @@ struct Row {
     action: String,
 }
 
-fn row(event: &AuditEvent) -> Row {
+fn row(event: &AuditEvent, at: String) -> Row {
     let actor = match &event.actor {
         Actor::System => "system".to_owned(),
         Actor::Cli => "cli".to_owned(),
@@ -73,7 +73,7 @@ fn row(event: &AuditEvent) -> Row {
         Actor::ApiKey(id) => format!("api_key {id}"),
     };
     Row {
-        at: event.at.to_string(),
+        at,
         actor,
         entity: format!("{} {}", event.entity, event.entity_id),
         action: event.action.clone(),
@@ -126,6 +126,7 @@ pub(crate) async fn page(State(state): State<AppState>, member: Member, uri: Uri
         events.reverse();
     }
     let cursor_of = |e: &AuditEvent| Cursor::new(e.at.to_string(), e.id.to_string());
+    let layout = member.layout(Section::Audit);
     let page = Page::new(
         &query,
         events,
@@ -135,10 +136,9 @@ pub(crate) async fn page(State(state): State<AppState>, member: Member, uri: Uri
         cursor_of,
     )
     .map(|e| {
-        let shown = row(&e);
+        let shown = row(&e, layout.instant(&e.at));
         TableRow::new([shown.at, shown.actor, shown.entity, shown.action])
     });
-    let layout = member.layout(Section::Audit);
     let list = Table::new(&layout, "nav-audit", &COLUMNS, &query, "/audit", page);
     AuditPage {
         layout,
@@ -183,7 +183,8 @@ pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: U
                 let Some(last) = events.last() else { break };
                 position = Position::After(last.id);
                 for event in &events {
-                    let shown = row(event);
+                    // Exports keep instants machine-readable (RFC 3339, UTC).
+                    let shown = row(event, event.at.to_string());
                     csv.row([
                         shown.at,
                         shown.actor,

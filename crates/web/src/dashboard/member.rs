@@ -26,6 +26,7 @@ pub(crate) struct Member {
     /// The creditors they can switch to.
     creditors: Vec<CreditorChoice>,
     environment: prelevo_domain::Environment,
+    time_zone: jiff::tz::TimeZone,
     uri: Uri,
 }
 
@@ -49,6 +50,7 @@ impl Member {
     pub fn layout(&self, section: Section) -> Layout {
         Layout::new(self.locale, self.environment, &self.uri)
             .in_section(section)
+            .in_time_zone(self.time_zone.clone())
             .with_account(Account {
                 email: self.session.user.email.to_string(),
                 role: self.session.role,
@@ -119,11 +121,14 @@ impl FromRequestParts<AppState> for Member {
                     return Ok(None);
                 };
                 let memberships = store.platform_read(|tx| tx.memberships_of(&session.user.id))?;
-                Ok(Some((session, memberships)))
+                let creditor = store
+                    .tenant(session.creditor_id.clone())
+                    .read(|tx| tx.creditor())?;
+                Ok(Some((session, memberships, creditor.timezone.tz().clone())))
             })
             .await
             .map_err(IntoResponse::into_response)?;
-        let Some((session, memberships)) = found else {
+        let Some((session, memberships, time_zone)) = found else {
             return Err(to_login(&parts.uri));
         };
         let creditors = memberships
@@ -158,6 +163,7 @@ impl FromRequestParts<AppState> for Member {
             session_id,
             creditors,
             environment: state.config.environment,
+            time_zone,
             uri: parts.uri.clone(),
         })
     }

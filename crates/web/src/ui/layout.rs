@@ -23,6 +23,7 @@ pub struct Layout {
     page_title: Option<String>,
     return_to: String,
     account: Option<Account>,
+    time_zone: jiff::tz::TimeZone,
 }
 
 /// Who is logged in, for the header's account area and the menu.
@@ -86,7 +87,25 @@ impl Layout {
             page_title: None,
             return_to,
             account: None,
+            time_zone: prelevo_domain::CreditorTimeZone::default().tz().clone(),
         }
+    }
+
+    /// Shows instants in `time_zone` (the creditor's).
+    pub fn in_time_zone(mut self, time_zone: jiff::tz::TimeZone) -> Self {
+        self.time_zone = time_zone;
+        self
+    }
+
+    /// An instant as people of this locale write it, in the creditor's
+    /// time zone: `30/11/2026 10:00` (fr), `2026-11-30 10:00` (en).
+    pub fn instant(&self, at: &jiff::Timestamp) -> String {
+        let local = at.to_zoned_datetime(self.time_zone.clone());
+        let format = match self.locale {
+            Locale::Fr => "%d/%m/%Y %H:%M",
+            Locale::En => "%Y-%m-%d %H:%M",
+        };
+        local.strftime(format).to_string()
     }
 
     /// Shows `account` in the header and filters the menu by its role.
@@ -254,6 +273,13 @@ mod tests {
         let current: Vec<_> = nav.iter().filter(|l| l.current).map(|l| l.href).collect();
         assert_eq!(current, ["/audit"]);
         assert_eq!(nav.len(), Section::built().count());
+    }
+
+    #[test]
+    fn instants_are_local_and_per_locale() {
+        let at: jiff::Timestamp = "2026-11-30T09:00:00Z".parse().unwrap();
+        assert_eq!(layout(Locale::Fr, "/").instant(&at), "30/11/2026 10:00");
+        assert_eq!(layout(Locale::En, "/").instant(&at), "2026-11-30 10:00");
     }
 
     #[test]

@@ -94,6 +94,27 @@ fn keys_authenticate_and_see_their_creditor_only(store: &TestStore) {
         bearer("pk_test_000000000000000000"),
     );
     assert_problem(&wrong, 401, "/problems/unauthenticated");
+    // A live key on this pre-production installation is refused.
+    let live = create_api_key(
+        store,
+        app.clock.as_ref(),
+        &Actor::Cli,
+        &a,
+        Environment::Production,
+        "live",
+        ApiScope::Read,
+        None,
+    )
+    .unwrap()
+    .secret;
+    let other_environment = app.send(Method::GET, "/v1/creditor", bearer(&live));
+    assert_problem(&other_environment, 401, "/problems/unauthenticated");
+    assert!(
+        other_environment.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pk_test_")
+    );
 
     let seen_a = app.send(Method::GET, "/v1/creditor", bearer(&key_a)).json();
     assert_eq!(seen_a["id"], a.as_str());
