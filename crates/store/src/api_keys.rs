@@ -152,7 +152,7 @@ impl TenantTx<'_, '_> {
                 .select(KeyRow::as_select())
                 .filter(api_keys::creditor_id.eq(&tenant))
                 .filter(api_keys::id.eq(id))
-                .first(c)
+                .get_result(c)
                 .optional()
         })?;
         row.ok_or_else(|| StoreError::NotFound {
@@ -171,7 +171,7 @@ impl Store {
             Ok::<_, StoreError>(on_each_engine!(conn, |c| api_keys::table
                 .select(KeyRow::as_select())
                 .filter(api_keys::prefix.eq(prefix))
-                .first(c)
+                .get_result(c)
                 .optional())?)
         })?;
         row.map(KeyRow::into_domain).transpose()

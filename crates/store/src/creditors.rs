@@ -188,7 +188,7 @@ impl Store {
                         .eq(wanted)
                         .or(creditors::ics.eq(ics.as_deref().unwrap_or(wanted)))
                 )
-                .first(c)
+                .get_result(c)
                 .optional())?)
         })?;
         found
@@ -210,7 +210,7 @@ impl TenantTx<'_, '_> {
         let row: Option<CreditorRow> = on_each_engine!(self.conn, |c| creditors::table
             .select(CreditorRow::as_select())
             .filter(creditors::id.eq(&tenant))
-            .first(c)
+            .get_result(c)
             .optional())?;
         row.ok_or(StoreError::NotFound {
             entity: "creditor",

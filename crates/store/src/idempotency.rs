@@ -56,7 +56,7 @@ impl TenantTx<'_, '_> {
             .select(KeyRow::as_select())
             .filter(idempotency_keys::creditor_id.eq(&tenant))
             .filter(idempotency_keys::key.eq(key))
-            .first(c)
+            .get_result(c)
             .optional())?;
         if let Some(row) = existing {
             if row.expires_at.get() > now {

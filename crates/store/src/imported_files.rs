@@ -107,7 +107,7 @@ impl TenantTx<'_, '_> {
             .filter(imported_files::creditor_id.eq(&tenant))
             .filter(imported_files::kind.eq(kind))
             .filter(imported_files::content_sha256.eq(content_sha256))
-            .first(c)
+            .get_result(c)
             .optional())?;
         Ok(row.map(Into::into))
     }

@@ -292,7 +292,7 @@ impl Store {
             Ok(on_each_engine!(conn, |c| jobs::table
                 .select((jobs::state, jobs::attempts, jobs::last_error))
                 .filter(jobs::id.eq(id))
-                .first(c)
+                .get_result(c)
                 .optional())?)
         })
     }

@@ -20,7 +20,7 @@ impl PlatformTx<'_, '_> {
                     login_failures::locked_until,
                 ))
                 .filter(login_failures::throttle_key.eq(key))
-                .first(c)
+                .get_result(c)
                 .optional())?;
         Ok(
             row.map(|(failures, window_start, locked_until)| FailureCount {

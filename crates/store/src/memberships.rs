@@ -112,7 +112,7 @@ impl TenantTx<'_, '_> {
             ))
             .filter(memberships::creditor_id.eq(&tenant))
             .filter(memberships::user_id.eq(user.as_str()))
-            .first(c)
+            .get_result(c)
             .optional())?;
         row.map(into_member).transpose()
     }

@@ -82,7 +82,7 @@ impl PlatformTx<'_, '_> {
         let row: Option<SessionRow> = on_each_engine!(self.conn, |c| sessions::table
             .select(SessionRow::as_select())
             .filter(sessions::id_hash.eq(id_hash))
-            .first(c)
+            .get_result(c)
             .optional())?;
         row.map(SessionRow::into_domain).transpose()
     }

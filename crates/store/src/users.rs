@@ -93,7 +93,7 @@ impl PlatformTx<'_, '_> {
         let row: Option<UserRow> = on_each_engine!(self.conn, |c| users::table
             .select(UserRow::as_select())
             .filter(users::id.eq(id.as_str()))
-            .first(c)
+            .get_result(c)
             .optional())?;
         row.map(UserRow::into_domain).transpose()
     }
@@ -106,7 +106,7 @@ impl PlatformTx<'_, '_> {
         let row: Option<UserRow> = on_each_engine!(self.conn, |c| users::table
             .select(UserRow::as_select())
             .filter(users::email.eq(email.as_str()))
-            .first(c)
+            .get_result(c)
             .optional())?;
         row.map(|r| {
             let hash = r.password_hash.clone();

@@ -210,7 +210,13 @@ pub fn authenticate_api_key(
         })?;
         return Err(refused());
     }
-    store.touch_api_key(&key.id, now)?;
+    // Last use is kept to the minute: most requests write nothing.
+    if key
+        .last_used_at
+        .is_none_or(|at| now.duration_since(at) >= jiff::SignedDuration::from_mins(1))
+    {
+        store.touch_api_key(&key.id, now)?;
+    }
     Ok(ApiPrincipal {
         key_id: key.id,
         creditor_id: key.creditor_id,

@@ -2,7 +2,7 @@
 
 use axum::Extension;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use prelevo_app::AppError;
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiCaller;
+use super::json::ApiQuery;
 use super::pagination::{ListResponse, PageParams};
 use crate::{AppState, Problem};
 
@@ -110,7 +111,7 @@ fn view(event: AuditEvent) -> AuditEventView {
 pub(crate) async fn list_audit_events(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
-    Query(params): Query<AuditParams>,
+    ApiQuery(params): ApiQuery<AuditParams>,
 ) -> Result<Json<ListResponse<AuditEventView>>, Problem> {
     let filter = AuditFilter {
         entity: params.entity,

@@ -140,3 +140,42 @@ mod tests {
         assert_eq!(wrong.errors[0].pointer, "/limit");
     }
 }
+
+/// Query-string parameters of type `T`; an unknown or malformed parameter
+/// is a 400 problem naming it (never axum's plain-text rejection).
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Problem> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded_deserializer(query);
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                let field = error.path().to_string();
+                let message = error.into_inner().to_string();
+                Problem::validation(
+                    format!("invalid query parameter: {message}"),
+                    &[FieldError::new(
+                        if field == "." { String::new() } else { field },
+                        message,
+                    )],
+                )
+                .with_status(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-parameter",
+                    "Invalid parameter",
+                )
+            })
+    }
+}
+
+fn serde_urlencoded_deserializer(query: &str) -> serde_urlencoded::Deserializer<'_> {
+    serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()))
+}

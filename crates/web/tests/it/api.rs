@@ -393,7 +393,17 @@ fn audit_events_page_with_cursors(store: &TestStore) {
     let bad_limit = app.send(Method::GET, "/v1/audit-events?limit=500", bearer(&read));
     assert_problem(&bad_limit, 400, "/problems/invalid-parameter");
     let bad_filter = app.send(Method::GET, "/v1/audit-events?colour=red", bearer(&read));
-    assert_eq!(bad_filter.status, 400, "{}", bad_filter.body);
+    assert_problem(&bad_filter, 400, "/problems/invalid-parameter");
+    assert!(
+        bad_filter.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("colour"),
+        "{}",
+        bad_filter.body
+    );
+    let bad_number = app.send(Method::GET, "/v1/audit-events?limit=ten", bearer(&read));
+    assert_problem(&bad_number, 400, "/problems/invalid-parameter");
 }
 
 fn the_openapi_document_describes_the_api(store: &TestStore) {
