@@ -466,7 +466,76 @@ fn the_audit_export_is_a_semicolon_csv(store: &TestStore) {
     assert_eq!(browser.get("/audit?colour=red").status, 400);
 }
 
+fn an_invitation_is_sent_accepted_and_managed_from_the_team_page(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &app);
+    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
+    with_password(store, &app, &sink, "ana@acme.example");
+    let mut admin = Browser::new(&app);
+    admin.login("ana@acme.example", PASSWORD);
+    let invited = admin.fill(
+        "/team",
+        "/team/invite",
+        &[("email", "leo@acme.example"), ("role", "operator")],
+    );
+    assert_eq!(invited.status, 200);
+    assert!(
+        invited
+            .body
+            .contains("Invitation envoyée à leo@acme.example"),
+        "{}",
+        invited.body
+    );
+    assert!(
+        invited.body.contains("Invitation envoyée"),
+        "the member's state is shown"
+    );
+
+    let path = emailed_link(store, &app, &sink, "leo@acme.example");
+    assert!(path.starts_with("/invitation/"), "{path}");
+    let mut leo = Browser::new(&app);
+    let accepted = leo.fill(&path, &path, &[("password", PASSWORD)]);
+    assert_eq!(
+        (accepted.status, location(&accepted)),
+        (303, "/login?done=1")
+    );
+    assert_eq!(
+        leo.fill(&path, &path, &[("password", PASSWORD)]).status,
+        410,
+        "used once"
+    );
+    assert_eq!(leo.login("leo@acme.example", PASSWORD).status, 303);
+    assert_eq!(leo.get("/settings").status, 200);
+    assert_eq!(
+        leo.get("/team").status,
+        403,
+        "an operator does not manage the team"
+    );
+
+    // The administrator deactivates Leo: his session ends at once.
+    let team = admin.get("/team").body;
+    let token = csrf_in(&team);
+    let leo_user = store
+        .platform_read(|tx| {
+            tx.user_by_email(&prelevo_domain::EmailAddress::parse("leo@acme.example").unwrap())
+        })
+        .unwrap()
+        .unwrap();
+    let deactivated = admin.post(
+        &format!("/team/{}/deactivate", leo_user.id),
+        &[("csrf", &token)],
+    );
+    assert_eq!((deactivated.status, location(&deactivated)), (303, "/team"));
+    assert_eq!(
+        leo.get("/settings").status,
+        303,
+        "sent back to the login page"
+    );
+}
+
 on_both_engines!(
+    an_invitation_is_sent_accepted_and_managed_from_the_team_page,
     a_member_sets_a_password_logs_in_and_out,
     too_many_failures_lock_the_account_with_a_message,
     forms_without_their_token_are_refused,
