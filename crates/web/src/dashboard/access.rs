@@ -345,25 +345,103 @@ struct PasswordSetPage {
     error: Option<String>,
 }
 
-fn password_set_page_for(
-    page: &Anonymous,
-    invitation: bool,
-    error: Option<String>,
-) -> PasswordSetPage {
-    PasswordSetPage {
-        layout: page.layout.clone(),
-        csrf: page.form_token.clone(),
-        intro: if invitation {
-            "invitation-intro"
-        } else {
-            "password-set-intro"
-        },
-        submit: if invitation {
-            "invitation-accept"
-        } else {
-            "password-save"
-        },
-        error,
+/// The two one-time links that end in choosing a password.
+#[derive(Clone, Copy)]
+enum Link {
+    /// "Set or reset my password".
+    Password,
+    /// Joining a team.
+    Invitation,
+}
+
+impl Link {
+    fn title(self) -> &'static str {
+        match self {
+            Link::Password => "password-title",
+            Link::Invitation => "invitation-title",
+        }
+    }
+
+    fn form(self, page: &Anonymous, error: Option<String>) -> PasswordSetPage {
+        let invitation = matches!(self, Link::Invitation);
+        PasswordSetPage {
+            layout: page.layout.clone(),
+            csrf: page.form_token.clone(),
+            intro: if invitation {
+                "invitation-intro"
+            } else {
+                "password-set-intro"
+            },
+            submit: if invitation {
+                "invitation-accept"
+            } else {
+                "password-save"
+            },
+            error,
+        }
+    }
+
+    /// Uses the link: sets the password (and accepts the invitation).
+    fn apply(
+        self,
+        store: &prelevo_store::Store,
+        clock: &dyn prelevo_domain::Clock,
+        token: &str,
+        password: &str,
+    ) -> Result<(), AppError> {
+        match self {
+            Link::Password => {
+                use_cases::set_password_with_link(store, clock, token, password).map(drop)
+            }
+            Link::Invitation => {
+                use_cases::accept_invitation(store, clock, token, password).map(drop)
+            }
+        }
+    }
+}
+
+async fn link_page(state: &AppState, headers: &HeaderMap, uri: &Uri, link: Link) -> Response {
+    match anonymous(state, headers, uri, link.title()) {
+        Ok(page) => {
+            let body = link.form(&page, None);
+            render(state, &page, StatusCode::OK, body)
+        }
+        Err(response) => response,
+    }
+}
+
+async fn link_submit(
+    state: &AppState,
+    token: String,
+    headers: &HeaderMap,
+    uri: &Uri,
+    form: PasswordForm,
+    link: Link,
+) -> Response {
+    let page = match anonymous(state, headers, uri, link.title()) {
+        Ok(page) => page,
+        Err(response) => return response,
+    };
+    if !form_is_ours(headers, &form.csrf) {
+        let body = MessagePage::new(page.layout.clone(), "csrf-failed");
+        return render(state, &page, StatusCode::FORBIDDEN, body);
+    }
+    let password = form.password;
+    let outcome = state
+        .run(move |store, clock| link.apply(store, clock, &token, &password))
+        .await;
+    match outcome {
+        Ok(()) => Redirect::to("/login?done=1").into_response(),
+        Err(problem) if problem.status == 422 => {
+            let body = link.form(&page, Some(problem.detail));
+            render(state, &page, StatusCode::UNPROCESSABLE_ENTITY, body)
+        }
+        Err(problem) if problem.status == 401 => {
+            let body = MessagePage::new(page.layout.clone(), "link-invalid")
+                .with_link("/password", "login-forgot");
+            render(state, &page, StatusCode::GONE, body)
+        }
+        Err(problem) => problem.into_response(),
     }
 }
 
@@ -372,13 +450,7 @@ pub(crate) async fn password_set_page(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    match anonymous(&state, &headers, &uri, "password-title") {
-        Ok(page) => {
-            let body = password_set_page_for(&page, false, None);
-            render(&state, &page, StatusCode::OK, body)
-        }
-        Err(response) => response,
-    }
+    link_page(&state, &headers, &uri, Link::Password).await
 }
 
 #[derive(Deserialize)]
@@ -394,35 +466,7 @@ pub(crate) async fn password_set(
     uri: Uri,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let page = match anonymous(&state, &headers, &uri, "password-title") {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
-    if !form_is_ours(&headers, &form.csrf) {
-        return render(
-            &state,
-            &page,
-            StatusCode::FORBIDDEN,
-            MessagePage::new(page.layout.clone(), "csrf-failed"),
-        );
-    }
-    let password = form.password;
-    let outcome = state
-        .run(move |store, clock| use_cases::set_password_with_link(store, clock, &token, &password))
-        .await;
-    match outcome {
-        Ok(_) => Redirect::to("/login?done=1").into_response(),
-        Err(problem) if problem.status == 422 => {
-            let body = password_set_page_for(&page, false, Some(problem.detail));
-            render(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, body)
-        }
-        Err(problem) if problem.status == 401 => {
-            let body = MessagePage::new(page.layout.clone(), "link-invalid")
-                .with_link("/password", "login-forgot");
-            render(&state, &page, StatusCode::GONE, body)
-        }
-        Err(problem) => problem.into_response(),
-    }
+    link_submit(&state, token, &headers, &uri, form, Link::Password).await
 }
 
 pub(crate) async fn invitation_page(
@@ -430,13 +474,7 @@ pub(crate) async fn invitation_page(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    match anonymous(&state, &headers, &uri, "invitation-title") {
-        Ok(page) => {
-            let body = password_set_page_for(&page, true, None);
-            render(&state, &page, StatusCode::OK, body)
-        }
-        Err(response) => response,
-    }
+    link_page(&state, &headers, &uri, Link::Invitation).await
 }
 
 pub(crate) async fn invitation_accept(
@@ -446,34 +484,5 @@ pub(crate) async fn invitation_accept(
     uri: Uri,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let page = match anonymous(&state, &headers, &uri, "invitation-title") {
-        Ok(page) => page,
-        Err(response) => return response,
-    };
-    if !form_is_ours(&headers, &form.csrf) {
-        return render(
-            &state,
-            &page,
-            StatusCode::FORBIDDEN,
-            MessagePage::new(page.layout.clone(), "csrf-failed"),
-        );
-    }
-    let password = form.password;
-    let outcome = state
-        .run(move |store, clock| use_cases::accept_invitation(store, clock, &token, &password))
-        .await;
-    match outcome {
-        Ok(_) => Redirect::to("/login?done=1").into_response(),
-        Err(problem) if problem.status == 422 => {
-            let body = password_set_page_for(&page, true, Some(problem.detail));
-            render(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, body)
-        }
-        Err(problem) if problem.status == 401 => render(
-            &state,
-            &page,
-            StatusCode::GONE,
-            MessagePage::new(page.layout.clone(), "link-invalid"),
-        ),
-        Err(problem) => problem.into_response(),
-    }
+    link_submit(&state, token, &headers, &uri, form, Link::Invitation).await
 }
