@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use prelevo_bankfiles::{Bom, CsvExport, Separator};
 use prelevo_domain::Permission;
@@ -16,8 +16,8 @@ use super::Member;
 use crate::AppState;
 use crate::api::audit::instant;
 use crate::ui::{
-    Column, Cursor, Layout, ListQuery, ListQueryError, ListSpec, Page, Position as ListPosition,
-    Section, Sort, Table, TableRow,
+    Column, Cursor, Layout, ListFragment, ListQuery, ListQueryError, ListSpec, Page,
+    Position as ListPosition, Section, Sort, Table, TableRow,
 };
 
 /// What the audit list accepts in its URL (see `ui::list`). Entries are
@@ -88,7 +88,12 @@ struct AuditPage {
     list: Table,
 }
 
-pub(crate) async fn page(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if let Err(refused) = member.require(Permission::ViewAudit) {
         return refused;
     }
@@ -140,6 +145,14 @@ pub(crate) async fn page(State(state): State<AppState>, member: Member, uri: Uri
         TableRow::new([shown.at, shown.actor, shown.entity, shown.action])
     });
     let list = Table::new(&layout, "nav-audit", &COLUMNS, &query, "/audit", page);
+    // htmx (filters, paging, sorting) swaps the list alone.
+    if headers.contains_key("hx-request") {
+        return ListFragment {
+            layout: &layout,
+            list: &list,
+        }
+        .into_response();
+    }
     AuditPage {
         layout,
         query,

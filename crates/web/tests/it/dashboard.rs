@@ -464,6 +464,25 @@ fn the_audit_export_is_a_semicolon_csv(store: &TestStore) {
     );
     assert_eq!(browser.get(&next).status, 200);
     assert_eq!(browser.get("/audit?colour=red").status, 400);
+    // htmx asks for the list alone when filtering or paging.
+    let cookies = browser.cookie_header();
+    let fragment = app.send(Method::GET, "/audit?actor_kind=user&limit=1", |r| {
+        r.header("cookie", cookies).header("hx-request", "true")
+    });
+    assert_eq!(fragment.status, 200);
+    assert!(
+        fragment
+            .body
+            .trim_start()
+            .starts_with("<div class=\"list\" id=\"list\">"),
+        "{}",
+        fragment.body
+    );
+    assert!(!fragment.body.contains("<html"));
+    assert!(
+        fragment.body.contains("hx-get=\"/audit?"),
+        "paging links swap the list"
+    );
 }
 
 fn an_invitation_is_sent_accepted_and_managed_from_the_team_page(store: &TestStore) {
