@@ -192,7 +192,7 @@ pub(crate) async fn login(
             response
         }
         Ok(Err(AppError::Throttled { until })) => {
-            let until = until.to_string();
+            let until = page.layout.instant(&until);
             let message = page.layout.t_args("login-locked", &[("until", &until)]);
             retry(StatusCode::TOO_MANY_REQUESTS, message)
         }
