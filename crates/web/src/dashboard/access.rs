@@ -14,7 +14,7 @@ use prelevo_domain::CreditorKey;
 use serde::Deserialize;
 
 use super::cookies;
-use super::member::{Member, same_origin};
+use super::member::{CsrfForm, Member, same_origin};
 use super::page::MessagePage;
 use crate::AppState;
 use crate::ui::{Layout, negotiate};
@@ -205,11 +205,6 @@ pub(crate) async fn login(
         Ok(Err(_)) => retry(StatusCode::UNAUTHORIZED, page.layout.t("login-wrong")),
         Err(problem) => problem.into_response(),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfForm {
-    csrf: String,
 }
 
 pub(crate) async fn logout(

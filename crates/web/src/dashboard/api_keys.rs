@@ -15,6 +15,7 @@ use prelevo_store::ApiKeyRecord;
 use serde::Deserialize;
 
 use super::Member;
+use super::member::CsrfForm;
 use crate::AppState;
 use crate::ui::{Layout, Section};
 
@@ -145,11 +146,6 @@ pub(crate) async fn create(
         }
         Err(problem) => problem.into_response(),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfForm {
-    csrf: String,
 }
 
 pub(crate) async fn revoke(

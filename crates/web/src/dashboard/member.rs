@@ -86,6 +86,13 @@ impl Member {
     }
 }
 
+/// A form that carries only its CSRF token (logout, revoke, team actions).
+#[derive(serde::Deserialize)]
+pub(crate) struct CsrfForm {
+    /// The session's token.
+    pub csrf: String,
+}
+
 /// Whether the `Origin` header, when sent, is this site's (browsers send it
 /// on every POST).
 pub(crate) fn same_origin(headers: &HeaderMap) -> bool {

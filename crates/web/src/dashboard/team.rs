@@ -51,6 +51,16 @@ async fn render(
     }
 }
 
+/// The team page with why a change was refused (or the problem itself when
+/// the server failed).
+async fn refused(state: &AppState, member: &Member, problem: crate::Problem) -> Response {
+    if problem.status >= 500 {
+        return problem.into_response();
+    }
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
+    render(state, member, status, None, vec![problem.detail]).await
+}
+
 pub(crate) async fn page(State(state): State<AppState>, member: Member) -> Response {
     if let Err(refused) = member.require(Permission::ManageTeam) {
         return refused;
@@ -105,17 +115,7 @@ pub(crate) async fn invite(
                 .t_args("team-invited", &[("email", &email)]);
             render(&state, &member, StatusCode::OK, Some(notice), Vec::new()).await
         }
-        Err(problem) if problem.status < 500 => {
-            render(
-                &state,
-                &member,
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST),
-                None,
-                vec![problem.detail],
-            )
-            .await
-        }
-        Err(problem) => problem.into_response(),
+        Err(problem) => refused(&state, &member, problem).await,
     }
 }
 
@@ -163,17 +163,7 @@ pub(crate) async fn act(
         .await;
     match outcome {
         Ok(_) => Redirect::to("/team").into_response(),
-        Err(problem) if problem.status < 500 => {
-            render(
-                &state,
-                &member,
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST),
-                None,
-                vec![problem.detail],
-            )
-            .await
-        }
-        Err(problem) => problem.into_response(),
+        Err(problem) => refused(&state, &member, problem).await,
     }
 }
 
