@@ -70,6 +70,23 @@ fn into_member(
     })
 }
 
+/// A tenant's members joined with their users, written once and expanded
+/// inside each engine's arm.
+macro_rules! team_of {
+    ($tenant:expr) => {
+        memberships::table
+            .inner_join(users::table)
+            .select((
+                UserRow::as_select(),
+                memberships::role,
+                memberships::status,
+                memberships::created_at,
+                memberships::updated_at,
+            ))
+            .filter(memberships::creditor_id.eq($tenant))
+    };
+}
+
 impl TenantTx<'_, '_> {
     /// Adds a user to this creditor's team.
     pub fn add_member(
@@ -101,16 +118,7 @@ impl TenantTx<'_, '_> {
     /// A member of this creditor's team, if the user is one.
     pub fn member(&mut self, user: &UserId) -> Result<Option<Member>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let row: Option<MemberRow> = on_each_engine!(self.conn, |c| memberships::table
-            .inner_join(users::table)
-            .select((
-                UserRow::as_select(),
-                memberships::role,
-                memberships::status,
-                memberships::created_at,
-                memberships::updated_at,
-            ))
-            .filter(memberships::creditor_id.eq(&tenant))
+        let row: Option<MemberRow> = on_each_engine!(self.conn, |c| team_of!(&tenant)
             .filter(memberships::user_id.eq(user.as_str()))
             .get_result(c)
             .optional())?;
@@ -120,18 +128,8 @@ impl TenantTx<'_, '_> {
     /// This creditor's team, by email.
     pub fn members(&mut self) -> Result<Vec<Member>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<MemberRow> = on_each_engine!(self.conn, |c| memberships::table
-            .inner_join(users::table)
-            .select((
-                UserRow::as_select(),
-                memberships::role,
-                memberships::status,
-                memberships::created_at,
-                memberships::updated_at,
-            ))
-            .filter(memberships::creditor_id.eq(&tenant))
-            .order(users::email)
-            .load(c))?;
+        let rows: Vec<MemberRow> =
+            on_each_engine!(self.conn, |c| team_of!(&tenant).order(users::email).load(c))?;
         rows.into_iter().map(into_member).collect()
     }
 
