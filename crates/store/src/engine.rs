@@ -90,6 +90,8 @@ pub struct PoolOptions {
     pub max_size: u32,
     /// How long to wait for a connection before failing.
     pub connect_timeout: Duration,
+    /// Connections kept open and idle, re-established in the background.
+    pub min_idle: u32,
 }
 
 impl Default for PoolOptions {
@@ -97,31 +99,49 @@ impl Default for PoolOptions {
         Self {
             max_size: 10,
             connect_timeout: Duration::from_secs(5),
+            min_idle: 1,
+        }
+    }
+}
+
+impl PoolOptions {
+    /// For a command that runs and exits: connections are opened on demand
+    /// only, so none is being established in the background when the
+    /// process exits (libpq's Kerberos library aborts if it is torn down
+    /// under a connecting thread).
+    pub fn one_command() -> Self {
+        Self {
+            max_size: 2,
+            min_idle: 0,
+            ..Self::default()
         }
     }
 }
 
 impl Pools {
+    /// Builds the pool and proves one connection works, whatever `min_idle`.
     pub(crate) fn open(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
         if let Some(path) = sqlite_path(url) {
             let manager = ConnectionManager::<SqliteConnection>::new(path);
             let pool = Pool::builder()
                 .max_size(options.max_size)
-                .min_idle(Some(1))
+                .min_idle(Some(options.min_idle))
                 .connection_timeout(options.connect_timeout)
                 .error_handler(Box::new(r2d2::NopErrorHandler))
                 .connection_customizer(Box::new(SqlitePragmas))
                 .build(manager)
+                .and_then(|pool| pool.get().map(|_| pool))
                 .map_err(|e| StoreError::Connect(one_line(&format!("{path}: {e}"))))?;
             Ok(Pools::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let manager = ConnectionManager::<PgConnection>::new(url);
             let pool = Pool::builder()
                 .max_size(options.max_size)
-                .min_idle(Some(1))
+                .min_idle(Some(options.min_idle))
                 .connection_timeout(options.connect_timeout)
                 .error_handler(Box::new(r2d2::NopErrorHandler))
                 .build(manager)
+                .and_then(|pool| pool.get().map(|_| pool))
                 .map_err(|e| {
                     StoreError::Connect(one_line(&format!("{}: {e}", redact_password(url))))
                 })?;

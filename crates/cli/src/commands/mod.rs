@@ -10,15 +10,15 @@ use prelevo_store::{PoolOptions, Store};
 
 use crate::CliError;
 
-/// Opens and migrates the database; a database that cannot be reached is
-/// one clear line and exit code 1.
+/// Opens and migrates the database for a command that runs and exits; a
+/// database that cannot be reached is one clear line and exit code 1.
 pub fn open_store(database_url: &str) -> Result<Store, CliError> {
-    Ok(Store::open(database_url, &PoolOptions::default())?)
+    Ok(Store::open(database_url, &PoolOptions::one_command())?)
 }
 
 /// `prelevo migrate`
 pub fn migrate(database_url: &str, json: bool) -> Result<(), CliError> {
-    let store = Store::connect(database_url, &PoolOptions::default())?;
+    let store = Store::connect(database_url, &PoolOptions::one_command())?;
     let applied = store.migrate()?;
     if json {
         crate::output::json(

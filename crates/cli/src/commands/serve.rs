@@ -12,10 +12,9 @@ use prelevo_app::jobs::{JobRegistry, WorkerOptions, WorkerPool};
 use prelevo_app::mail::{FileMailer, LogMailer, Mailer, SmtpMailer, parse_sender};
 use prelevo_app::outbox::OutboxWorker;
 use prelevo_domain::{Clock, Environment, SystemClock};
-use prelevo_store::{Store, redact_password};
+use prelevo_store::{PoolOptions, Store, redact_password};
 use prelevo_web::{AppConfig, AppState};
 
-use crate::commands::open_store;
 use crate::{CliError, Settings};
 
 #[derive(Debug, Args)]
@@ -61,7 +60,7 @@ fn mailer(args: &ServeArgs) -> Result<Arc<dyn Mailer>, CliError> {
 
 pub fn run(settings: &Settings, args: ServeArgs) -> Result<(), CliError> {
     let database_url = settings.database_url.as_str();
-    let store = open_store(database_url)?;
+    let store = Store::open(database_url, &PoolOptions::default())?;
     let mailer = mailer(&args)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let runtime = tokio::runtime::Runtime::new()?;
