@@ -68,6 +68,18 @@ pub(crate) enum Pools {
     Pg(Pool<ConnectionManager<PgConnection>>),
 }
 
+/// Settings of a read-only connection: it waits out a writer's checkpoint
+/// like the others, and refuses any write even through a mistaken query.
+#[derive(Debug)]
+struct ReaderPragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for ReaderPragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
 /// Connection settings that SQLite needs on every new connection.
 #[derive(Debug)]
 struct SqlitePragmas;
@@ -92,6 +104,9 @@ pub struct PoolOptions {
     pub connect_timeout: Duration,
     /// Connections kept open and idle, re-established in the background.
     pub min_idle: u32,
+    /// Read-only SQLite connections for reads done in place by request
+    /// handlers (none for PostgreSQL, whose reads wait on the network).
+    pub readers: u32,
 }
 
 impl Default for PoolOptions {
@@ -100,6 +115,13 @@ impl Default for PoolOptions {
             max_size: 10,
             connect_timeout: Duration::from_secs(5),
             min_idle: 1,
+            // One per thread that may read in place (the HTTP runtime has a
+            // worker per core), and a margin: such a read never waits.
+            readers: std::thread::available_parallelism()
+                .map_or(2, std::num::NonZeroUsize::get)
+                .saturating_add(2)
+                .try_into()
+                .unwrap_or(u32::MAX),
         }
     }
 }
@@ -113,6 +135,7 @@ impl PoolOptions {
         Self {
             max_size: 2,
             min_idle: 0,
+            readers: 0,
             ..Self::default()
         }
     }
@@ -126,6 +149,9 @@ impl Pools {
             let pool = Pool::builder()
                 .max_size(options.max_size)
                 .min_idle(Some(options.min_idle))
+                // A query per checkout doubles the cost of a short request; a
+                // broken connection is detected when it fails and dropped.
+                .test_on_check_out(false)
                 .connection_timeout(options.connect_timeout)
                 .error_handler(Box::new(r2d2::NopErrorHandler))
                 .connection_customizer(Box::new(SqlitePragmas))
@@ -138,6 +164,9 @@ impl Pools {
             let pool = Pool::builder()
                 .max_size(options.max_size)
                 .min_idle(Some(options.min_idle))
+                // A query per checkout doubles the cost of a short request; a
+                // broken connection is detected when it fails and dropped.
+                .test_on_check_out(false)
                 .connection_timeout(options.connect_timeout)
                 .error_handler(Box::new(r2d2::NopErrorHandler))
                 .build(manager)
@@ -149,6 +178,29 @@ impl Pools {
         } else {
             Err(StoreError::UnsupportedUrl(redact_password(url)))
         }
+    }
+
+    /// The read-only pool beside a SQLite database (after its migrations,
+    /// which put it in WAL mode: readers never wait for the writer), or
+    /// nothing for PostgreSQL and for `options.readers == 0`.
+    pub(crate) fn open_readers(
+        url: &str,
+        options: &PoolOptions,
+    ) -> Result<Option<Self>, StoreError> {
+        let Some(path) = sqlite_path(url).filter(|_| options.readers > 0) else {
+            return Ok(None);
+        };
+        let manager = ConnectionManager::<SqliteConnection>::new(read_only_uri(path));
+        let pool = Pool::builder()
+            .max_size(options.readers)
+            .min_idle(Some(1))
+            .test_on_check_out(false)
+            .connection_timeout(options.connect_timeout)
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .connection_customizer(Box::new(ReaderPragmas))
+            .build(manager)
+            .map_err(|e| StoreError::Connect(one_line(&format!("{path} (read-only): {e}"))))?;
+        Ok(Some(Pools::Sqlite(pool)))
     }
 
     pub(crate) fn engine(&self) -> Engine {
@@ -230,6 +282,13 @@ impl Pools {
     }
 
     /// Pool occupancy for `/metrics`: (open connections, idle connections).
+    pub(crate) fn max_size(&self) -> u32 {
+        match self {
+            Pools::Sqlite(pool) => pool.max_size(),
+            Pools::Pg(pool) => pool.max_size(),
+        }
+    }
+
     pub(crate) fn state(&self) -> (u32, u32) {
         let state = match self {
             Pools::Sqlite(pool) => pool.state(),
@@ -260,6 +319,20 @@ fn one_line(message: &str) -> String {
 fn sqlite_path(url: &str) -> Option<&str> {
     url.strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
+}
+
+/// `file:` URI opening `path` read-only; the characters a URI gives a
+/// meaning to are escaped.
+fn read_only_uri(path: &str) -> String {
+    let mut uri = String::from("file:");
+    for c in path.chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", u32::from(c))),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro");
+    uri
 }
 
 /// The URL with any password replaced, fit for logs and error messages.

@@ -51,6 +51,8 @@ use engine::Pools;
 #[derive(Clone)]
 pub struct Store {
     pools: Pools,
+    /// Read-only SQLite connections for reads done in place.
+    readers: Option<Pools>,
 }
 
 impl Store {
@@ -59,14 +61,28 @@ impl Store {
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
         Ok(Self {
             pools: Pools::open(url, options)?,
+            readers: None,
         })
     }
 
     /// Opens and migrates: what `prelevo serve` and every command do first.
     pub fn open(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
-        let store = Self::connect(url, options)?;
+        let mut store = Self::connect(url, options)?;
         store.migrate()?;
+        store.readers = Pools::open_readers(url, options)?;
         Ok(store)
+    }
+
+    /// A store over read-only connections whose reads are quick enough to
+    /// run in place, on the caller's thread: SQLite in WAL mode (a read
+    /// never waits for a writer, and takes microseconds). `None` where reads
+    /// must go through the blocking pool (PostgreSQL). Any write through it
+    /// fails.
+    pub fn in_place_reader(&self) -> Option<Store> {
+        self.readers.clone().map(|pools| Store {
+            pools,
+            readers: None,
+        })
     }
 
     /// Applies pending migrations; returns how many ran.
@@ -91,6 +107,11 @@ impl Store {
     /// Pool occupancy: (open connections, idle connections).
     pub fn pool_state(&self) -> (u32, u32) {
         self.pools.state()
+    }
+
+    /// Most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.pools.max_size()
     }
 
     /// The handle through which every business row of `creditor` is read

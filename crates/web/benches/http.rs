@@ -19,6 +19,10 @@
     reason = "a bench fails by panicking"
 )]
 
+/// The allocator of the `prelevo` binary, so that both servers run as shipped.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::process::Command;

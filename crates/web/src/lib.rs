@@ -6,6 +6,7 @@ mod api;
 mod dashboard;
 mod health;
 mod metrics;
+mod observe;
 mod problem;
 mod state;
 pub mod ui;
@@ -13,14 +14,9 @@ pub mod ui;
 use std::future::Future;
 
 use axum::Router;
-use axum::http::{HeaderName, Request};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
 
 pub use problem::Problem;
 pub use state::{AppConfig, AppState};
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
@@ -29,14 +25,6 @@ pub fn router(state: AppState) -> Router {
     } else {
         ui::Transport::Http
     };
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let id = request
-            .headers()
-            .get(&REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        tracing::info_span!("http", method = %request.method(), uri = %request.uri(), request_id = %id)
-    });
     Router::new()
         .merge(health::routes())
         .merge(metrics::routes())
@@ -45,11 +33,11 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
-        .layer(axum::middleware::from_fn(metrics::record))
         .layer(ui::security_headers(transport))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(trace)
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            observe::RequestIds::new(),
+            observe::observe,
+        ))
         .with_state(state)
 }
 

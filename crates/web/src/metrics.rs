@@ -2,12 +2,10 @@
 //! status, job queue and outbox depth, database pool occupancy.
 
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::http::header;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -33,23 +31,6 @@ pub(crate) fn handle() -> PrometheusHandle {
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/metrics", get(render))
-}
-
-/// Counts each request by method, matched route and status.
-pub(crate) async fn record(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    let labels = [("method", method), ("route", route), ("status", status)];
-    metrics::counter!("prelevo_http_requests_total", &labels).increment(1);
-    metrics::histogram!("prelevo_http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
-    response
 }
 
 async fn render(State(state): State<AppState>) -> Result<Response, Problem> {

@@ -3,8 +3,10 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use prelevo_app::access::VerifiedKeys;
 use prelevo_domain::{Clock, Environment};
 use prelevo_store::Store;
+use tokio::sync::Semaphore;
 
 use crate::api::ApiRateLimiter;
 
@@ -32,19 +34,38 @@ impl Default for AppConfig {
     }
 }
 
-/// Shared application state.
+/// Shared application state: one reference-counted pointer, cheap to clone
+/// on every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] points to.
+pub struct Shared {
     /// The database.
     pub store: Store,
     /// The clock.
     pub clock: Arc<dyn Clock>,
     /// Settings.
-    pub config: Arc<AppConfig>,
+    pub config: AppConfig,
     /// Prometheus registry handle.
     pub(crate) metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// Per-key request budget of the API.
-    pub(crate) api_limiter: Arc<ApiRateLimiter>,
+    pub(crate) api_limiter: ApiRateLimiter,
+    /// API keys verified a moment ago.
+    pub(crate) verified_keys: VerifiedKeys,
+    /// Database work admitted at once: the rest waits here, asynchronously,
+    /// rather than as blocked threads queueing for a pool connection.
+    database_permits: Semaphore,
+    /// The store's read-only connections for reads done in place, if any.
+    in_place_reader: Option<Store>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
@@ -55,24 +76,32 @@ impl AppState {
 
     /// State over `store` and `clock` with `config`.
     pub fn with_config(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        let api_limiter = Arc::new(ApiRateLimiter::new(
-            config.api_requests_per_second,
-            config.api_burst,
-        ));
-        Self {
+        let api_limiter = ApiRateLimiter::new(config.api_requests_per_second, config.api_burst);
+        let database_permits = Semaphore::new(store.max_connections() as usize);
+        let in_place_reader = store.in_place_reader();
+        Self(Arc::new(Shared {
             store,
             clock,
-            config: Arc::new(config),
+            config,
             metrics: crate::metrics::handle(),
             api_limiter,
-        }
+            verified_keys: VerifiedKeys::default(),
+            database_permits,
+            in_place_reader,
+        }))
     }
 
-    /// Runs blocking store work off the async executor.
+    /// Runs blocking store work off the async executor, once a database
+    /// permit is free.
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(Store) -> T + Send + 'static,
     ) -> Result<T, crate::Problem> {
+        let _permit = self
+            .database_permits
+            .acquire()
+            .await
+            .map_err(|e| crate::Problem::internal(format!("database work refused: {e}")))?;
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || work(store))
             .await
@@ -89,5 +118,20 @@ impl AppState {
             .blocking(move |store| work(&store, clock.as_ref()))
             .await?;
         outcome.map_err(|error| crate::Problem::from_app(error, self.clock.now()))
+    }
+
+    /// Runs a point read (a few rows by key): in place where the engine
+    /// answers in microseconds without waiting (SQLite, on a read-only
+    /// connection; see ADR 0004), else like [`Self::run`]. Lists and
+    /// searches use [`Self::run`]; a write attempted here fails.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Store, &dyn Clock) -> Result<T, prelevo_app::AppError> + Send + 'static,
+    ) -> Result<T, crate::Problem> {
+        match &self.in_place_reader {
+            Some(reader) => work(reader, self.clock.as_ref())
+                .map_err(|error| crate::Problem::from_app(error, self.clock.now())),
+            None => self.run(work).await,
+        }
     }
 }

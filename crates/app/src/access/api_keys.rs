@@ -36,6 +36,8 @@ pub struct ApiPrincipal {
     pub creditor_id: CreditorKey,
     /// What it may do.
     pub scope: ApiScope,
+    /// When the key stops working by itself, if ever.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// Public characters after the environment prefix: enough to find the key
@@ -221,5 +223,6 @@ pub fn authenticate_api_key(
         key_id: key.id,
         creditor_id: key.creditor_id,
         scope: key.scope,
+        expires_at: key.expires_at,
     })
 }

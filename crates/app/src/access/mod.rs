@@ -7,6 +7,7 @@ mod login;
 mod password_links;
 mod sessions;
 mod team;
+mod verified_keys;
 
 pub use api_keys::{
     ApiPrincipal, CreatedApiKey, authenticate_api_key, create_api_key, list_api_keys,
@@ -19,6 +20,7 @@ pub use team::{
     accept_invitation, change_role, create_admin, deactivate_member, invite_member,
     reactivate_member, resend_invitation, team,
 };
+pub use verified_keys::{BearerDigest, VerifiedKeys};
 
 use prelevo_domain::UserId;
 use prelevo_store::{Actor, Membership, PlatformTx};

@@ -6,8 +6,6 @@ fn migrating_again_changes_nothing(store: &TestStore) {
     store.ping().unwrap();
 }
 
-prelevo_testkit::on_both_engines!(migrating_again_changes_nothing);
-
 /// Several instances starting at once on an empty PostgreSQL database: the
 /// advisory lock lets one migrate while the others wait, and all succeed.
 #[test]
@@ -50,3 +48,27 @@ fn an_unreachable_database_is_one_clear_error() {
         .to_string();
     assert!(error.contains("unsupported database URL"), "{error}");
 }
+
+/// SQLite answers point reads in place on read-only connections: they see
+/// what was committed, and refuse any write. PostgreSQL has none.
+fn the_in_place_reader_reads_committed_rows_and_never_writes(store: &TestStore) {
+    let Some(reader) = store.in_place_reader() else {
+        assert_eq!(store.engine(), prelevo_store::Engine::Postgres);
+        return;
+    };
+    let (created, _) = crate::creditor(store, "Acme Abonnements", 1);
+    let tenant = reader.tenant(created.id.clone());
+    assert_eq!(tenant.read(|tx| tx.creditor()).unwrap(), created);
+    let write = reader.create_creditor(
+        &prelevo_testkit::new_creditor("Intruder", 2),
+        crate::t0(),
+        |_, c| Ok::<_, prelevo_store::StoreError>(c.clone()),
+    );
+    assert!(write.is_err(), "{write:?}");
+    assert_eq!(store.list_creditors().unwrap().len(), 1);
+}
+
+prelevo_testkit::on_both_engines!(
+    migrating_again_changes_nothing,
+    the_in_place_reader_reads_committed_rows_and_never_writes
+);

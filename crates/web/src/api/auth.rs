@@ -1,11 +1,14 @@
 //! Bearer API-key authentication for `/v1`, with the key's request budget
 //! and its scope: `read` keys may only read (GET), `write` keys may change.
+//! A key verified in the last seconds is recalled from memory
+//! ([`prelevo_app::access::VerifiedKeys`]), so a request reads the database
+//! for its own work only.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use prelevo_app::access::{ApiPrincipal, authenticate_api_key};
+use prelevo_app::access::{ApiPrincipal, BearerDigest, authenticate_api_key};
 use prelevo_domain::ApiScope;
 use prelevo_store::{Actor, Store, TenantStore};
 
@@ -46,7 +49,8 @@ fn unauthenticated(detail: &str) -> Response {
 }
 
 /// Authenticates the bearer key, spends one request of its budget, checks
-/// its scope, and hands the caller to the handler.
+/// its scope, and hands the caller to the handler (through the idempotency
+/// rules).
 pub(crate) async fn authenticate(
     State(state): State<AppState>,
     mut request: Request,
@@ -69,13 +73,21 @@ pub(crate) async fn authenticate(
             state.config.environment.as_str()
         ));
     }
-    let principal = match state
-        .run(move |store, clock| authenticate_api_key(store, clock, &bearer))
-        .await
-    {
-        Ok(principal) => principal,
-        Err(problem) if problem.status == 401 => return unauthenticated(&problem.detail),
-        Err(problem) => return problem.into_response(),
+    let digest = BearerDigest::of(&bearer);
+    let principal = match state.verified_keys.recall(&digest, state.clock.now()) {
+        Some(principal) => principal,
+        None => match state
+            .run(move |store, clock| authenticate_api_key(store, clock, &bearer))
+            .await
+        {
+            Ok(principal) => {
+                let now = state.clock.now();
+                state.verified_keys.remember(digest, principal.clone(), now);
+                principal
+            }
+            Err(problem) if problem.status == 401 => return unauthenticated(&problem.detail),
+            Err(problem) => return problem.into_response(),
+        },
     };
     if let Err(seconds) = state.api_limiter.check(&principal.key_id) {
         return Problem::rate_limited(
@@ -102,5 +114,5 @@ pub(crate) async fn authenticate(
         .into_response();
     }
     request.extensions_mut().insert(ApiCaller { principal });
-    next.run(request).await
+    super::idempotency::run_idempotent(state, request, next).await
 }

@@ -154,8 +154,9 @@ pub(crate) async fn get_creditor(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
 ) -> Result<Json<CreditorView>, Problem> {
-    let tenant = caller.tenant(&state.store);
-    let creditor = state.run(move |_, _| show_creditor(&tenant)).await?;
+    let creditor = state
+        .read(move |store, _| show_creditor(&caller.tenant(store)))
+        .await?;
     Ok(Json(CreditorView::from(&creditor)))
 }
 
@@ -167,8 +168,9 @@ pub(crate) async fn get_settings(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
 ) -> Result<Json<SettingsView>, Problem> {
-    let tenant = caller.tenant(&state.store);
-    let creditor = state.run(move |_, _| show_creditor(&tenant)).await?;
+    let creditor = state
+        .read(move |store, _| show_creditor(&caller.tenant(store)))
+        .await?;
     Ok(Json(SettingsView::from(&creditor.settings)))
 }
 

@@ -5,7 +5,7 @@
 //! the key, so the request may be retried.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -36,13 +36,9 @@ fn check_key(key: &str) -> Result<(), Problem> {
     }
 }
 
-/// Applies the idempotency rules to POST and PATCH requests that carry the
-/// header.
-pub(crate) async fn idempotency(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Runs an authenticated request, applying the idempotency rules to POST
+/// and PATCH requests that carry the header.
+pub(crate) async fn run_idempotent(state: AppState, request: Request, next: Next) -> Response {
     let key = request
         .headers()
         .get("idempotency-key")

@@ -83,10 +83,6 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     let (api, _) = documented().split_for_parts();
     api.layer(axum::middleware::from_fn_with_state(
         state.clone(),
-        idempotency::idempotency,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
         auth::authenticate,
     ))
     .layer(DefaultBodyLimit::max(json::MAX_JSON_BYTES))

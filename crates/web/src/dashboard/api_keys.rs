@@ -166,7 +166,10 @@ pub(crate) async fn revoke(
         .run(move |_, clock| revoke_api_key(&tenant, clock, &actor, &id))
         .await
     {
-        Ok(_) => Redirect::to("/api-keys").into_response(),
+        Ok(revoked) => {
+            state.verified_keys.forget(&revoked.id);
+            Redirect::to("/api-keys").into_response()
+        }
         Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "forbidden"),
         Err(problem) => problem.into_response(),
     }

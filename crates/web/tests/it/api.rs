@@ -4,7 +4,7 @@
 use std::num::NonZeroU32;
 
 use jiff::SignedDuration;
-use prelevo_app::access::create_api_key;
+use prelevo_app::access::{VerifiedKeys, create_api_key, list_api_keys, revoke_api_key};
 use prelevo_app::creditors::{CreditorInput, create_creditor};
 use prelevo_domain::{ApiScope, Clock, CreditorKey, Environment};
 use prelevo_store::{Actor, IdempotencyStart, NewAuditEvent};
@@ -426,8 +426,57 @@ fn the_openapi_document_describes_the_api(store: &TestStore) {
     );
 }
 
+/// A key revoked by another process (here: directly, as the CLI does) is
+/// recalled from memory for [`VerifiedKeys::TTL`] at most, then refused.
+fn a_key_revoked_elsewhere_stops_working_within_seconds(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 1);
+    let secret = key(store, &app, &acme, ApiScope::Read);
+    assert_eq!(
+        app.send(Method::GET, "/v1/creditor", bearer(&secret))
+            .status,
+        200
+    );
+    let tenant = store.tenant(acme.clone());
+    let id = list_api_keys(&tenant).unwrap()[0].id.clone();
+    revoke_api_key(&tenant, app.clock.as_ref(), &Actor::Cli, &id).unwrap();
+    app.clock.advance(VerifiedKeys::TTL).unwrap();
+    let refused = app.send(Method::GET, "/v1/creditor", bearer(&secret));
+    assert_problem(&refused, 401, "/problems/unauthenticated");
+}
+
+/// A key used once, then past its expiry, is refused although it was
+/// verified a moment before.
+fn an_expired_key_is_refused_at_once(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 1);
+    let expires_at = app.clock.now() + SignedDuration::from_secs(2);
+    let secret = create_api_key(
+        store,
+        app.clock.as_ref(),
+        &Actor::Cli,
+        &acme,
+        Environment::PreProduction,
+        "short-lived",
+        ApiScope::Read,
+        Some(expires_at),
+    )
+    .unwrap()
+    .secret;
+    assert_eq!(
+        app.send(Method::GET, "/v1/creditor", bearer(&secret))
+            .status,
+        200
+    );
+    app.clock.advance(SignedDuration::from_secs(2)).unwrap();
+    let refused = app.send(Method::GET, "/v1/creditor", bearer(&secret));
+    assert_problem(&refused, 401, "/problems/unauthenticated");
+}
+
 on_both_engines!(
     keys_authenticate_and_see_their_creditor_only,
+    a_key_revoked_elsewhere_stops_working_within_seconds,
+    an_expired_key_is_refused_at_once,
     read_keys_read_write_keys_change_and_are_audited,
     bad_bodies_get_clear_problems_and_change_nothing,
     an_idempotency_key_replays_and_refuses_other_bodies,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 use prelevo_app::access::{
-    change_role, create_admin, request_password_link, set_password_with_link,
+    change_role, create_admin, list_api_keys, request_password_link, set_password_with_link,
 };
 use prelevo_app::creditors::{CreditorInput, create_creditor};
 use prelevo_app::mail::{SmtpMailer, parse_sender};
@@ -553,7 +553,46 @@ fn an_invitation_is_sent_accepted_and_managed_from_the_team_page(store: &TestSto
     );
 }
 
+/// A key revoked from the dashboard is refused by the API at once, though
+/// the server had just verified it.
+fn a_key_revoked_in_the_dashboard_is_refused_at_once(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &app);
+    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
+    with_password(store, &app, &sink, "ana@acme.example");
+    let mut browser = Browser::new(&app);
+    browser.login("ana@acme.example", PASSWORD);
+    let token = csrf_in(&browser.get("/api-keys").body);
+    let created = browser.post(
+        "/api-keys",
+        &[("csrf", token.as_str()), ("name", "ERP"), ("scope", "read")],
+    );
+    assert_eq!(created.status, 201);
+    let start = created.body.find("pk_test_").unwrap();
+    let secret: String = created.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let api = |secret: &str| {
+        app.send(Method::GET, "/v1/creditor", |r| r.bearer_auth(secret))
+            .status
+    };
+    assert_eq!(api(&secret), 200);
+    let id = list_api_keys(&store.tenant(acme.clone())).unwrap()[0]
+        .id
+        .clone();
+    let token = csrf_in(&browser.get("/api-keys").body);
+    let revoked = browser.post(
+        &format!("/api-keys/{id}/revoke"),
+        &[("csrf", token.as_str())],
+    );
+    assert_eq!(revoked.status, 303);
+    assert_eq!(api(&secret), 401);
+}
+
 on_both_engines!(
+    a_key_revoked_in_the_dashboard_is_refused_at_once,
     an_invitation_is_sent_accepted_and_managed_from_the_team_page,
     a_member_sets_a_password_logs_in_and_out,
     too_many_failures_lock_the_account_with_a_message,

@@ -1,0 +1,161 @@
+//! API keys proven good a moment ago, kept in memory so that most API
+//! requests skip the key lookup. An entry lives [`VerifiedKeys::TTL`] at
+//! most: a key revoked by another process (the CLI, another server) stops
+//! working within that time; one revoked through this server is forgotten
+//! at once. Refusals are never kept: every refused key goes to the database
+//! and its creditor's audit log.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::ApiPrincipal;
+use crate::secrets::sha256_hex;
+
+/// Most keys remembered; past it, the oldest knowledge is dropped.
+const CAPACITY: usize = 10_000;
+
+struct Verified {
+    principal: ApiPrincipal,
+    at: Timestamp,
+}
+
+/// The in-memory set of recently verified keys, by the hash of their secret.
+#[derive(Default)]
+pub struct VerifiedKeys {
+    entries: RwLock<HashMap<String, Verified>>,
+}
+
+/// A bearer secret, hashed once for the lookup and the remembering.
+pub struct BearerDigest(String);
+
+impl BearerDigest {
+    /// The digest of `bearer`.
+    pub fn of(bearer: &str) -> Self {
+        Self(sha256_hex(bearer.trim()))
+    }
+}
+
+impl VerifiedKeys {
+    /// How long a verification is trusted without asking the database.
+    pub const TTL: SignedDuration = SignedDuration::from_secs(5);
+
+    /// The principal of a key verified less than [`Self::TTL`] ago and not
+    /// expired since.
+    pub fn recall(&self, digest: &BearerDigest, now: Timestamp) -> Option<ApiPrincipal> {
+        let entries = self.entries.read().ok()?;
+        let verified = entries.get(&digest.0)?;
+        let fresh = now.duration_since(verified.at) < Self::TTL && verified.at <= now;
+        let live = verified.principal.expires_at.is_none_or(|at| now < at);
+        (fresh && live).then(|| verified.principal.clone())
+    }
+
+    /// Remembers that the key behind `digest` was verified at `now`.
+    pub fn remember(&self, digest: BearerDigest, principal: ApiPrincipal, now: Timestamp) {
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        if entries.len() >= CAPACITY {
+            entries.retain(|_, verified| now.duration_since(verified.at) < Self::TTL);
+            if entries.len() >= CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(digest.0, Verified { principal, at: now });
+    }
+
+    /// Forgets a key (revoked): its next request goes to the database.
+    pub fn forget(&self, key_id: &str) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.retain(|_, verified| verified.principal.key_id != key_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use prelevo_domain::{ApiScope, CreditorKey};
+
+    use super::*;
+
+    fn principal(key_id: &str, expires_at: Option<Timestamp>) -> ApiPrincipal {
+        ApiPrincipal {
+            key_id: key_id.into(),
+            creditor_id: CreditorKey::from_body("0123456789abcdef0123456789abcdef").unwrap(),
+            scope: ApiScope::Read,
+            expires_at,
+        }
+    }
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + seconds).unwrap()
+    }
+
+    #[test]
+    fn a_verification_is_trusted_for_the_ttl_only() {
+        let keys = VerifiedKeys::default();
+        keys.remember(
+            BearerDigest::of("pk_test_a"),
+            principal("key_a", None),
+            at(0),
+        );
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(4)).is_some());
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(5)).is_none());
+        assert!(keys.recall(&BearerDigest::of("pk_test_b"), at(1)).is_none());
+    }
+
+    #[test]
+    fn an_expired_key_is_not_recalled() {
+        let keys = VerifiedKeys::default();
+        keys.remember(
+            BearerDigest::of("pk_test_a"),
+            principal("key_a", Some(at(2))),
+            at(0),
+        );
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(1)).is_some());
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(2)).is_none());
+    }
+
+    #[test]
+    fn a_forgotten_key_is_asked_again() {
+        let keys = VerifiedKeys::default();
+        keys.remember(
+            BearerDigest::of("pk_test_a"),
+            principal("key_a", None),
+            at(0),
+        );
+        keys.remember(
+            BearerDigest::of("pk_test_b"),
+            principal("key_b", None),
+            at(0),
+        );
+        keys.forget("key_a");
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(1)).is_none());
+        assert!(keys.recall(&BearerDigest::of("pk_test_b"), at(1)).is_some());
+    }
+
+    #[test]
+    fn a_clock_set_back_does_not_extend_trust() {
+        let keys = VerifiedKeys::default();
+        keys.remember(
+            BearerDigest::of("pk_test_a"),
+            principal("key_a", None),
+            at(10),
+        );
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(3)).is_none());
+    }
+
+    #[test]
+    fn the_memory_is_bounded() {
+        let keys = VerifiedKeys::default();
+        for n in 0..=CAPACITY {
+            keys.remember(
+                BearerDigest::of(&format!("pk_test_{n}")),
+                principal(&format!("key_{n}"), None),
+                at(0),
+            );
+        }
+        assert!(keys.entries.read().unwrap().len() <= CAPACITY);
+    }
+}

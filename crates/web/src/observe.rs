@@ -1,0 +1,131 @@
+//! Per-request bookkeeping, in one pass so that it costs little on every
+//! request: the request id (the caller's `X-Request-Id`, or a new one), the
+//! log span every line of the request is written in, and the metrics
+//! (requests by method, route and status; their duration).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::Instrument;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A caller's request id longer than this is replaced by ours.
+const MAX_CALLER_ID: usize = 128;
+
+/// Request ids: UUID-shaped, unique per process (a per-start random half
+/// and a counter), made without a system call.
+pub(crate) struct RequestIds {
+    start: u64,
+    next: AtomicU64,
+}
+
+impl RequestIds {
+    pub(crate) fn new() -> Arc<Self> {
+        // Time-ordered and random: two starts never share this half.
+        let (start, _) = uuid::Uuid::now_v7().as_u64_pair();
+        Arc::new(Self {
+            start,
+            next: AtomicU64::new(1),
+        })
+    }
+
+    fn make(&self) -> HeaderValue {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = uuid::Uuid::from_u64_pair(self.start, n);
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        HeaderValue::from_bytes(id.hyphenated().encode_lower(&mut text).as_bytes())
+            .unwrap_or(HeaderValue::from_static("-"))
+    }
+
+    /// The caller's id when it is a sensible one, else a new one.
+    fn for_request(&self, request: &Request) -> HeaderValue {
+        request
+            .headers()
+            .get(&REQUEST_ID)
+            .filter(|v| !v.is_empty() && v.len() <= MAX_CALLER_ID && v.to_str().is_ok())
+            .cloned()
+            .unwrap_or_else(|| self.make())
+    }
+}
+
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PATCH => "PATCH",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// Gives the request its id, runs it in its log span, counts and times it.
+pub(crate) async fn observe(
+    State(ids): State<Arc<RequestIds>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let id = ids.for_request(&request);
+    request.headers_mut().insert(REQUEST_ID, id.clone());
+    let method = method_label(request.method());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let span = tracing::info_span!(
+        "http",
+        method,
+        uri = %request.uri(),
+        request_id = id.to_str().unwrap_or("-")
+    );
+    let mut response = next.run(request).instrument(span).await;
+    let status = response.status();
+    let labels = [
+        ("method", method.to_owned()),
+        ("route", route),
+        ("status", status.as_str().to_owned()),
+    ];
+    metrics::counter!("prelevo_http_requests_total", &labels).increment(1);
+    metrics::histogram!("prelevo_http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response.headers_mut().insert(REQUEST_ID, id);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_uuid_shaped_and_distinct() {
+        let ids = RequestIds::new();
+        let (a, b) = (ids.make(), ids.make());
+        assert_eq!(a.len(), 36);
+        assert_ne!(a, b);
+        assert!(uuid::Uuid::parse_str(a.to_str().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_sensible_caller_id_is_kept_and_a_hostile_one_replaced() {
+        let ids = RequestIds::new();
+        let with = |value: &str| {
+            let request = Request::builder()
+                .header(REQUEST_ID, value)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            ids.for_request(&request)
+        };
+        assert_eq!(with("abc-123"), "abc-123");
+        assert_eq!(with(&"x".repeat(500)).len(), 36);
+        assert_eq!(with("").len(), 36);
+    }
+}
