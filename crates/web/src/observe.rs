@@ -3,12 +3,14 @@
 //! log span every line of the request is written in, and the metrics
 //! (requests by method, route and status; their duration).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue, Method};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
@@ -67,6 +69,53 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
+/// The metrics of one (method, route, status).
+struct RouteMetrics {
+    requests: metrics::Counter,
+    duration: metrics::Histogram,
+}
+
+impl RouteMetrics {
+    fn register(method: &'static str, route: &str, status: StatusCode) -> Self {
+        let labels = [
+            ("method", method.to_owned()),
+            ("route", route.to_owned()),
+            ("status", status.as_str().to_owned()),
+        ];
+        Self {
+            requests: metrics::counter!("prelevo_http_requests_total", &labels),
+            duration: metrics::histogram!("prelevo_http_request_duration_seconds", &labels),
+        }
+    }
+}
+
+/// Metric handles by (method, status), then route.
+type KnownRoutes = HashMap<(&'static str, u16), HashMap<Box<str>, RouteMetrics>>;
+
+thread_local! {
+    /// Each worker thread's metric handles by (method, status), then route:
+    /// a request finds its own without allocating labels or taking the
+    /// registry's locks. Routes and statuses are few, so this stays small.
+    static ROUTE_METRICS: RefCell<KnownRoutes> = RefCell::new(HashMap::new());
+}
+
+fn record(method: &'static str, route: &str, status: StatusCode, elapsed: Duration) {
+    ROUTE_METRICS.with(|cell| {
+        let Ok(mut known) = cell.try_borrow_mut() else {
+            return;
+        };
+        let by_route = known.entry((method, status.as_u16())).or_default();
+        let metrics = match by_route.get(route) {
+            Some(metrics) => metrics,
+            None => by_route
+                .entry(route.into())
+                .or_insert_with(|| RouteMetrics::register(method, route, status)),
+        };
+        metrics.requests.increment(1);
+        metrics.duration.record(elapsed.as_secs_f64());
+    });
+}
+
 /// Gives the request its id, runs it in its log span, counts and times it.
 pub(crate) async fn observe(
     State(ids): State<Arc<RequestIds>>,
@@ -77,10 +126,7 @@ pub(crate) async fn observe(
     let id = ids.for_request(&request);
     request.headers_mut().insert(REQUEST_ID, id.clone());
     let method = method_label(request.method());
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let span = tracing::info_span!(
         "http",
         method,
@@ -88,15 +134,12 @@ pub(crate) async fn observe(
         request_id = id.to_str().unwrap_or("-")
     );
     let mut response = next.run(request).instrument(span).await;
-    let status = response.status();
-    let labels = [
-        ("method", method.to_owned()),
-        ("route", route),
-        ("status", status.as_str().to_owned()),
-    ];
-    metrics::counter!("prelevo_http_requests_total", &labels).increment(1);
-    metrics::histogram!("prelevo_http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+    record(
+        method,
+        route.as_ref().map_or("unmatched", MatchedPath::as_str),
+        response.status(),
+        started.elapsed(),
+    );
     response.headers_mut().insert(REQUEST_ID, id);
     response
 }

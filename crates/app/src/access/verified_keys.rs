@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use jiff::{SignedDuration, Timestamp};
+use sha2::{Digest, Sha256};
 
 use super::ApiPrincipal;
-use crate::secrets::sha256_hex;
 
 /// Most keys remembered; past it, the oldest knowledge is dropped.
 const CAPACITY: usize = 10_000;
@@ -24,16 +24,16 @@ struct Verified {
 /// The in-memory set of recently verified keys, by the hash of their secret.
 #[derive(Default)]
 pub struct VerifiedKeys {
-    entries: RwLock<HashMap<String, Verified>>,
+    entries: RwLock<HashMap<[u8; 32], Verified>>,
 }
 
 /// A bearer secret, hashed once for the lookup and the remembering.
-pub struct BearerDigest(String);
+pub struct BearerDigest([u8; 32]);
 
 impl BearerDigest {
     /// The digest of `bearer`.
     pub fn of(bearer: &str) -> Self {
-        Self(sha256_hex(bearer.trim()))
+        Self(Sha256::digest(bearer.trim().as_bytes()).into())
     }
 }
 

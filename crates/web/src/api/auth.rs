@@ -89,7 +89,7 @@ pub(crate) async fn authenticate(
             Err(problem) => return problem.into_response(),
         },
     };
-    if let Err(seconds) = state.api_limiter.check(&principal.key_id) {
+    if let Err(seconds) = state.api_limiter.check(&principal) {
         return Problem::rate_limited(
             format!("this API key sent too many requests: retry in {seconds} s"),
             seconds,

@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use prelevo_app::access::ApiPrincipal;
 
 /// The budget of every API key.
 pub struct ApiRateLimiter {
@@ -22,10 +23,10 @@ impl ApiRateLimiter {
         }
     }
 
-    /// `Ok` when `key_id` may send a request now, else the seconds to wait.
-    pub fn check(&self, key_id: &str) -> Result<(), u64> {
+    /// `Ok` when the key may send a request now, else the seconds to wait.
+    pub fn check(&self, principal: &ApiPrincipal) -> Result<(), u64> {
         self.limiter
-            .check_key(&key_id.to_owned())
+            .check_key(&principal.key_id)
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()).as_secs() + 1)
     }
 }
@@ -37,10 +38,18 @@ mod tests {
     #[test]
     fn a_burst_then_a_wait_per_key() {
         let limiter = ApiRateLimiter::new(NonZeroU32::MIN, NonZeroU32::MIN.saturating_add(2));
-        assert!(limiter.check("a").is_ok());
-        assert!(limiter.check("a").is_ok());
-        assert!(limiter.check("a").is_ok());
-        assert!(limiter.check("a").unwrap_err() >= 1);
-        assert!(limiter.check("b").is_ok(), "keys have their own budget");
+        let key = |id: &str| ApiPrincipal {
+            key_id: id.into(),
+            creditor_id: prelevo_domain::CreditorKey::from_body("0123456789abcdef0123456789abcdef")
+                .unwrap(),
+            scope: prelevo_domain::ApiScope::Read,
+            expires_at: None,
+        };
+        let (a, b) = (key("a"), key("b"));
+        assert!(limiter.check(&a).is_ok());
+        assert!(limiter.check(&a).is_ok());
+        assert!(limiter.check(&a).is_ok());
+        assert!(limiter.check(&a).unwrap_err() >= 1);
+        assert!(limiter.check(&b).is_ok(), "keys have their own budget");
     }
 }
