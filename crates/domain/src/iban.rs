@@ -124,6 +124,13 @@ impl Iban {
         Ok(Iban { electronic })
     }
 
+    /// The bank's identifier inside the IBAN (e.g. the 5-digit bank code of
+    /// a French IBAN), where the registry defines one.
+    pub fn bank_identifier(&self) -> Option<String> {
+        let iban: iban::Iban = self.electronic.parse().ok()?;
+        iban.bank_identifier().map(str::to_owned)
+    }
+
     /// Electronic form, e.g. "FR7630006000011234567890189".
     pub fn as_str(&self) -> &str {
         &self.electronic

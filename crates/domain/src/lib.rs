@@ -11,6 +11,7 @@ mod access;
 mod bic;
 mod calendar;
 mod clock;
+mod codes;
 mod compact;
 mod country;
 mod creditor;
@@ -23,6 +24,7 @@ mod iban;
 mod ids;
 mod locale;
 mod login;
+mod mandate;
 mod mandate_ref;
 mod mod97;
 mod money;
@@ -39,6 +41,7 @@ pub use access::{
 pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
 pub use clock::{Clock, ClockError, FixedClock, SystemClock};
+pub use codes::UnknownCode;
 pub use creditor::{
     Creditor, CreditorName, CreditorNameError, CreditorSettings, NewCreditor, SettingError,
     SettingsPatch,
@@ -54,6 +57,11 @@ pub use locale::{Locale, LocaleError};
 pub use login::{
     FailureCount, INVITATION_TTL, NewPassword, PASSWORD_LINK_TTL, PasswordError, SessionPolicy,
     ThrottlePolicy,
+};
+pub use mandate::{
+    Amendment, DORMANCY_MONTHS, DebtorAccount, FirstCollection, MandateEvent, MandateKind,
+    MandateStatus, MandateTransitionError, OriginalAccount, Scheme, SequenceType, SignatureMethod,
+    amend, amend_reference, dormant_from, is_dormant, next_sequence, same_bank,
 };
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
