@@ -1,7 +1,8 @@
 //! Prelevo's pure domain: value types (money, IBAN, BIC, creditor id, SEPA
 //! references and text), the TARGET2 calendar, submission deadlines and the
-//! `Clock` trait. No I/O: no files, network, environment or system clock
-//! (except inside `SystemClock`).
+//! `Clock` trait; customers, mandates, card aliases and the health of a
+//! payment method; SEPA reason codes. No I/O: no files, network,
+//! environment or system clock (except inside `SystemClock`).
 
 #![deny(missing_docs)]
 
@@ -10,6 +11,7 @@ mod value_macros;
 mod access;
 mod bic;
 mod calendar;
+mod card;
 mod clock;
 mod codes;
 mod compact;
@@ -17,9 +19,11 @@ mod country;
 mod creditor;
 mod creditor_id;
 mod currency;
+mod customer;
 mod email;
 mod end_to_end_id;
 mod environment;
+mod health;
 mod iban;
 mod ids;
 mod locale;
@@ -28,6 +32,7 @@ mod mandate;
 mod mandate_ref;
 mod mod97;
 mod money;
+mod reason_code;
 mod sepa_identifier;
 mod sepa_text;
 mod serde_util;
@@ -40,6 +45,10 @@ pub use access::{
 };
 pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
+pub use card::{
+    CardAlreadyDeleted, CardDeletion, CardError, CardExpiry, CardLast4, CardStatus, CardToken,
+    looks_like_card_number,
+};
 pub use clock::{Clock, ClockError, FixedClock, SystemClock};
 pub use codes::UnknownCode;
 pub use creditor::{
@@ -48,9 +57,14 @@ pub use creditor::{
 };
 pub use creditor_id::{CreditorId, CreditorIdError};
 pub use currency::{Currency, CurrencyError};
+pub use customer::{
+    CUSTOMER_CODE_MAX, Civility, CustomerCode, CustomerCodeError, CustomerEvent, CustomerStatus,
+    CustomerTransitionError,
+};
 pub use email::{EmailAddress, EmailError};
 pub use end_to_end_id::EndToEndId;
 pub use environment::Environment;
+pub use health::{FailureEffect, Health, LastOutcome, MethodFacts, failure_effect, health};
 pub use iban::{Iban, IbanError};
 pub use ids::{CreditorKey, IdError, UserId};
 pub use locale::{Locale, LocaleError};
@@ -65,6 +79,7 @@ pub use mandate::{
 };
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
+pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};
 pub use sepa_identifier::SepaIdError;
 pub use sepa_text::SepaText;
 pub use submission::{SubmissionError, SubmissionRule};
