@@ -38,6 +38,7 @@ mod sepa_text;
 mod serde_util;
 mod submission;
 mod timezone;
+mod umr_pattern;
 
 pub use access::{
     ApiScope, MembershipEvent, MembershipStatus, MembershipTransitionError, Permission, Role,
@@ -84,3 +85,4 @@ pub use sepa_identifier::SepaIdError;
 pub use sepa_text::SepaText;
 pub use submission::{SubmissionError, SubmissionRule};
 pub use timezone::{CreditorTimeZone, TimeZoneError};
+pub use umr_pattern::{DEFAULT_UMR_PATTERN, UmrPattern, UmrPatternError};
