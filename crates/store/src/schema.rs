@@ -22,6 +22,9 @@ diesel::table! {
         pre_notification_days -> Integer,
         created_at -> UtcInstant,
         updated_at -> UtcInstant,
+        umr_pattern -> Nullable<Text>,
+        umr_next -> BigInt,
+        first_collection -> Text,
     }
 }
 
@@ -205,8 +208,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    customers (id) {
+        id -> Text,
+        creditor_id -> Text,
+        code -> Text,
+        civility -> Text,
+        last_name -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        company -> Nullable<Text>,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        address_line3 -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        mobile -> Nullable<Text>,
+        language -> Nullable<Text>,
+        status -> Text,
+        payer_id -> Nullable<Text>,
+        search_text -> Text,
+        payment_method -> Text,
+        payment_method_id -> Nullable<Text>,
+        last_outcome -> Nullable<Text>,
+        last_reason_code -> Nullable<Text>,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    mandates (id) {
+        id -> Text,
+        creditor_id -> Text,
+        customer_id -> Text,
+        reference -> Nullable<Text>,
+        scheme -> Text,
+        kind -> Text,
+        status -> Text,
+        debtor_name -> Text,
+        debtor_address_line1 -> Nullable<Text>,
+        debtor_address_line2 -> Nullable<Text>,
+        debtor_postal_code -> Nullable<Text>,
+        debtor_city -> Nullable<Text>,
+        debtor_country -> Nullable<Text>,
+        iban -> Text,
+        iban_last4 -> Text,
+        bic -> Nullable<Text>,
+        signed_on -> Text,
+        signature_place -> Nullable<Text>,
+        signature_method -> Text,
+        first_collection_pending -> Bool,
+        last_collection_on -> Nullable<Text>,
+        original_reference -> Nullable<Text>,
+        original_debtor_name -> Nullable<Text>,
+        original_account -> Nullable<Text>,
+        original_debtor_agent -> Nullable<Text>,
+        revoked_at -> Nullable<UtcInstant>,
+        revocation_reason -> Nullable<Text>,
+        expired_on -> Nullable<Text>,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    card_aliases (id) {
+        id -> Text,
+        creditor_id -> Text,
+        customer_id -> Text,
+        token -> Text,
+        brand -> Text,
+        last4 -> Text,
+        expiry_month -> Integer,
+        expiry_year -> Integer,
+        holder -> Nullable<Text>,
+        status -> Text,
+        deletion -> Nullable<Text>,
+        deleted_at -> Nullable<UtcInstant>,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    domain_events (id) {
+        id -> BigInt,
+        creditor_id -> Text,
+        kind -> Text,
+        entity_id -> Text,
+        payload -> Text,
+        occurred_at -> UtcInstant,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> creditors (creditor_id));
+diesel::joinable!(mandates -> customers (customer_id));
+diesel::joinable!(card_aliases -> customers (customer_id));
 diesel::joinable!(api_keys -> creditors (creditor_id));
 diesel::joinable!(audit_events -> creditors (creditor_id));
 diesel::joinable!(outbox -> creditors (creditor_id));
@@ -223,4 +336,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_tokens,
     sessions,
     login_failures,
+    customers,
+    mandates,
+    card_aliases,
+    domain_events,
 );
