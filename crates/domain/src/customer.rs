@@ -151,6 +151,160 @@ impl CustomerStatus {
     }
 }
 
+/// Longest free-text field (names, address lines, city): the 70 characters
+/// a SEPA name or address line allows.
+pub const TEXT_FIELD_MAX: usize = 70;
+
+/// Why a customer field was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CustomerFieldError {
+    /// Over the field's length.
+    #[error("must be at most {max} characters (got {got})")]
+    TooLong {
+        /// The limit.
+        max: usize,
+        /// The length given.
+        got: usize,
+    },
+    /// A control character.
+    #[error("must not contain control characters")]
+    ControlCharacter,
+    /// Not an ISO 3166-1 alpha-2 country code.
+    #[error("{0:?} is not an ISO country code (e.g. FR)")]
+    UnknownCountry(String),
+    /// Neither a last name nor a company.
+    #[error("a customer needs a last name or a company")]
+    Unnamed,
+}
+
+/// Trims a free-text field; `None` when empty.
+pub fn text_field(input: Option<&str>, max: usize) -> Result<Option<String>, CustomerFieldError> {
+    let Some(trimmed) = input.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if trimmed.chars().any(char::is_control) {
+        return Err(CustomerFieldError::ControlCharacter);
+    }
+    let got = trimmed.chars().count();
+    if got > max {
+        return Err(CustomerFieldError::TooLong { max, got });
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper-cased; `None` when empty.
+pub fn country_field(input: Option<&str>) -> Result<Option<String>, CustomerFieldError> {
+    let Some(code) = input.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let upper = code.to_ascii_uppercase();
+    if crate::country::is_known(&upper) {
+        Ok(Some(upper))
+    } else {
+        Err(CustomerFieldError::UnknownCountry(code.to_owned()))
+    }
+}
+
+/// A customer's identity and contact details, as the creditor keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerDetails {
+    /// How to address them.
+    pub civility: Civility,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Company, for a business customer.
+    pub company: Option<String>,
+    /// Address lines 1 to 3.
+    pub address: [Option<String>; 3],
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: Option<String>,
+    /// Email.
+    pub email: Option<crate::EmailAddress>,
+    /// Landline.
+    pub phone: Option<String>,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// Language of the letters and emails they get.
+    pub language: Option<crate::Locale>,
+}
+
+impl CustomerDetails {
+    /// Checks what holds across fields: a customer has a last name or a
+    /// company.
+    pub fn check(&self) -> Result<(), CustomerFieldError> {
+        if self.last_name.is_none() && self.company.is_none() {
+            return Err(CustomerFieldError::Unnamed);
+        }
+        Ok(())
+    }
+
+    /// The name to show: "First Last", or the company.
+    pub fn display_name(&self) -> String {
+        match (&self.first_name, &self.last_name, &self.company) {
+            (Some(first), Some(last), _) => format!("{first} {last}"),
+            (None, Some(last), _) => last.clone(),
+            (_, None, Some(company)) => company.clone(),
+            (Some(first), None, None) => first.clone(),
+            (None, None, None) => String::new(),
+        }
+    }
+}
+
+/// The one payment method a customer has registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentMethodRef {
+    /// None at all.
+    None,
+    /// Cheque, cash or transfer, recorded by the creditor.
+    Manual,
+    /// A SEPA mandate.
+    Mandate(crate::MandateId),
+    /// A card alias.
+    Card(crate::CardAliasId),
+}
+
+impl PaymentMethodRef {
+    /// The stored and API code of the kind: `none`, `manual`, `mandate`,
+    /// `card`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PaymentMethodRef::None => "none",
+            PaymentMethodRef::Manual => "manual",
+            PaymentMethodRef::Mandate(_) => "mandate",
+            PaymentMethodRef::Card(_) => "card",
+        }
+    }
+}
+
+/// A creditor's customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    /// `cus_…`
+    pub id: crate::CustomerId,
+    /// The creditor's reference for them, unique per creditor.
+    pub code: CustomerCode,
+    /// Identity and contact.
+    pub details: CustomerDetails,
+    /// State.
+    pub status: CustomerStatus,
+    /// Who pays for them, if another customer does.
+    pub payer_id: Option<crate::CustomerId>,
+    /// Their payment method.
+    pub payment_method: PaymentMethodRef,
+    /// What their latest payment said (for the method's health).
+    pub last_outcome: crate::LastOutcome,
+    /// Created.
+    pub created_at: jiff::Timestamp,
+    /// Last changed.
+    pub updated_at: jiff::Timestamp,
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -214,6 +368,49 @@ mod tests {
         assert!(!CustomerStatus::Suspended.can_collect());
         assert_eq!(Civility::parse("mrs").unwrap(), Civility::Mrs);
         assert!(Civility::parse("dr").is_err());
+    }
+
+    #[test]
+    fn fields_are_trimmed_bounded_and_checked() {
+        assert_eq!(
+            text_field(Some("  Dupont "), 70).unwrap().as_deref(),
+            Some("Dupont")
+        );
+        assert_eq!(text_field(Some("   "), 70).unwrap(), None);
+        assert_eq!(
+            text_field(Some(&"x".repeat(71)), 70),
+            Err(CustomerFieldError::TooLong { max: 70, got: 71 })
+        );
+        assert_eq!(
+            text_field(Some("a\nb"), 70),
+            Err(CustomerFieldError::ControlCharacter)
+        );
+        assert_eq!(country_field(Some("fr")).unwrap().as_deref(), Some("FR"));
+        assert_eq!(
+            country_field(Some("FX")),
+            Err(CustomerFieldError::UnknownCountry("FX".into()))
+        );
+        let mut details = CustomerDetails {
+            civility: Civility::Mrs,
+            last_name: Some("Martin".into()),
+            first_name: Some("Zoé".into()),
+            company: None,
+            address: [None, None, None],
+            postal_code: None,
+            city: None,
+            country: None,
+            email: None,
+            phone: None,
+            mobile: None,
+            language: None,
+        };
+        assert_eq!(details.display_name(), "Zoé Martin");
+        assert!(details.check().is_ok());
+        details.last_name = None;
+        assert_eq!(details.check(), Err(CustomerFieldError::Unnamed));
+        details.company = Some("Acme SARL".into());
+        assert_eq!(details.display_name(), "Acme SARL");
+        assert_eq!(PaymentMethodRef::Manual.kind(), "manual");
     }
 
     proptest! {

@@ -105,6 +105,21 @@ prefixed_id!(
     UserId,
     "usr"
 );
+prefixed_id!(
+    /// A customer (subscriber) of a creditor, e.g. `cus_0193…`.
+    CustomerId,
+    "cus"
+);
+prefixed_id!(
+    /// A SEPA mandate, e.g. `mdt_0193…`.
+    MandateId,
+    "mdt"
+);
+prefixed_id!(
+    /// A card alias, e.g. `card_0193…`.
+    CardAliasId,
+    "card"
+);
 
 #[cfg(test)]
 mod tests {

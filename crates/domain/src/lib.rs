@@ -59,15 +59,16 @@ pub use creditor::{
 pub use creditor_id::{CreditorId, CreditorIdError};
 pub use currency::{Currency, CurrencyError};
 pub use customer::{
-    CUSTOMER_CODE_MAX, Civility, CustomerCode, CustomerCodeError, CustomerEvent, CustomerStatus,
-    CustomerTransitionError,
+    CUSTOMER_CODE_MAX, Civility, Customer, CustomerCode, CustomerCodeError, CustomerDetails,
+    CustomerEvent, CustomerFieldError, CustomerStatus, CustomerTransitionError, PaymentMethodRef,
+    TEXT_FIELD_MAX, country_field, text_field,
 };
 pub use email::{EmailAddress, EmailError};
 pub use end_to_end_id::EndToEndId;
 pub use environment::Environment;
 pub use health::{FailureEffect, Health, LastOutcome, MethodFacts, failure_effect, health};
 pub use iban::{Iban, IbanError};
-pub use ids::{CreditorKey, IdError, UserId};
+pub use ids::{CardAliasId, CreditorKey, CustomerId, IdError, MandateId, UserId};
 pub use locale::{Locale, LocaleError};
 pub use login::{
     FailureCount, INVITATION_TTL, NewPassword, PASSWORD_LINK_TTL, PasswordError, SessionPolicy,
