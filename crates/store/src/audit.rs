@@ -111,15 +111,16 @@ pub struct AuditFilter {
     pub to: Option<Timestamp>,
 }
 
-/// Where a page of a newest-first list starts.
+/// Where a page of a newest-first list starts, by the id (`K`) of the row
+/// next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Position {
+pub enum Position<K = i64> {
     /// The newest entries.
     Start,
     /// Entries older than this id (the next page).
-    After(i64),
+    After(K),
     /// Entries newer than this id (the previous page).
-    Before(i64),
+    Before(K),
 }
 
 /// The boxed query of a tenant's entries matching a filter, written once

@@ -18,6 +18,7 @@ mod tenant;
 mod api_keys;
 mod audit;
 mod creditors;
+mod customers;
 mod idempotency;
 mod imported_files;
 mod jobs;
@@ -32,6 +33,7 @@ mod users;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{Actor, AuditEvent, AuditFilter, NewAuditEvent, Position};
+pub use customers::CustomerFilter;
 pub use engine::{Engine, PoolOptions, redact_password};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStart};

@@ -9,6 +9,7 @@
 
 mod audit;
 mod creditors;
+mod customers;
 mod idempotency;
 mod imported_files;
 mod instants;
