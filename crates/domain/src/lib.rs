@@ -75,9 +75,10 @@ pub use login::{
     ThrottlePolicy,
 };
 pub use mandate::{
-    Amendment, DORMANCY_MONTHS, DebtorAccount, FirstCollection, MandateEvent, MandateKind,
-    MandateStatus, MandateTransitionError, OriginalAccount, Scheme, SequenceType, SignatureMethod,
-    amend, amend_reference, dormant_from, is_dormant, next_sequence, same_bank,
+    Amendment, DORMANCY_MONTHS, DebtorAccount, DebtorAddress, FirstCollection, Mandate,
+    MandateEvent, MandateKind, MandateStatus, MandateTransitionError, OriginalAccount, Revocation,
+    Scheme, SequenceType, SignatureMethod, amend, amend_reference, dormant_from, is_dormant,
+    next_sequence, same_bank,
 };
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};

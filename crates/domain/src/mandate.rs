@@ -306,6 +306,135 @@ pub fn amend_reference(pending: Amendment, before: &MandateRef) -> Amendment {
     }
 }
 
+/// The debtor's postal address on a mandate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DebtorAddress {
+    /// Street and number.
+    pub line1: Option<String>,
+    /// Building, floor…
+    pub line2: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: Option<String>,
+}
+
+/// Why and when a mandate was revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    /// When.
+    pub at: jiff::Timestamp,
+    /// Why, as the person who revoked it said.
+    pub reason: String,
+}
+
+/// A SEPA mandate: the debtor's authorisation to collect from their account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mandate {
+    /// `mdt_…`
+    pub id: crate::MandateId,
+    /// The customer it belongs to.
+    pub customer_id: crate::CustomerId,
+    /// The UMR; `None` while [`MandateStatus::PendingReference`].
+    pub reference: Option<MandateRef>,
+    /// CORE or B2B.
+    pub scheme: Scheme,
+    /// Recurrent or one-off.
+    pub kind: MandateKind,
+    /// State.
+    pub status: MandateStatus,
+    /// Name, IBAN and BIC of the debtor.
+    pub debtor: DebtorAccount,
+    /// The debtor's address.
+    pub debtor_address: DebtorAddress,
+    /// Date of signature.
+    pub signed_on: Date,
+    /// Place of signature.
+    pub signature_place: Option<String>,
+    /// How it was signed.
+    pub signature_method: SignatureMethod,
+    /// True until a collection is made after the signature or a change of
+    /// bank (the next one is then FRST for banks that want it).
+    pub first_collection_pending: bool,
+    /// The day of the last executed collection.
+    pub last_collection_on: Option<Date>,
+    /// What the next collection must report of changes since the last one.
+    pub amendment: Amendment,
+    /// Set once revoked.
+    pub revocation: Option<Revocation>,
+    /// The day it expired for dormancy.
+    pub expired_on: Option<Date>,
+    /// Created.
+    pub created_at: jiff::Timestamp,
+    /// Last changed.
+    pub updated_at: jiff::Timestamp,
+}
+
+impl Mandate {
+    /// Gives it a reference, or a new one; a changed reference of a mandate
+    /// already used is reported to the bank as an amendment.
+    pub fn set_reference(&mut self, reference: MandateRef) -> Result<(), MandateTransitionError> {
+        self.status = self.status.apply(MandateEvent::SetReference)?;
+        if let Some(before) = self.reference.take().filter(|before| *before != reference) {
+            self.amendment = amend_reference(std::mem::take(&mut self.amendment), &before);
+        }
+        self.reference = Some(reference);
+        Ok(())
+    }
+
+    /// New bank details or debtor name, kept as an amendment for the next
+    /// collection; a change of bank makes the next collection a first one.
+    pub fn change_bank_details(
+        &mut self,
+        after: DebtorAccount,
+    ) -> Result<(), MandateTransitionError> {
+        self.status = self.status.apply(MandateEvent::Amend)?;
+        self.amendment = amend(std::mem::take(&mut self.amendment), &self.debtor, &after);
+        if self.amendment.changes_bank() {
+            self.first_collection_pending = true;
+        }
+        self.debtor = after;
+        Ok(())
+    }
+
+    /// Revokes it.
+    pub fn revoke(
+        &mut self,
+        reason: &str,
+        at: jiff::Timestamp,
+    ) -> Result<(), MandateTransitionError> {
+        self.status = self.status.apply(MandateEvent::Revoke)?;
+        self.revocation = Some(Revocation {
+            at,
+            reason: reason.trim().to_owned(),
+        });
+        Ok(())
+    }
+
+    /// Expires it for dormancy when, on `today`, 36 months passed without a
+    /// collection; `Ok(false)` when not due yet.
+    pub fn expire_if_dormant(&mut self, today: Date) -> Result<bool, MandateTransitionError> {
+        if !is_dormant(self.last_collection_on, self.signed_on, today) {
+            return Ok(false);
+        }
+        self.status = self.status.apply(MandateEvent::Expire)?;
+        self.expired_on = Some(today);
+        Ok(true)
+    }
+
+    /// A collection on it was sent on `on`: the amendment has been reported
+    /// and the next collection is no longer a first one.
+    pub fn record_collection(&mut self, on: Date) -> Result<(), MandateTransitionError> {
+        self.status = self.status.apply(MandateEvent::Collect)?;
+        self.last_collection_on = Some(self.last_collection_on.map_or(on, |last| last.max(on)));
+        self.first_collection_pending = false;
+        self.amendment = Amendment::default();
+        Ok(())
+    }
+}
+
 /// A mandate lapses after this many months without an executed collection.
 pub const DORMANCY_MONTHS: i8 = 36;
 
@@ -488,6 +617,82 @@ mod tests {
         assert!(is_dormant(None, signed, date(2023, 1, 10)));
         // From the 29th of February, a common year ends on the 28th.
         assert_eq!(dormant_from(None, date(2024, 2, 29)), date(2027, 2, 28));
+    }
+
+    fn mandate() -> Mandate {
+        Mandate {
+            id: crate::MandateId::from_body("0123456789abcdef0123456789abcdef").unwrap(),
+            customer_id: crate::CustomerId::from_body("0123456789abcdef0123456789abcdef").unwrap(),
+            reference: None,
+            scheme: Scheme::Core,
+            kind: MandateKind::Recurrent,
+            status: MandateStatus::PendingReference,
+            debtor: account("Jean Dupont", POSTALE_1, None),
+            debtor_address: DebtorAddress::default(),
+            signed_on: date(2026, 1, 5),
+            signature_place: Some("Paris".into()),
+            signature_method: SignatureMethod::Paper,
+            first_collection_pending: true,
+            last_collection_on: None,
+            amendment: Amendment::default(),
+            revocation: None,
+            expired_on: None,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            updated_at: jiff::Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_mandate_s_life() {
+        let mut m = mandate();
+        assert!(
+            m.record_collection(date(2026, 2, 1)).is_err(),
+            "no reference yet"
+        );
+        m.set_reference(MandateRef::parse("RUM-1").unwrap())
+            .unwrap();
+        assert_eq!(m.status, MandateStatus::Active);
+        assert!(m.amendment.is_empty(), "a first reference is no amendment");
+        m.record_collection(date(2026, 2, 1)).unwrap();
+        assert!(!m.first_collection_pending);
+        m.set_reference(MandateRef::parse("RUM-2").unwrap())
+            .unwrap();
+        assert_eq!(
+            m.amendment
+                .original_reference
+                .as_ref()
+                .map(MandateRef::as_str),
+            Some("RUM-1")
+        );
+        m.change_bank_details(account("Jean Dupont", AGRICOLE, None))
+            .unwrap();
+        assert!(m.first_collection_pending, "a new bank: FRST again");
+        assert!(m.amendment.changes_bank());
+        m.record_collection(date(2026, 3, 1)).unwrap();
+        assert!(m.amendment.is_empty() && !m.first_collection_pending);
+        assert_eq!(m.last_collection_on, Some(date(2026, 3, 1)));
+        assert!(!m.expire_if_dormant(date(2029, 2, 28)).unwrap());
+        assert!(m.expire_if_dormant(date(2029, 3, 1)).unwrap());
+        assert_eq!(m.status, MandateStatus::Expired);
+        assert_eq!(m.expired_on, Some(date(2029, 3, 1)));
+        assert!(m.revoke("too late", jiff::Timestamp::UNIX_EPOCH).is_err());
+    }
+
+    #[test]
+    fn a_revoked_mandate_keeps_why() {
+        let mut m = mandate();
+        m.revoke("  debtor asked by phone ", jiff::Timestamp::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(m.status, MandateStatus::Revoked);
+        assert_eq!(
+            m.revocation.as_ref().unwrap().reason,
+            "debtor asked by phone"
+        );
+        assert!(m.change_bank_details(account("X", AGRICOLE, None)).is_err());
+        assert!(
+            m.set_reference(MandateRef::parse("RUM-9").unwrap())
+                .is_err()
+        );
     }
 
     proptest! {
