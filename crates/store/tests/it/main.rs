@@ -14,6 +14,7 @@ mod idempotency;
 mod imported_files;
 mod instants;
 mod jobs;
+mod mandates;
 mod migrations;
 mod outbox;
 mod people;

@@ -1,0 +1,421 @@
+//! Mandates: one creditor's, through its tenant handle only.
+
+use diesel::prelude::*;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use prelevo_domain::{
+    Amendment, Bic, CustomerId, DebtorAccount, DebtorAddress, Iban, Mandate, MandateId,
+    MandateKind, MandateRef, MandateStatus, OriginalAccount, Revocation, Scheme, SignatureMethod,
+};
+
+use crate::engine::on_each_engine;
+use crate::schema::{customers, mandates};
+use crate::sql_types::DbInstant;
+use crate::{Position, StoreError, TenantTx};
+
+/// Which mandates a list shows (the seed's search: customer reference,
+/// name, UMR, IBAN fragment; status; signature dates).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MandateFilter {
+    /// In this state.
+    pub status: Option<MandateStatus>,
+    /// Of this customer.
+    pub customer_id: Option<CustomerId>,
+    /// Of the customer with this code (exact).
+    pub customer_code: Option<String>,
+    /// Whose reference starts with this text.
+    pub reference: Option<String>,
+    /// Whose debtor name contains this text (any case).
+    pub name: Option<String>,
+    /// Whose IBAN ends with these four characters.
+    pub iban_last4: Option<String>,
+    /// Signed on or after.
+    pub signed_from: Option<Date>,
+    /// Signed on or before.
+    pub signed_to: Option<Date>,
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = mandates, treat_none_as_null = true)]
+struct MandateRow {
+    id: String,
+    creditor_id: String,
+    customer_id: String,
+    reference: Option<String>,
+    scheme: String,
+    kind: String,
+    status: String,
+    debtor_name: String,
+    debtor_address_line1: Option<String>,
+    debtor_address_line2: Option<String>,
+    debtor_postal_code: Option<String>,
+    debtor_city: Option<String>,
+    debtor_country: Option<String>,
+    iban: String,
+    iban_last4: String,
+    bic: Option<String>,
+    signed_on: String,
+    signature_place: Option<String>,
+    signature_method: String,
+    first_collection_pending: bool,
+    last_collection_on: Option<String>,
+    original_reference: Option<String>,
+    original_debtor_name: Option<String>,
+    original_account: Option<String>,
+    original_debtor_agent: Option<String>,
+    revoked_at: Option<DbInstant>,
+    revocation_reason: Option<String>,
+    expired_on: Option<String>,
+    created_at: DbInstant,
+    updated_at: DbInstant,
+}
+
+fn day(date: Date) -> String {
+    date.to_string()
+}
+
+impl MandateRow {
+    fn from_domain(m: &Mandate, creditor: &str) -> Self {
+        let a = &m.amendment;
+        Self {
+            id: m.id.as_str().to_owned(),
+            creditor_id: creditor.to_owned(),
+            customer_id: m.customer_id.as_str().to_owned(),
+            reference: m.reference.as_ref().map(|r| r.as_str().to_owned()),
+            scheme: m.scheme.as_str().to_owned(),
+            kind: m.kind.as_str().to_owned(),
+            status: m.status.as_str().to_owned(),
+            debtor_name: m.debtor.name.clone(),
+            debtor_address_line1: m.debtor_address.line1.clone(),
+            debtor_address_line2: m.debtor_address.line2.clone(),
+            debtor_postal_code: m.debtor_address.postal_code.clone(),
+            debtor_city: m.debtor_address.city.clone(),
+            debtor_country: m.debtor_address.country.clone(),
+            iban: m.debtor.iban.as_str().to_owned(),
+            iban_last4: m.debtor.iban.last4().to_owned(),
+            bic: m.debtor.bic.as_ref().map(|b| b.as_str().to_owned()),
+            signed_on: day(m.signed_on),
+            signature_place: m.signature_place.clone(),
+            signature_method: m.signature_method.as_str().to_owned(),
+            first_collection_pending: m.first_collection_pending,
+            last_collection_on: m.last_collection_on.map(day),
+            original_reference: a.original_reference.as_ref().map(|r| r.as_str().to_owned()),
+            original_debtor_name: a.original_debtor_name.clone(),
+            original_account: a.original_account.as_ref().map(|o| o.as_str().to_owned()),
+            original_debtor_agent: a
+                .original_debtor_agent
+                .as_ref()
+                .map(|b| b.as_str().to_owned()),
+            revoked_at: m.revocation.as_ref().map(|r| r.at.into()),
+            revocation_reason: m.revocation.as_ref().map(|r| r.reason.clone()),
+            expired_on: m.expired_on.map(day),
+            created_at: m.created_at.into(),
+            updated_at: m.updated_at.into(),
+        }
+    }
+
+    /// Decodes a row through the domain's constructors.
+    fn into_domain(self) -> Result<Mandate, StoreError> {
+        let id = self.id.clone();
+        let corrupt = |reason: String| StoreError::Corrupt {
+            entity: "mandate",
+            id: id.clone(),
+            reason,
+        };
+        let date = |text: &str| text.parse::<Date>().map_err(|e| corrupt(e.to_string()));
+        let optional_date = |text: Option<String>| text.as_deref().map(date).transpose();
+        let bic = |text: Option<String>| {
+            text.as_deref()
+                .map(Bic::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))
+        };
+        let reference = |text: Option<String>| {
+            text.as_deref()
+                .map(MandateRef::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))
+        };
+        let original_account = match self.original_account.as_deref() {
+            None => None,
+            Some("SMNDA") => Some(OriginalAccount::Smnda),
+            Some(iban) => Some(OriginalAccount::Iban(
+                Iban::parse(iban).map_err(|e| corrupt(e.to_string()))?,
+            )),
+        };
+        let revocation = match (self.revoked_at, self.revocation_reason) {
+            (Some(at), reason) => Some(Revocation {
+                at: at.get(),
+                reason: reason.unwrap_or_default(),
+            }),
+            (None, _) => None,
+        };
+        Ok(Mandate {
+            id: MandateId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?,
+            customer_id: CustomerId::parse(&self.customer_id)
+                .map_err(|e| corrupt(e.to_string()))?,
+            reference: reference(self.reference)?,
+            scheme: Scheme::parse(&self.scheme).map_err(|e| corrupt(e.to_string()))?,
+            kind: MandateKind::parse(&self.kind).map_err(|e| corrupt(e.to_string()))?,
+            status: MandateStatus::parse(&self.status)
+                .ok_or_else(|| corrupt(format!("status {:?}", self.status)))?,
+            debtor: DebtorAccount {
+                name: self.debtor_name,
+                iban: Iban::parse(&self.iban).map_err(|e| corrupt(e.to_string()))?,
+                bic: bic(self.bic)?,
+            },
+            debtor_address: DebtorAddress {
+                line1: self.debtor_address_line1,
+                line2: self.debtor_address_line2,
+                postal_code: self.debtor_postal_code,
+                city: self.debtor_city,
+                country: self.debtor_country,
+            },
+            signed_on: date(&self.signed_on)?,
+            signature_place: self.signature_place,
+            signature_method: SignatureMethod::parse(&self.signature_method)
+                .map_err(|e| corrupt(e.to_string()))?,
+            first_collection_pending: self.first_collection_pending,
+            last_collection_on: optional_date(self.last_collection_on)?,
+            amendment: Amendment {
+                original_reference: reference(self.original_reference)?,
+                original_debtor_name: self.original_debtor_name,
+                original_account,
+                original_debtor_agent: bic(self.original_debtor_agent)?,
+            },
+            revocation,
+            expired_on: optional_date(self.expired_on)?,
+            created_at: self.created_at.get(),
+            updated_at: self.updated_at.get(),
+        })
+    }
+}
+
+/// `LIKE` pattern matching `text` anywhere (or at the start), wildcards
+/// taken literally.
+fn like_pattern(text: &str, anywhere: bool) -> String {
+    let mut pattern = String::from(if anywhere { "%" } else { "" });
+    for c in text.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The boxed query of a tenant's mandates matching a filter.
+macro_rules! matching {
+    ($tenant:expr, $filter:expr) => {{
+        let filter: &MandateFilter = $filter;
+        let tenant: &str = $tenant;
+        let mut query = mandates::table
+            .filter(mandates::creditor_id.eq(tenant.to_owned()))
+            .into_boxed();
+        if let Some(status) = filter.status {
+            query = query.filter(mandates::status.eq(status.as_str()));
+        }
+        if let Some(customer) = &filter.customer_id {
+            query = query.filter(mandates::customer_id.eq(customer.as_str().to_owned()));
+        }
+        if let Some(code) = filter.customer_code.as_deref().map(str::trim) {
+            query = query.filter(
+                mandates::customer_id.eq_any(
+                    customers::table
+                        .filter(customers::creditor_id.eq(tenant.to_owned()))
+                        .filter(customers::code.eq(code.to_owned()))
+                        .select(customers::id),
+                ),
+            );
+        }
+        if let Some(reference) = filter.reference.as_deref().filter(|r| !r.trim().is_empty()) {
+            query = query.filter(
+                mandates::reference
+                    .like(like_pattern(reference, false))
+                    .escape('\\'),
+            );
+        }
+        if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            query = query.filter(
+                diesel::dsl::sql::<diesel::sql_types::Text>("lower(debtor_name)")
+                    .like(like_pattern(&name.to_lowercase(), true))
+                    .escape('\\'),
+            );
+        }
+        if let Some(last4) = &filter.iban_last4 {
+            query = query.filter(mandates::iban_last4.eq(last4.trim().to_uppercase()));
+        }
+        if let Some(from) = filter.signed_from {
+            query = query.filter(mandates::signed_on.ge(day(from)));
+        }
+        if let Some(to) = filter.signed_to {
+            query = query.filter(mandates::signed_on.le(day(to)));
+        }
+        query
+    }};
+}
+
+impl TenantTx<'_, '_> {
+    /// Stores a new mandate; a reference already used by this creditor is a
+    /// conflict.
+    pub fn insert_mandate(&mut self, mandate: &Mandate) -> Result<(), StoreError> {
+        let row = MandateRow::from_domain(mandate, self.tenant());
+        on_each_engine!(self.conn, |c| diesel::insert_into(mandates::table)
+            .values(&row)
+            .execute(c))
+        .map_err(StoreError::conflict_on_unique(
+            "mandate",
+            format!(
+                "mandate reference {}",
+                row.reference.as_deref().unwrap_or("")
+            ),
+        ))?;
+        Ok(())
+    }
+
+    /// Saves a changed mandate of this creditor.
+    pub fn save_mandate(&mut self, mandate: &Mandate) -> Result<(), StoreError> {
+        let row = MandateRow::from_domain(mandate, self.tenant());
+        let tenant = self.tenant().to_owned();
+        let changed = on_each_engine!(self.conn, |c| diesel::update(
+            mandates::table
+                .filter(mandates::creditor_id.eq(&tenant))
+                .filter(mandates::id.eq(mandate.id.as_str()))
+        )
+        .set(&row)
+        .execute(c))
+        .map_err(StoreError::conflict_on_unique(
+            "mandate",
+            format!(
+                "mandate reference {}",
+                row.reference.as_deref().unwrap_or("")
+            ),
+        ))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                entity: "mandate",
+                id: mandate.id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// One of this creditor's mandates.
+    pub fn mandate(&mut self, id: &MandateId) -> Result<Mandate, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let row: Option<MandateRow> = on_each_engine!(self.conn, |c| mandates::table
+            .filter(mandates::creditor_id.eq(&tenant))
+            .filter(mandates::id.eq(id.as_str()))
+            .select(MandateRow::as_select())
+            .get_result(c)
+            .optional())?;
+        row.ok_or_else(|| StoreError::NotFound {
+            entity: "mandate",
+            id: id.to_string(),
+        })?
+        .into_domain()
+    }
+
+    /// The mandate with this reference, if any.
+    pub fn mandate_by_reference(
+        &mut self,
+        reference: &MandateRef,
+    ) -> Result<Option<Mandate>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let row: Option<MandateRow> = on_each_engine!(self.conn, |c| mandates::table
+            .filter(mandates::creditor_id.eq(&tenant))
+            .filter(mandates::reference.eq(reference.as_str()))
+            .select(MandateRow::as_select())
+            .get_result(c)
+            .optional())?;
+        row.map(MandateRow::into_domain).transpose()
+    }
+
+    /// A page of mandates matching `filter`, newest first.
+    pub fn mandates(
+        &mut self,
+        filter: &MandateFilter,
+        position: Position<MandateId>,
+        limit: i64,
+    ) -> Result<Vec<Mandate>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| {
+            let query = matching!(&tenant, filter)
+                .select(MandateRow::as_select())
+                .limit(limit);
+            match &position {
+                Position::Start => query.order(mandates::id.desc()),
+                Position::After(id) => query
+                    .filter(mandates::id.lt(id.as_str().to_owned()))
+                    .order(mandates::id.desc()),
+                Position::Before(id) => query
+                    .filter(mandates::id.gt(id.as_str().to_owned()))
+                    .order(mandates::id.asc()),
+            }
+            .load(c)
+        })?;
+        let mut found = rows
+            .into_iter()
+            .map(MandateRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        if matches!(position, Position::Before(_)) {
+            found.reverse();
+        }
+        Ok(found)
+    }
+
+    /// How many mandates match `filter`.
+    pub fn count_mandates(&mut self, filter: &MandateFilter) -> Result<i64, StoreError> {
+        let tenant = self.tenant().to_owned();
+        Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
+            .count()
+            .get_result(c))?)
+    }
+
+    /// Active mandates that may be dormant on `today`: their last
+    /// collection (or signature) is about 36 months old or more. The domain
+    /// decides ([`Mandate::expire_if_dormant`]); this only narrows the rows.
+    pub fn dormancy_candidates(
+        &mut self,
+        today: Date,
+        limit: i64,
+    ) -> Result<Vec<Mandate>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        // A few days of margin for month ends (29–31 → 28).
+        let cutoff = today
+            .checked_sub(prelevo_domain::DORMANCY_MONTHS.months())
+            .and_then(|d| d.checked_add(3.days()))
+            .map(day)
+            .map_err(|e| StoreError::Corrupt {
+                entity: "date",
+                id: today.to_string(),
+                reason: e.to_string(),
+            })?;
+        let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| mandates::table
+            .filter(mandates::creditor_id.eq(&tenant))
+            .filter(mandates::status.eq(MandateStatus::Active.as_str()))
+            .filter(
+                diesel::dsl::sql::<diesel::sql_types::Text>(
+                    "coalesce(last_collection_on, signed_on)"
+                )
+                .le(cutoff.clone()),
+            )
+            .order(mandates::id.asc())
+            .limit(limit)
+            .select(MandateRow::as_select())
+            .load(c))?;
+        rows.into_iter().map(MandateRow::into_domain).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_escape_wildcards() {
+        assert_eq!(like_pattern("RUM_1", false), "RUM\\_1%");
+        assert_eq!(like_pattern("du%", true), "%du\\%%");
+    }
+}
