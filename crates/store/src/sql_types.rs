@@ -57,6 +57,14 @@ impl DbInstant {
     }
 }
 
+/// For rows that read an instant straight into a `Timestamp` field
+/// (`#[diesel(deserialize_as = DbInstant)]`).
+impl From<DbInstant> for Timestamp {
+    fn from(at: DbInstant) -> Timestamp {
+        at.get()
+    }
+}
+
 impl From<Timestamp> for DbInstant {
     fn from(at: Timestamp) -> Self {
         Self::new(at)

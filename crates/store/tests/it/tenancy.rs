@@ -185,6 +185,38 @@ fn jobs_and_messages_carry_their_creditor(store: &TestStore) {
     assert_eq!(messages[0].creditor_id.as_deref(), Some(b.id.as_str()));
 }
 
+fn domain_events_are_per_creditor_and_in_order(store: &TestStore) {
+    let (_, acme) = creditor(store, "Acme", 1);
+    let (_, globex) = creditor(store, "Globex", 2);
+    acme.write(|tx| {
+        tx.record_domain_event("mandate.revoked", "mdt_1", "{}", t0())?;
+        tx.record_domain_event("customer.suspended", "cus_1", "{}", t0())?;
+        tx.record_domain_event("mandate.revoked", "mdt_2", "{\"reason\":\"x\"}", t0())
+    })
+    .unwrap();
+    let revoked = acme
+        .read(|tx| tx.domain_events("mandate.revoked", 0, 10))
+        .unwrap();
+    assert_eq!(
+        revoked
+            .iter()
+            .map(|e| e.entity_id.as_str())
+            .collect::<Vec<_>>(),
+        ["mdt_1", "mdt_2"]
+    );
+    assert_eq!(revoked[0].occurred_at, t0());
+    let after_first = acme
+        .read(|tx| tx.domain_events("mandate.revoked", revoked[0].id, 10))
+        .unwrap();
+    assert_eq!(after_first.len(), 1);
+    assert!(
+        globex
+            .read(|tx| tx.domain_events("mandate.revoked", 0, 10))
+            .unwrap()
+            .is_empty()
+    );
+}
+
 on_both_engines!(
     a_tenant_sees_only_its_own_creditor,
     a_tenant_cannot_overwrite_another_creditor,
@@ -192,4 +224,5 @@ on_both_engines!(
     idempotency_keys_are_per_creditor,
     imported_files_are_per_creditor,
     jobs_and_messages_carry_their_creditor,
+    domain_events_are_per_creditor_and_in_order,
 );
