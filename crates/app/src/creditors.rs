@@ -8,8 +8,9 @@ use prelevo_domain::{
 };
 use prelevo_store::{Actor, Store, TenantStore, TenantTx};
 
+use crate::AppError;
 use crate::audit::{Change, record};
-use crate::{AppError, FieldError};
+use crate::fields::Fields;
 
 /// A creditor as typed by a person or a script: strings, checked here.
 #[derive(Debug, Clone, Default)]
@@ -45,47 +46,6 @@ pub struct CreditorChange {
     pub language: Option<String>,
     /// Settings to change.
     pub settings: SettingsPatch,
-}
-
-/// Collects every field error instead of stopping at the first.
-#[derive(Default)]
-struct Fields(Vec<FieldError>);
-
-impl Fields {
-    fn take<T, E: ToString>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
-        parsed
-            .map_err(|e| self.0.push(FieldError::new(field, e)))
-            .ok()
-    }
-
-    fn optional<T, E: ToString>(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        parse: impl Fn(&str) -> Result<T, E>,
-    ) -> Option<Option<T>> {
-        match value.map(str::trim).filter(|v| !v.is_empty()) {
-            Some(v) => self.take(field, parse(v)).map(Some),
-            None => Some(None),
-        }
-    }
-
-    fn settings(
-        &mut self,
-        base: &CreditorSettings,
-        patch: &SettingsPatch,
-    ) -> Option<CreditorSettings> {
-        base.apply(patch)
-            .map_err(|e| self.0.push(FieldError::new(e.field, e)))
-            .ok()
-    }
-
-    fn finish<T>(self, value: Option<T>) -> Result<T, AppError> {
-        match value {
-            Some(v) if self.0.is_empty() => Ok(v),
-            _ => Err(AppError::Invalid(self.0)),
-        }
-    }
 }
 
 fn audit(

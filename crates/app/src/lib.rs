@@ -7,11 +7,13 @@ mod audit;
 mod background;
 mod emails;
 mod error;
+mod fields;
 mod passwords;
 mod secrets;
 
 pub mod access;
 pub mod creditors;
+pub mod customers;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;

@@ -8,6 +8,7 @@
 
 mod access;
 mod creditors;
+mod customers;
 mod jobs;
 mod outbox;
 

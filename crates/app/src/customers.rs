@@ -1,0 +1,410 @@
+//! Customers (subscribers): created, changed, suspended, reactivated and
+//! struck off, every change audited; a struck-off customer refuses any
+//! change. Suspensions and strikes are domain events other modules (plans,
+//! payments) react to.
+
+use prelevo_domain::{
+    Civility, Clock, Customer, CustomerCode, CustomerDetails, CustomerEvent, CustomerId,
+    CustomerStatus, EmailAddress, LastOutcome, Locale, PaymentMethodRef, TEXT_FIELD_MAX,
+    country_field, text_field,
+};
+use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
+use serde_json::json;
+
+use crate::AppError;
+use crate::audit::{Change, record};
+use crate::fields::Fields;
+
+/// A customer's fields as given (API body, form, CSV line). For a change,
+/// `None` keeps the current value and `Some("")` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerInput {
+    /// The creditor's reference for the customer (required on creation).
+    pub code: Option<String>,
+    /// `mr`, `mrs` or `none`.
+    pub civility: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Address line 1.
+    pub address_line1: Option<String>,
+    /// Address line 2.
+    pub address_line2: Option<String>,
+    /// Address line 3.
+    pub address_line3: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO country code.
+    pub country: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Landline.
+    pub phone: Option<String>,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// `fr` or `en`.
+    pub language: Option<String>,
+    /// The id of the customer who pays for this one (`""`: nobody).
+    pub payer_id: Option<String>,
+}
+
+/// Short free-text fields (postal code, phones).
+const SHORT_FIELD_MAX: usize = 30;
+
+/// The new value of an optional text field: given (possibly cleared) or kept.
+fn text(
+    fields: &mut Fields,
+    name: &str,
+    given: Option<&str>,
+    current: Option<&String>,
+    max: usize,
+) -> Option<String> {
+    match given {
+        Some(value) => fields.take(name, text_field(Some(value), max)).flatten(),
+        None => current.cloned(),
+    }
+}
+
+fn details(
+    fields: &mut Fields,
+    input: &CustomerInput,
+    current: Option<&CustomerDetails>,
+) -> Option<CustomerDetails> {
+    let keep = |f: fn(&CustomerDetails) -> Option<&String>| current.and_then(f);
+    let civility = match (input.civility.as_deref(), current) {
+        (Some(c), _) => fields.take("civility", Civility::parse(c)),
+        (None, Some(d)) => Some(d.civility),
+        (None, None) => Some(Civility::None),
+    };
+    let email = match input.email.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(e) => fields.take("email", EmailAddress::parse(e)).map(Some),
+        None => Some(current.and_then(|d| d.email.clone())),
+    };
+    let language = match input.language.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(l) => fields.take("language", Locale::parse(l)).map(Some),
+        None => Some(current.and_then(|d| d.language)),
+    };
+    let country = match input.country.as_deref() {
+        Some(c) => fields.take("country", country_field(Some(c))),
+        None => Some(current.and_then(|d| d.country.clone())),
+    };
+    let details = CustomerDetails {
+        civility: civility?,
+        last_name: text(
+            fields,
+            "last_name",
+            input.last_name.as_deref(),
+            keep(|d| d.last_name.as_ref()),
+            TEXT_FIELD_MAX,
+        ),
+        first_name: text(
+            fields,
+            "first_name",
+            input.first_name.as_deref(),
+            keep(|d| d.first_name.as_ref()),
+            TEXT_FIELD_MAX,
+        ),
+        company: text(
+            fields,
+            "company",
+            input.company.as_deref(),
+            keep(|d| d.company.as_ref()),
+            TEXT_FIELD_MAX,
+        ),
+        address: [
+            text(
+                fields,
+                "address_line1",
+                input.address_line1.as_deref(),
+                keep(|d| d.address[0].as_ref()),
+                TEXT_FIELD_MAX,
+            ),
+            text(
+                fields,
+                "address_line2",
+                input.address_line2.as_deref(),
+                keep(|d| d.address[1].as_ref()),
+                TEXT_FIELD_MAX,
+            ),
+            text(
+                fields,
+                "address_line3",
+                input.address_line3.as_deref(),
+                keep(|d| d.address[2].as_ref()),
+                TEXT_FIELD_MAX,
+            ),
+        ],
+        postal_code: text(
+            fields,
+            "postal_code",
+            input.postal_code.as_deref(),
+            keep(|d| d.postal_code.as_ref()),
+            SHORT_FIELD_MAX,
+        ),
+        city: text(
+            fields,
+            "city",
+            input.city.as_deref(),
+            keep(|d| d.city.as_ref()),
+            TEXT_FIELD_MAX,
+        ),
+        country: country?,
+        email: email?,
+        phone: text(
+            fields,
+            "phone",
+            input.phone.as_deref(),
+            keep(|d| d.phone.as_ref()),
+            SHORT_FIELD_MAX,
+        ),
+        mobile: text(
+            fields,
+            "mobile",
+            input.mobile.as_deref(),
+            keep(|d| d.mobile.as_ref()),
+            SHORT_FIELD_MAX,
+        ),
+        language: language?,
+    };
+    if let Err(unnamed) = details.check() {
+        fields.push("last_name", unnamed);
+        return None;
+    }
+    Some(details)
+}
+
+/// The payer named in `input`, checked to be another customer of this
+/// creditor who is not struck off.
+fn payer(
+    tx: &mut TenantTx<'_, '_>,
+    fields: &mut Fields,
+    input: Option<&str>,
+    current: Option<&CustomerId>,
+    this: &CustomerId,
+) -> Result<Option<Option<CustomerId>>, AppError> {
+    let Some(given) = input.map(str::trim) else {
+        return Ok(Some(current.cloned()));
+    };
+    if given.is_empty() {
+        return Ok(Some(None));
+    }
+    let Some(id) = fields.take("payer_id", CustomerId::parse(given)) else {
+        return Ok(None);
+    };
+    if &id == this {
+        fields.push("payer_id", "a customer cannot pay for themselves");
+        return Ok(None);
+    }
+    match tx.customer(&id) {
+        Ok(p) if p.status == CustomerStatus::StruckOff => {
+            fields.push("payer_id", "this payer is struck off");
+            Ok(None)
+        }
+        Ok(_) => Ok(Some(Some(id))),
+        Err(StoreError::NotFound { .. }) => {
+            fields.push("payer_id", format!("no customer {id}"));
+            Ok(None)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A customer as the audit log keeps it.
+pub fn snapshot(c: &Customer) -> serde_json::Value {
+    let d = &c.details;
+    json!({
+        "code": c.code.as_str(),
+        "civility": d.civility.as_str(),
+        "last_name": d.last_name,
+        "first_name": d.first_name,
+        "company": d.company,
+        "address": d.address,
+        "postal_code": d.postal_code,
+        "city": d.city,
+        "country": d.country,
+        "email": d.email.as_ref().map(EmailAddress::as_str),
+        "phone": d.phone,
+        "mobile": d.mobile,
+        "language": d.language.as_ref().map(Locale::as_str),
+        "status": c.status.as_str(),
+        "payer_id": c.payer_id.as_ref().map(CustomerId::as_str),
+        "payment_method": c.payment_method.kind(),
+    })
+}
+
+fn audit(
+    tx: &mut TenantTx<'_, '_>,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Customer>,
+    after: &Customer,
+) -> Result<(), AppError> {
+    record(
+        tx,
+        actor,
+        &Change {
+            entity: "customer",
+            entity_id: after.id.as_str(),
+            action,
+            before: before.map(snapshot).as_ref(),
+            after: Some(&snapshot(after)),
+        },
+        after.updated_at,
+    )
+}
+
+fn fresh_id() -> Result<CustomerId, AppError> {
+    CustomerId::from_body(&uuid::Uuid::now_v7().simple().to_string())
+        .map_err(|e| AppError::System(e.to_string()))
+}
+
+/// Creates a customer; its code must be new for this creditor.
+pub fn create_customer(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &CustomerInput,
+) -> Result<Customer, AppError> {
+    let id = fresh_id()?;
+    let now = clock.now();
+    tenant.write(|tx| {
+        let mut fields = Fields::default();
+        let code = match input.code.as_deref() {
+            Some(code) => fields.take("code", CustomerCode::parse(code)),
+            None => {
+                fields.push("code", "is required");
+                None
+            }
+        };
+        let details = details(&mut fields, input, None);
+        let payer_id = payer(tx, &mut fields, input.payer_id.as_deref(), None, &id)?;
+        let (code, details, payer_id) = fields.finish(match (code, details, payer_id) {
+            (Some(c), Some(d), Some(p)) => Some((c, d, p)),
+            _ => None,
+        })?;
+        let customer = Customer {
+            id: id.clone(),
+            code,
+            details,
+            status: CustomerStatus::Active,
+            payer_id,
+            payment_method: PaymentMethodRef::None,
+            last_outcome: LastOutcome::Unknown,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_customer(&customer).map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict(format!(
+                "customer code {} is already used by another customer",
+                customer.code
+            )),
+            other => other.into(),
+        })?;
+        audit(tx, actor, "created", None, &customer)?;
+        Ok(customer)
+    })
+}
+
+/// Changes a customer's details; a struck-off customer refuses.
+pub fn update_customer(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &CustomerId,
+    input: &CustomerInput,
+) -> Result<Customer, AppError> {
+    tenant.write(|tx| {
+        let before = tx.customer(id)?;
+        before
+            .status
+            .apply(CustomerEvent::Edit)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        let mut fields = Fields::default();
+        let code = match input.code.as_deref() {
+            Some(code) => fields.take("code", CustomerCode::parse(code)),
+            None => Some(before.code.clone()),
+        };
+        let details = details(&mut fields, input, Some(&before.details));
+        let payer_id = payer(
+            tx,
+            &mut fields,
+            input.payer_id.as_deref(),
+            before.payer_id.as_ref(),
+            id,
+        )?;
+        let (code, details, payer_id) = fields.finish(match (code, details, payer_id) {
+            (Some(c), Some(d), Some(p)) => Some((c, d, p)),
+            _ => None,
+        })?;
+        let after = Customer {
+            code,
+            details,
+            payer_id,
+            updated_at: clock.now(),
+            ..before.clone()
+        };
+        tx.save_customer(&after).map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict(format!(
+                "customer code {} is already used by another customer",
+                after.code
+            )),
+            other => other.into(),
+        })?;
+        audit(tx, actor, "updated", Some(&before), &after)?;
+        Ok(after)
+    })
+}
+
+/// Suspends, reactivates or strikes off a customer, and records the domain
+/// event (`customer.suspended`, `customer.reactivated`,
+/// `customer.struck_off`) for the modules that stop or resume collections.
+pub fn change_customer_status(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &CustomerId,
+    event: CustomerEvent,
+) -> Result<Customer, AppError> {
+    let (action, kind) = match event {
+        CustomerEvent::Suspend => ("suspended", "customer.suspended"),
+        CustomerEvent::Reactivate => ("reactivated", "customer.reactivated"),
+        CustomerEvent::StrikeOff => ("struck_off", "customer.struck_off"),
+        CustomerEvent::Edit => return Err(AppError::invalid("status", "not a status change")),
+    };
+    tenant.write(|tx| {
+        let before = tx.customer(id)?;
+        let status = before
+            .status
+            .apply(event)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        let after = Customer {
+            status,
+            updated_at: clock.now(),
+            ..before.clone()
+        };
+        tx.save_customer(&after)?;
+        tx.record_domain_event(
+            kind,
+            id.as_str(),
+            &json!({ "status": status.as_str() }).to_string(),
+            after.updated_at,
+        )?;
+        audit(tx, actor, action, Some(&before), &after)?;
+        Ok(after)
+    })
+}
+
+/// One customer, and the customers it pays for.
+pub fn customer_with_payees(
+    tenant: &TenantStore,
+    id: &CustomerId,
+) -> Result<(Customer, Vec<Customer>), AppError> {
+    tenant.read(|tx| Ok((tx.customer(id)?, tx.paid_by(id)?)))
+}
