@@ -16,6 +16,7 @@ pub mod creditors;
 pub mod customers;
 pub mod jobs;
 pub mod mail;
+pub mod mandates;
 pub mod outbox;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -219,6 +219,35 @@ impl TenantTx<'_, '_> {
         .into_domain()
     }
 
+    /// Takes the creditor's next mandate number (for a generated UMR) and
+    /// its UMR pattern, if it chose one. The number is used up even if the
+    /// transaction that took it fails; numbers only need to be unique.
+    pub fn take_mandate_number(&mut self) -> Result<(i64, Option<String>), StoreError> {
+        let tenant = self.tenant().to_owned();
+        // The update first: on PostgreSQL it locks the row until commit.
+        on_each_engine!(self.conn, |c| diesel::update(
+            creditors::table.filter(creditors::id.eq(&tenant))
+        )
+        .set(creditors::umr_next.eq(creditors::umr_next + 1))
+        .execute(c))?;
+        let (next, pattern): (i64, Option<String>) =
+            on_each_engine!(self.conn, |c| creditors::table
+                .filter(creditors::id.eq(&tenant))
+                .select((creditors::umr_next, creditors::umr_pattern))
+                .get_result(c))?;
+        Ok((next - 1, pattern))
+    }
+
+    /// Whether the creditor's bank wants FRST on first collections (`frst`)
+    /// or RCUR throughout (`rcur`).
+    pub fn first_collection_rule(&mut self) -> Result<String, StoreError> {
+        let tenant = self.tenant().to_owned();
+        Ok(on_each_engine!(self.conn, |c| creditors::table
+            .filter(creditors::id.eq(&tenant))
+            .select(creditors::first_collection)
+            .get_result(c))?)
+    }
+
     /// Saves this tenant's creditor record. The id is the tenant's: a record
     /// of another creditor is refused, never written.
     pub fn save_creditor(&mut self, creditor: &Creditor) -> Result<(), StoreError> {

@@ -10,6 +10,7 @@ mod access;
 mod creditors;
 mod customers;
 mod jobs;
+mod mandates;
 mod outbox;
 
 use jiff::Timestamp;
