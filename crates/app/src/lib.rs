@@ -14,6 +14,7 @@ mod secrets;
 pub mod access;
 pub mod creditors;
 pub mod customers;
+pub mod daily;
 pub mod jobs;
 pub mod mail;
 pub mod mandates;

@@ -11,6 +11,7 @@ use prelevo_domain::Clock;
 use prelevo_store::{ClaimedJob, Store};
 
 use crate::background::{LEASE_RECOVERY_EVERY, Periodic, pause};
+use crate::daily::{DAILY_SCHEDULE_EVERY, schedule_daily_jobs};
 
 use super::registry::{JobContext, JobError, JobRegistry};
 use super::retry::retry_delay;
@@ -96,12 +97,18 @@ struct Worker {
 impl Worker {
     fn run(self) {
         let mut recovery = Periodic::new(LEASE_RECOVERY_EVERY);
+        let mut daily = Periodic::new(DAILY_SCHEDULE_EVERY);
         while !self.stop.load(Ordering::SeqCst) {
             let now = self.clock.now();
             if recovery.due(now)
                 && let Err(error) = self.store.recover_expired_jobs(now)
             {
                 tracing::warn!(worker = %self.name, %error, "cannot recover expired leases");
+            }
+            if daily.due(now)
+                && let Err(error) = schedule_daily_jobs(&self.store, self.clock.as_ref())
+            {
+                tracing::warn!(worker = %self.name, %error, "cannot schedule the daily jobs");
             }
             match self
                 .store

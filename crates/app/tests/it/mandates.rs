@@ -364,6 +364,51 @@ fn another_creditor_cannot_touch_a_mandate(store: &TestStore) {
     );
 }
 
+/// The daily chore is enqueued once per creditor and calendar day, and
+/// the job it enqueues expires the dormant mandates.
+fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
+    use prelevo_app::daily::{ExpireDormantMandates, schedule_daily_jobs};
+    use prelevo_app::jobs::{BackgroundJob, JobContext};
+
+    let tenant = acme(store, 1);
+    let customer = martin(&tenant);
+    let old = MandateInput {
+        signed_on: "2023-11-02".into(),
+        ..signed(&customer, ReferenceChoice::Generate)
+    };
+    let mandate = create_mandate(&tenant, &clock(), &Actor::Cli, &old).unwrap();
+    let morning = FixedClock::new("2026-11-30T07:00:00Z".parse::<Timestamp>().unwrap());
+    assert_eq!(schedule_daily_jobs(store, &morning).unwrap(), 1);
+    assert_eq!(
+        schedule_daily_jobs(store, &morning).unwrap(),
+        0,
+        "once a day"
+    );
+    let next_day = FixedClock::new("2026-11-30T23:30:00Z".parse::<Timestamp>().unwrap());
+    assert_eq!(
+        schedule_daily_jobs(store, &next_day).unwrap(),
+        1,
+        "Paris is on Dec 1st"
+    );
+    let ctx = JobContext {
+        store,
+        clock: &morning,
+        tenant: Some(tenant.clone()),
+        job_id: 1,
+        attempt: 1,
+    };
+    ExpireDormantMandates.run(&ctx).unwrap();
+    assert_eq!(
+        tenant.read(|tx| tx.mandate(&mandate.id)).unwrap().status,
+        MandateStatus::Expired
+    );
+    let without_creditor = JobContext {
+        tenant: None,
+        ..ctx
+    };
+    assert!(ExpireDormantMandates.run(&without_creditor).is_err());
+}
+
 on_both_engines!(
     a_mandate_becomes_the_customer_s_payment_method,
     references_are_generated_in_sequence_and_never_reused,
@@ -373,4 +418,5 @@ on_both_engines!(
     a_new_bank_is_an_amendment,
     dormant_mandates_expire_on_the_creditor_s_day,
     another_creditor_cannot_touch_a_mandate,
+    the_daily_expiry_is_scheduled_once_a_day,
 );

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use prelevo_app::jobs::{JobRegistry, WorkerOptions, WorkerPool};
+use prelevo_app::daily::product_jobs;
+use prelevo_app::jobs::{WorkerOptions, WorkerPool};
 use prelevo_app::mail::{FileMailer, LogMailer, Mailer, SmtpMailer, parse_sender};
 use prelevo_app::outbox::OutboxWorker;
 use prelevo_domain::{Clock, Environment, SystemClock};
@@ -73,7 +74,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> Result<(), CliError> {
     let workers = WorkerPool::start(
         store.clone(),
         Arc::clone(&clock),
-        JobRegistry::default(),
+        product_jobs(),
         WorkerOptions {
             workers: args.workers,
             ..WorkerOptions::default()

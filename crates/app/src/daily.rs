@@ -1,0 +1,54 @@
+//! The chores every creditor needs once a day, on its own calendar day:
+//! enqueued by the job workers (a check every few minutes, deduplicated per
+//! creditor and day), run as ordinary jobs.
+
+use jiff::SignedDuration;
+use prelevo_domain::Clock;
+use prelevo_store::Store;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use crate::jobs::{BackgroundJob, JobContext, JobError, JobRegistry, enqueue};
+use crate::mandates::expire_dormant_mandates;
+
+/// How often the workers check whether a creditor's day has turned.
+pub(crate) const DAILY_SCHEDULE_EVERY: SignedDuration = SignedDuration::from_mins(10);
+
+/// Expires one creditor's mandates dormant for 36 months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpireDormantMandates;
+
+impl BackgroundJob for ExpireDormantMandates {
+    const KIND: &'static str = "mandates.expire_dormant";
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<(), JobError> {
+        let tenant = ctx
+            .tenant
+            .as_ref()
+            .ok_or_else(|| JobError::Permanent(format!("{} needs a creditor", Self::KIND)))?;
+        let expired = expire_dormant_mandates(tenant, ctx.clock)?;
+        tracing::info!(expired, "dormant mandates expired");
+        Ok(())
+    }
+}
+
+/// The registry of every job kind Prelevo runs.
+pub fn product_jobs() -> JobRegistry {
+    JobRegistry::default().register::<ExpireDormantMandates>()
+}
+
+/// Enqueues each creditor's daily jobs for its current day, once: a second
+/// call the same day enqueues nothing. Returns how many were enqueued.
+pub fn schedule_daily_jobs(store: &Store, clock: &dyn Clock) -> Result<usize, AppError> {
+    let now = clock.now();
+    let mut enqueued = 0;
+    for creditor in store.list_creditors()? {
+        let today = clock.today_in(creditor.timezone.tz());
+        let key = format!("{}:{}:{today}", ExpireDormantMandates::KIND, creditor.id);
+        let added = store
+            .tenant(creditor.id)
+            .write(|tx| enqueue(tx, &ExpireDormantMandates, now, now, Some(&key)))?;
+        enqueued += usize::from(added.is_some());
+    }
+    Ok(enqueued)
+}
