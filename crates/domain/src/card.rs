@@ -214,6 +214,70 @@ impl CardStatus {
     }
 }
 
+crate::codes::code_enum!(
+    /// A card's network.
+    CardBrand, "a card brand: visa, mastercard, amex, cb or other", {
+        /// Visa.
+        Visa => "visa",
+        /// Mastercard.
+        Mastercard => "mastercard",
+        /// American Express.
+        Amex => "amex",
+        /// Cartes Bancaires.
+        Cb => "cb",
+        /// Any other network.
+        Other => "other",
+    }
+);
+
+/// A card stored at the gateway, known to Prelevo by its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardAlias {
+    /// `card_…`
+    pub id: crate::CardAliasId,
+    /// The customer whose card it is.
+    pub customer_id: crate::CustomerId,
+    /// The gateway's token.
+    pub token: CardToken,
+    /// The network.
+    pub brand: CardBrand,
+    /// The last four digits.
+    pub last4: CardLast4,
+    /// The expiry month.
+    pub expiry: CardExpiry,
+    /// The name on the card.
+    pub holder: Option<String>,
+    /// Active or deleted.
+    pub status: CardStatus,
+    /// When it was deleted.
+    pub deleted_at: Option<jiff::Timestamp>,
+    /// Created.
+    pub created_at: jiff::Timestamp,
+    /// Last changed.
+    pub updated_at: jiff::Timestamp,
+}
+
+impl CardAlias {
+    /// Deletes it.
+    pub fn delete(
+        &mut self,
+        why: CardDeletion,
+        at: jiff::Timestamp,
+    ) -> Result<(), CardAlreadyDeleted> {
+        self.status = self.status.delete(why)?;
+        self.deleted_at = Some(at);
+        Ok(())
+    }
+
+    /// Deletes it once its expiry month has ended; `false` when still valid
+    /// (or already deleted).
+    pub fn delete_if_expired(&mut self, today: Date, at: jiff::Timestamp) -> bool {
+        self.status == CardStatus::Active
+            && self.expiry.is_expired(today)
+            && self.delete(CardDeletion::Expired, at).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -273,6 +337,31 @@ mod tests {
         assert_eq!(
             CardDeletion::parse("by_platform"),
             Some(CardDeletion::ByPlatform)
+        );
+    }
+
+    #[test]
+    fn an_alias_is_deleted_after_its_expiry_month() {
+        let mut alias = CardAlias {
+            id: crate::CardAliasId::from_body("0123456789abcdef0123456789abcdef").unwrap(),
+            customer_id: crate::CustomerId::from_body("0123456789abcdef0123456789abcdef").unwrap(),
+            token: CardToken::parse("tok_1").unwrap(),
+            brand: CardBrand::parse("cb").unwrap(),
+            last4: CardLast4::parse("4242").unwrap(),
+            expiry: CardExpiry::new(11, 2026).unwrap(),
+            holder: None,
+            status: CardStatus::Active,
+            deleted_at: None,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            updated_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        assert!(!alias.delete_if_expired(date(2026, 11, 30), jiff::Timestamp::UNIX_EPOCH));
+        assert!(alias.delete_if_expired(date(2026, 12, 1), jiff::Timestamp::UNIX_EPOCH));
+        assert_eq!(alias.status, CardStatus::Deleted(CardDeletion::Expired));
+        assert!(!alias.delete_if_expired(date(2026, 12, 2), jiff::Timestamp::UNIX_EPOCH));
+        assert_eq!(
+            alias.delete(CardDeletion::ByCreditor, jiff::Timestamp::UNIX_EPOCH),
+            Err(CardAlreadyDeleted)
         );
     }
 

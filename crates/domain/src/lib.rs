@@ -47,8 +47,8 @@ pub use access::{
 pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
 pub use card::{
-    CardAlreadyDeleted, CardDeletion, CardError, CardExpiry, CardLast4, CardStatus, CardToken,
-    looks_like_card_number,
+    CardAlias, CardAlreadyDeleted, CardBrand, CardDeletion, CardError, CardExpiry, CardLast4,
+    CardStatus, CardToken, looks_like_card_number,
 };
 pub use clock::{Clock, ClockError, FixedClock, SystemClock};
 pub use codes::UnknownCode;

@@ -17,6 +17,7 @@ mod tenant;
 
 mod api_keys;
 mod audit;
+mod card_aliases;
 mod creditors;
 mod customers;
 mod domain_events;

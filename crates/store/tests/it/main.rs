@@ -8,6 +8,7 @@
 )]
 
 mod audit;
+mod card_aliases;
 mod creditors;
 mod customers;
 mod idempotency;
