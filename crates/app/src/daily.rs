@@ -8,6 +8,7 @@ use prelevo_store::Store;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::card_aliases::delete_expired_card_aliases;
 use crate::jobs::{BackgroundJob, JobContext, JobError, JobRegistry, enqueue};
 use crate::mandates::expire_dormant_mandates;
 
@@ -32,9 +33,29 @@ impl BackgroundJob for ExpireDormantMandates {
     }
 }
 
+/// Deletes one creditor's card aliases whose expiry month has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteExpiredCards;
+
+impl BackgroundJob for DeleteExpiredCards {
+    const KIND: &'static str = "card_aliases.delete_expired";
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<(), JobError> {
+        let tenant = ctx
+            .tenant
+            .as_ref()
+            .ok_or_else(|| JobError::Permanent(format!("{} needs a creditor", Self::KIND)))?;
+        let deleted = delete_expired_card_aliases(tenant, ctx.clock)?;
+        tracing::info!(deleted, "expired card aliases deleted");
+        Ok(())
+    }
+}
+
 /// The registry of every job kind Prelevo runs.
 pub fn product_jobs() -> JobRegistry {
-    JobRegistry::default().register::<ExpireDormantMandates>()
+    JobRegistry::default()
+        .register::<ExpireDormantMandates>()
+        .register::<DeleteExpiredCards>()
 }
 
 /// Enqueues each creditor's daily jobs for its current day, once: a second
@@ -44,11 +65,25 @@ pub fn schedule_daily_jobs(store: &Store, clock: &dyn Clock) -> Result<usize, Ap
     let mut enqueued = 0;
     for creditor in store.list_creditors()? {
         let today = clock.today_in(creditor.timezone.tz());
-        let key = format!("{}:{}:{today}", ExpireDormantMandates::KIND, creditor.id);
-        let added = store
-            .tenant(creditor.id)
-            .write(|tx| enqueue(tx, &ExpireDormantMandates, now, now, Some(&key)))?;
-        enqueued += usize::from(added.is_some());
+        let tenant = store.tenant(creditor.id.clone());
+        let day = |kind: &str| format!("{kind}:{}:{today}", creditor.id);
+        enqueued += tenant.write(|tx| {
+            let mandates = enqueue(
+                tx,
+                &ExpireDormantMandates,
+                now,
+                now,
+                Some(&day(ExpireDormantMandates::KIND)),
+            )?;
+            let cards = enqueue(
+                tx,
+                &DeleteExpiredCards,
+                now,
+                now,
+                Some(&day(DeleteExpiredCards::KIND)),
+            )?;
+            Ok::<_, AppError>(usize::from(mandates.is_some()) + usize::from(cards.is_some()))
+        })?;
     }
     Ok(enqueued)
 }

@@ -12,6 +12,7 @@ mod passwords;
 mod secrets;
 
 pub mod access;
+pub mod card_aliases;
 pub mod creditors;
 pub mod customers;
 pub mod daily;

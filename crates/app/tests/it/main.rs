@@ -7,6 +7,7 @@
 )]
 
 mod access;
+mod card_aliases;
 mod creditors;
 mod customers;
 mod jobs;

@@ -378,7 +378,8 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
     };
     let mandate = create_mandate(&tenant, &clock(), &Actor::Cli, &old).unwrap();
     let morning = FixedClock::new("2026-11-30T07:00:00Z".parse::<Timestamp>().unwrap());
-    assert_eq!(schedule_daily_jobs(store, &morning).unwrap(), 1);
+    // The mandates' chore and the cards'.
+    assert_eq!(schedule_daily_jobs(store, &morning).unwrap(), 2);
     assert_eq!(
         schedule_daily_jobs(store, &morning).unwrap(),
         0,
@@ -387,7 +388,7 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
     let next_day = FixedClock::new("2026-11-30T23:30:00Z".parse::<Timestamp>().unwrap());
     assert_eq!(
         schedule_daily_jobs(store, &next_day).unwrap(),
-        1,
+        2,
         "Paris is on Dec 1st"
     );
     let ctx = JobContext {

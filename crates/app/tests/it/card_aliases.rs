@@ -1,0 +1,197 @@
+use jiff::Timestamp;
+use prelevo_app::AppError;
+use prelevo_app::card_aliases::{
+    CardAliasInput, create_card_alias, delete_card_alias, delete_expired_card_aliases,
+};
+use prelevo_app::creditors::create_creditor;
+use prelevo_app::customers::{CustomerInput, create_customer};
+use prelevo_domain::{CardDeletion, CardStatus, Customer, FixedClock, PaymentMethodRef};
+use prelevo_store::{Actor, TenantStore};
+use prelevo_testkit::{TestStore, on_both_engines};
+
+use crate::{clock, input};
+
+fn acme(store: &TestStore, n: u32) -> TenantStore {
+    store.tenant(
+        create_creditor(store, &clock(), &Actor::Cli, &input("Acme", n))
+            .unwrap()
+            .id,
+    )
+}
+
+fn martin(tenant: &TenantStore) -> Customer {
+    create_customer(
+        tenant,
+        &clock(),
+        &Actor::Cli,
+        &CustomerInput {
+            code: Some("C-001".into()),
+            last_name: Some("Martin".into()),
+            ..CustomerInput::default()
+        },
+    )
+    .unwrap()
+}
+
+fn card(customer: &Customer, token: &str, month: i64, year: i64) -> CardAliasInput {
+    CardAliasInput {
+        customer_id: customer.id.to_string(),
+        token: token.into(),
+        brand: "visa".into(),
+        last4: "4242".into(),
+        expiry_month: month,
+        expiry_year: year,
+        holder: Some("Zoé Martin".into()),
+    }
+}
+
+fn invalid_fields(error: AppError) -> Vec<String> {
+    match error {
+        AppError::Invalid(fields) => {
+            let mut names: Vec<String> = fields.into_iter().map(|f| f.field).collect();
+            names.sort();
+            names
+        }
+        other => panic!("expected invalid fields, got {other:?}"),
+    }
+}
+
+fn a_card_number_is_refused_wherever_it_is_typed(store: &TestStore) {
+    let tenant = acme(store, 1);
+    let customer = martin(&tenant);
+    let pans = CardAliasInput {
+        token: "4111 1111 1111 1111".into(),
+        last4: "4111111111111111".into(),
+        holder: Some("5500-0000-0000-0004".into()),
+        ..card(&customer, "x", 12, 2027)
+    };
+    assert_eq!(
+        invalid_fields(create_card_alias(&tenant, &clock(), &Actor::Cli, &pans).unwrap_err()),
+        ["holder", "last4", "token"]
+    );
+    let bad = CardAliasInput {
+        brand: "diners".into(),
+        expiry_month: 13,
+        ..card(&customer, "tok_1", 12, 2027)
+    };
+    assert_eq!(
+        invalid_fields(create_card_alias(&tenant, &clock(), &Actor::Cli, &bad).unwrap_err()),
+        ["brand", "expiry"]
+    );
+}
+
+fn a_card_is_the_customer_s_method_until_deleted(store: &TestStore) {
+    let tenant = acme(store, 1);
+    let customer = martin(&tenant);
+    let alias = create_card_alias(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &card(&customer, "tok_1", 12, 2027),
+    )
+    .unwrap();
+    let holder = tenant.read(|tx| tx.customer(&customer.id)).unwrap();
+    assert_eq!(
+        holder.payment_method,
+        PaymentMethodRef::Card(alias.id.clone())
+    );
+    assert!(matches!(
+        create_card_alias(
+            &tenant,
+            &clock(),
+            &Actor::Cli,
+            &card(&customer, "tok_1", 12, 2027)
+        ),
+        Err(AppError::Conflict(_))
+    ));
+    let deleted = delete_card_alias(&tenant, &clock(), &Actor::Cli, &alias.id).unwrap();
+    assert_eq!(
+        deleted.status,
+        CardStatus::Deleted(CardDeletion::ByCreditor)
+    );
+    let holder = tenant.read(|tx| tx.customer(&customer.id)).unwrap();
+    assert_eq!(holder.payment_method, PaymentMethodRef::None);
+    assert!(matches!(
+        delete_card_alias(&tenant, &clock(), &Actor::Cli, &alias.id),
+        Err(AppError::Conflict(_))
+    ));
+    let events = tenant
+        .read(|tx| tx.domain_events("card_alias.deleted", 0, 10))
+        .unwrap();
+    assert_eq!(events.len(), 1);
+}
+
+/// A card of November 2026 works until November 30th, midnight in Paris.
+fn expired_cards_are_deleted_on_the_creditor_s_day(store: &TestStore) {
+    let tenant = acme(store, 1);
+    let customer = martin(&tenant);
+    let alias = create_card_alias(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &card(&customer, "tok_1", 11, 2026),
+    )
+    .unwrap();
+    let at = |utc: &str| FixedClock::new(utc.parse::<Timestamp>().unwrap());
+    assert_eq!(
+        delete_expired_card_aliases(&tenant, &at("2026-11-30T22:59:59Z")).unwrap(),
+        0
+    );
+    assert_eq!(
+        delete_expired_card_aliases(&tenant, &at("2026-11-30T23:00:00Z")).unwrap(),
+        1
+    );
+    assert_eq!(
+        delete_expired_card_aliases(&tenant, &at("2026-12-01T09:00:00Z")).unwrap(),
+        0
+    );
+    let read = tenant.read(|tx| tx.card_alias(&alias.id)).unwrap();
+    assert_eq!(read.status, CardStatus::Deleted(CardDeletion::Expired));
+    assert_eq!(
+        tenant
+            .read(|tx| tx.customer(&customer.id))
+            .unwrap()
+            .payment_method,
+        PaymentMethodRef::None
+    );
+}
+
+fn another_creditor_cannot_use_or_delete_a_card(store: &TestStore) {
+    let tenant = acme(store, 1);
+    let globex = acme(store, 2);
+    let customer = martin(&tenant);
+    let alias = create_card_alias(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &card(&customer, "tok_1", 12, 2027),
+    )
+    .unwrap();
+    assert!(matches!(
+        delete_card_alias(&globex, &clock(), &Actor::Cli, &alias.id),
+        Err(AppError::NotFound(_))
+    ));
+    assert_eq!(
+        invalid_fields(
+            create_card_alias(
+                &globex,
+                &clock(),
+                &Actor::Cli,
+                &card(&customer, "tok_2", 12, 2027)
+            )
+            .unwrap_err()
+        ),
+        ["customer_id"]
+    );
+    assert_eq!(
+        tenant.read(|tx| tx.card_alias(&alias.id)).unwrap().status,
+        CardStatus::Active
+    );
+}
+
+on_both_engines!(
+    a_card_number_is_refused_wherever_it_is_typed,
+    a_card_is_the_customer_s_method_until_deleted,
+    expired_cards_are_deleted_on_the_creditor_s_day,
+    another_creditor_cannot_use_or_delete_a_card,
+);
