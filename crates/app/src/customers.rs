@@ -4,9 +4,9 @@
 //! payments) react to.
 
 use prelevo_domain::{
-    Civility, Clock, Customer, CustomerCode, CustomerDetails, CustomerEvent, CustomerId,
-    CustomerStatus, EmailAddress, LastOutcome, Locale, PaymentMethodRef, TEXT_FIELD_MAX,
-    country_field, text_field,
+    Civility, Clock, Customer, CustomerCode, CustomerDetails, CustomerEvent, CustomerFieldError,
+    CustomerId, CustomerStatus, EmailAddress, LastOutcome, Locale, PaymentMethodRef,
+    TEXT_FIELD_MAX, country_field, text_field,
 };
 use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
 use serde_json::json;
@@ -95,89 +95,107 @@ fn details(
         Some(c) => fields.take("country", country_field(Some(c))),
         None => Some(current.and_then(|d| d.country.clone())),
     };
-    let details = CustomerDetails {
-        civility: civility?,
-        last_name: text(
+    let last_name = text(
+        fields,
+        "last_name",
+        input.last_name.as_deref(),
+        keep(|d| d.last_name.as_ref()),
+        TEXT_FIELD_MAX,
+    );
+    let first_name = text(
+        fields,
+        "first_name",
+        input.first_name.as_deref(),
+        keep(|d| d.first_name.as_ref()),
+        TEXT_FIELD_MAX,
+    );
+    let company = text(
+        fields,
+        "company",
+        input.company.as_deref(),
+        keep(|d| d.company.as_ref()),
+        TEXT_FIELD_MAX,
+    );
+    let address = [
+        text(
             fields,
-            "last_name",
-            input.last_name.as_deref(),
-            keep(|d| d.last_name.as_ref()),
+            "address_line1",
+            input.address_line1.as_deref(),
+            keep(|d| d.address[0].as_ref()),
             TEXT_FIELD_MAX,
         ),
-        first_name: text(
+        text(
             fields,
-            "first_name",
-            input.first_name.as_deref(),
-            keep(|d| d.first_name.as_ref()),
+            "address_line2",
+            input.address_line2.as_deref(),
+            keep(|d| d.address[1].as_ref()),
             TEXT_FIELD_MAX,
         ),
-        company: text(
+        text(
             fields,
-            "company",
-            input.company.as_deref(),
-            keep(|d| d.company.as_ref()),
+            "address_line3",
+            input.address_line3.as_deref(),
+            keep(|d| d.address[2].as_ref()),
             TEXT_FIELD_MAX,
         ),
-        address: [
-            text(
-                fields,
-                "address_line1",
-                input.address_line1.as_deref(),
-                keep(|d| d.address[0].as_ref()),
-                TEXT_FIELD_MAX,
-            ),
-            text(
-                fields,
-                "address_line2",
-                input.address_line2.as_deref(),
-                keep(|d| d.address[1].as_ref()),
-                TEXT_FIELD_MAX,
-            ),
-            text(
-                fields,
-                "address_line3",
-                input.address_line3.as_deref(),
-                keep(|d| d.address[2].as_ref()),
-                TEXT_FIELD_MAX,
-            ),
-        ],
-        postal_code: text(
-            fields,
-            "postal_code",
-            input.postal_code.as_deref(),
-            keep(|d| d.postal_code.as_ref()),
-            SHORT_FIELD_MAX,
-        ),
-        city: text(
-            fields,
-            "city",
-            input.city.as_deref(),
-            keep(|d| d.city.as_ref()),
-            TEXT_FIELD_MAX,
-        ),
-        country: country?,
-        email: email?,
-        phone: text(
-            fields,
-            "phone",
-            input.phone.as_deref(),
-            keep(|d| d.phone.as_ref()),
-            SHORT_FIELD_MAX,
-        ),
-        mobile: text(
-            fields,
-            "mobile",
-            input.mobile.as_deref(),
-            keep(|d| d.mobile.as_ref()),
-            SHORT_FIELD_MAX,
-        ),
-        language: language?,
+    ];
+    let postal_code = text(
+        fields,
+        "postal_code",
+        input.postal_code.as_deref(),
+        keep(|d| d.postal_code.as_ref()),
+        SHORT_FIELD_MAX,
+    );
+    let city = text(
+        fields,
+        "city",
+        input.city.as_deref(),
+        keep(|d| d.city.as_ref()),
+        TEXT_FIELD_MAX,
+    );
+    let phone = text(
+        fields,
+        "phone",
+        input.phone.as_deref(),
+        keep(|d| d.phone.as_ref()),
+        SHORT_FIELD_MAX,
+    );
+    let mobile = text(
+        fields,
+        "mobile",
+        input.mobile.as_deref(),
+        keep(|d| d.mobile.as_ref()),
+        SHORT_FIELD_MAX,
+    );
+    // Checked whatever else is wrong, so that every error is reported (and
+    // on what was given: a name too long is not also a missing one).
+    let given = |value: Option<&str>, kept: Option<&String>| {
+        value.map_or(kept.is_some(), |v| !v.trim().is_empty())
     };
-    if let Err(unnamed) = details.check() {
-        fields.push("last_name", unnamed);
-        return None;
+    let named = given(input.last_name.as_deref(), keep(|d| d.last_name.as_ref()))
+        || given(input.company.as_deref(), keep(|d| d.company.as_ref()));
+    if !named {
+        fields.push("last_name", CustomerFieldError::Unnamed);
     }
-    Some(details)
+    let (Some(civility), Some(country), Some(email), Some(language), true) =
+        (civility, country, email, language, named)
+    else {
+        return None;
+    };
+    Some(CustomerDetails {
+        civility,
+        last_name,
+        first_name,
+        company,
+        address,
+        postal_code,
+        city,
+        country,
+        email,
+        phone,
+        mobile,
+        language,
+    })
 }
 
 /// The payer named in `input`, checked to be another customer of this

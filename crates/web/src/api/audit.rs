@@ -131,7 +131,7 @@ pub(crate) async fn list_audit_events(
     let events = state
         .run(move |_, _| Ok(tenant.read(|tx| tx.audit_events(&filter, position, limit + 1))?))
         .await?;
-    let page = ListResponse::from_fetched(events, position, limit, |e| e.id);
+    let page = ListResponse::from_fetched(events, &position, limit, |e| e.id);
     Ok(Json(ListResponse {
         data: page.data.into_iter().map(view).collect(),
         has_more: page.has_more,

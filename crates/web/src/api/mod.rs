@@ -6,6 +6,7 @@
 pub(crate) mod audit;
 mod auth;
 mod creditor;
+mod customers;
 mod idempotency;
 mod json;
 mod pagination;
@@ -37,7 +38,8 @@ use crate::AppState;
     ),
     modifiers(&BearerKeys),
     tags((name = "creditor", description = "The creditor an API key acts for"),
-         (name = "audit", description = "Who changed what, when"))
+         (name = "audit", description = "Who changed what, when"),
+         (name = "customers", description = "The creditor's customers (subscribers)"))
 )]
 struct ApiDoc;
 
@@ -64,6 +66,11 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(creditor::get_creditor))
         .routes(routes!(creditor::get_settings, creditor::patch_settings))
         .routes(routes!(audit::list_audit_events))
+        .routes(routes!(customers::list_customers, customers::create))
+        .routes(routes!(customers::get_customer, customers::patch_customer))
+        .routes(routes!(customers::suspend))
+        .routes(routes!(customers::reactivate))
+        .routes(routes!(customers::strike_off))
 }
 
 /// The OpenAPI document as JSON (built once), for `/v1/openapi.json` and

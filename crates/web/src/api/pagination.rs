@@ -3,6 +3,9 @@
 //! next_cursor, previous_cursor}`. Cursors are base64url text; a client
 //! must treat them as opaque.
 
+use std::fmt::Display;
+use std::str::FromStr;
+
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -39,12 +42,13 @@ pub struct ListResponse<T> {
 
 const PREFIX: &str = "c1:";
 
-/// The cursor that points at the item with `id`.
-pub fn encode_cursor(id: i64) -> String {
+/// The cursor that points at the item with `id` (a number or a prefixed
+/// id).
+pub fn encode_cursor<K: Display>(id: &K) -> String {
     URL_SAFE_NO_PAD.encode(format!("{PREFIX}{id}"))
 }
 
-fn decode_cursor(name: &str, cursor: &str) -> Result<i64, Problem> {
+fn decode_cursor<K: FromStr>(name: &str, cursor: &str) -> Result<K, Problem> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -67,7 +71,7 @@ fn bad_param(name: &str, why: &str) -> Problem {
 
 impl PageParams {
     /// Where the page starts and how many items it has.
-    pub fn resolve(&self) -> Result<(Position, i64), Problem> {
+    pub fn resolve<K: FromStr>(&self) -> Result<(Position<K>, i64), Problem> {
         let limit = self.limit.unwrap_or(20);
         if !(1..=100).contains(&limit) {
             return Err(bad_param("limit", "must be between 1 and 100"));
@@ -85,11 +89,11 @@ impl PageParams {
 impl<T> ListResponse<T> {
     /// A page from `fetched` items, fetched with `limit + 1` so that one
     /// extra item tells whether more exist in the direction of travel.
-    pub fn from_fetched(
+    pub fn from_fetched<K: Display>(
         mut fetched: Vec<T>,
-        position: Position,
+        position: &Position<K>,
         limit: i64,
-        id_of: impl Fn(&T) -> i64,
+        id_of: impl Fn(&T) -> K,
     ) -> Self {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
         let more_this_way = fetched.len() > limit;
@@ -110,11 +114,11 @@ impl<T> ListResponse<T> {
         let next_cursor = fetched
             .last()
             .filter(|_| has_next)
-            .map(|t| encode_cursor(id_of(t)));
+            .map(|t| encode_cursor(&id_of(t)));
         let previous_cursor = fetched
             .first()
             .filter(|_| has_previous)
-            .map(|t| encode_cursor(id_of(t)));
+            .map(|t| encode_cursor(&id_of(t)));
         Self {
             data: fetched,
             has_more: next_cursor.is_some(),
@@ -130,10 +134,17 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let cursor = encode_cursor(42);
-        assert_eq!(decode_cursor("after", &cursor).unwrap(), 42);
-        assert!(decode_cursor("after", "42").is_err());
-        assert!(decode_cursor("after", "!!").is_err());
+        let cursor = encode_cursor(&42);
+        assert_eq!(decode_cursor::<i64>("after", &cursor).unwrap(), 42);
+        assert!(decode_cursor::<i64>("after", "42").is_err());
+        assert!(decode_cursor::<i64>("after", "!!").is_err());
+        let id = prelevo_domain::CustomerId::parse("cus_0123456789abcdef0123456789abcdef").unwrap();
+        let text = encode_cursor(&id);
+        assert_eq!(
+            decode_cursor::<prelevo_domain::CustomerId>("after", &text).unwrap(),
+            id
+        );
+        assert!(decode_cursor::<prelevo_domain::MandateId>("after", &text).is_err());
     }
 
     #[test]
@@ -142,29 +153,32 @@ mod tests {
             limit: Some(limit),
             ..PageParams::default()
         };
-        assert!(params(0).resolve().is_err());
-        assert!(params(101).resolve().is_err());
-        assert_eq!(params(100).resolve().unwrap(), (Position::Start, 100));
+        assert!(params(0).resolve::<i64>().is_err());
+        assert!(params(101).resolve::<i64>().is_err());
+        assert_eq!(
+            params(100).resolve::<i64>().unwrap(),
+            (Position::Start, 100)
+        );
         let both = PageParams {
-            after: Some(encode_cursor(1)),
-            before: Some(encode_cursor(2)),
+            after: Some(encode_cursor(&1)),
+            before: Some(encode_cursor(&2)),
             ..PageParams::default()
         };
-        assert_eq!(both.resolve().unwrap_err().status, 400);
+        assert_eq!(both.resolve::<i64>().unwrap_err().status, 400);
     }
 
     #[test]
     fn pages_say_what_lies_on_each_side() {
-        let first = ListResponse::from_fetched(vec![9, 8, 7], Position::Start, 2, |n| *n);
+        let first = ListResponse::from_fetched(vec![9, 8, 7], &Position::Start, 2, |n| *n);
         assert_eq!(first.data, [9, 8]);
-        assert_eq!(first.next_cursor, Some(encode_cursor(8)));
+        assert_eq!(first.next_cursor, Some(encode_cursor(&8)));
         assert_eq!(first.previous_cursor, None);
-        let last = ListResponse::from_fetched(vec![2, 1], Position::After(3), 2, |n| *n);
+        let last = ListResponse::from_fetched(vec![2, 1], &Position::After(3), 2, |n| *n);
         assert!(!last.has_more);
-        assert_eq!(last.previous_cursor, Some(encode_cursor(2)));
-        let back = ListResponse::from_fetched(vec![7, 6, 5], Position::Before(4), 2, |n| *n);
+        assert_eq!(last.previous_cursor, Some(encode_cursor(&2)));
+        let back = ListResponse::from_fetched(vec![7, 6, 5], &Position::Before(4), 2, |n| *n);
         assert_eq!(back.data, [6, 5]);
-        assert_eq!(back.previous_cursor, Some(encode_cursor(6)));
-        assert_eq!(back.next_cursor, Some(encode_cursor(5)));
+        assert_eq!(back.previous_cursor, Some(encode_cursor(&6)));
+        assert_eq!(back.next_cursor, Some(encode_cursor(&5)));
     }
 }

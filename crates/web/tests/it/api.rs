@@ -14,7 +14,7 @@ use reqwest::Method;
 
 use crate::TestApp;
 
-fn creditor(store: &TestStore, app: &TestApp, n: u32) -> CreditorKey {
+pub fn creditor(store: &TestStore, app: &TestApp, n: u32) -> CreditorKey {
     let input = CreditorInput {
         name: format!("Creditor {n}"),
         ics: french_ics(n).to_string(),
@@ -26,7 +26,7 @@ fn creditor(store: &TestStore, app: &TestApp, n: u32) -> CreditorKey {
         .id
 }
 
-fn key(store: &TestStore, app: &TestApp, creditor: &CreditorKey, scope: ApiScope) -> String {
+pub fn key(store: &TestStore, app: &TestApp, creditor: &CreditorKey, scope: ApiScope) -> String {
     create_api_key(
         store,
         app.clock.as_ref(),
@@ -41,11 +41,11 @@ fn key(store: &TestStore, app: &TestApp, creditor: &CreditorKey, scope: ApiScope
     .secret
 }
 
-fn bearer(key: &str) -> impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + '_ {
+pub fn bearer(key: &str) -> impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + '_ {
     move |r| r.bearer_auth(key)
 }
 
-fn patch_json<'a>(
+pub fn patch_json<'a>(
     key: &'a str,
     body: &'a str,
 ) -> impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + 'a {
@@ -69,7 +69,7 @@ fn raw_request(app: &TestApp, request: &str) -> String {
     String::from_utf8_lossy(&buffer[..n]).into_owned()
 }
 
-fn assert_problem(answer: &crate::Answer, status: u16, kind: &str) {
+pub fn assert_problem(answer: &crate::Answer, status: u16, kind: &str) {
     assert_eq!(answer.status, status, "{}", answer.body);
     assert_eq!(answer.headers["content-type"], "application/problem+json");
     let problem = answer.json();

@@ -10,6 +10,7 @@
 mod api;
 mod api_docs;
 mod browser;
+mod customers_api;
 mod dashboard;
 mod health;
 mod metrics;

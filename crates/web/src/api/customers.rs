@@ -1,0 +1,399 @@
+//! `/v1/customers`: create, read, list, change, and suspend / reactivate /
+//! strike off the creditor's customers.
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use prelevo_app::customers::{
+    CustomerInput, change_customer_status, create_customer, customer_with_payees, update_customer,
+};
+use prelevo_domain::{Customer, CustomerEvent, CustomerId, CustomerStatus, EmailAddress};
+use prelevo_store::CustomerFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::audit::instant;
+use super::auth::ApiCaller;
+use super::json::{ApiJson, ApiQuery};
+use super::pagination::{ListResponse, PageParams};
+use crate::{AppState, Problem};
+
+/// A customer (subscriber) of the creditor.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerView {
+    /// `cus_…`
+    #[schema(example = "cus_019ad2f6c1b27c3e9d0a5b4f8e7d6c5b")]
+    pub id: String,
+    /// The creditor's own reference (CRM code), unique per creditor.
+    #[schema(example = "C-00042")]
+    pub reference: String,
+    /// `mr`, `mrs` or `none`.
+    #[schema(example = "mrs")]
+    pub civility: String,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Address line 1.
+    pub address_line1: Option<String>,
+    /// Address line 2.
+    pub address_line2: Option<String>,
+    /// Address line 3.
+    pub address_line3: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Landline.
+    pub phone: Option<String>,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// `fr` or `en`.
+    pub language: Option<String>,
+    /// `active`, `suspended` or `struck_off`.
+    #[schema(example = "active")]
+    pub status: String,
+    /// The customer who pays for this one.
+    pub payer_id: Option<String>,
+    /// `none`, `manual`, `mandate` or `card`.
+    pub payment_method: String,
+    /// RFC 3339 instant.
+    pub created_at: String,
+    /// RFC 3339 instant.
+    pub updated_at: String,
+}
+
+impl From<&Customer> for CustomerView {
+    fn from(c: &Customer) -> Self {
+        let d = &c.details;
+        let [line1, line2, line3] = d.address.clone();
+        Self {
+            id: c.id.to_string(),
+            reference: c.code.to_string(),
+            civility: d.civility.as_str().to_owned(),
+            last_name: d.last_name.clone(),
+            first_name: d.first_name.clone(),
+            company: d.company.clone(),
+            address_line1: line1,
+            address_line2: line2,
+            address_line3: line3,
+            postal_code: d.postal_code.clone(),
+            city: d.city.clone(),
+            country: d.country.clone(),
+            email: d.email.as_ref().map(|e| EmailAddress::as_str(e).to_owned()),
+            phone: d.phone.clone(),
+            mobile: d.mobile.clone(),
+            language: d.language.map(|l| l.as_str().to_owned()),
+            status: c.status.as_str().to_owned(),
+            payer_id: c.payer_id.as_ref().map(ToString::to_string),
+            payment_method: c.payment_method.kind().to_owned(),
+            created_at: c.created_at.to_string(),
+            updated_at: c.updated_at.to_string(),
+        }
+    }
+}
+
+/// One customer with the customers it pays for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerDetailView {
+    /// The customer.
+    #[serde(flatten)]
+    pub customer: CustomerView,
+    /// Ids of the customers this one pays for.
+    pub pays_for: Vec<String>,
+}
+
+/// A customer's fields. On creation `reference` and a `last_name` or
+/// `company` are required; on a change, absent fields keep their value and
+/// an empty string clears one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerBody {
+    /// The creditor's own reference (CRM code).
+    pub reference: Option<String>,
+    /// `mr`, `mrs` or `none`.
+    pub civility: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Address line 1.
+    pub address_line1: Option<String>,
+    /// Address line 2.
+    pub address_line2: Option<String>,
+    /// Address line 3.
+    pub address_line3: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO country code.
+    pub country: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Landline.
+    pub phone: Option<String>,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// `fr` or `en`.
+    pub language: Option<String>,
+    /// Id of the customer who pays for this one (`""`: nobody).
+    pub payer_id: Option<String>,
+}
+
+impl From<CustomerBody> for CustomerInput {
+    fn from(b: CustomerBody) -> Self {
+        Self {
+            code: b.reference,
+            civility: b.civility,
+            last_name: b.last_name,
+            first_name: b.first_name,
+            company: b.company,
+            address_line1: b.address_line1,
+            address_line2: b.address_line2,
+            address_line3: b.address_line3,
+            postal_code: b.postal_code,
+            city: b.city,
+            country: b.country,
+            email: b.email,
+            phone: b.phone,
+            mobile: b.mobile,
+            language: b.language,
+            payer_id: b.payer_id,
+        }
+    }
+}
+
+/// Filters of the customer list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerParams {
+    /// `active`, `suspended` or `struck_off`.
+    pub status: Option<String>,
+    /// Text in the reference, names, company or email (any case).
+    pub q: Option<String>,
+    /// `none`, `manual`, `mandate` or `card`.
+    pub payment_method: Option<String>,
+    /// Created at or after this RFC 3339 instant.
+    pub created_from: Option<String>,
+    /// Created before this RFC 3339 instant.
+    pub created_to: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+    /// Continue after this cursor.
+    pub after: Option<String>,
+    /// Go back before this cursor.
+    pub before: Option<String>,
+}
+
+fn bad_parameter(name: &str, why: &str) -> Problem {
+    Problem::validation(
+        format!("{name} {why}"),
+        &[prelevo_app::FieldError::new(name, why)],
+    )
+    .with_status(
+        StatusCode::BAD_REQUEST,
+        "invalid-parameter",
+        "Invalid parameter",
+    )
+}
+
+fn customer_id(text: &str) -> Result<CustomerId, Problem> {
+    CustomerId::parse(text).map_err(|_| {
+        Problem::new(
+            "not-found",
+            "Not found",
+            StatusCode::NOT_FOUND,
+            format!("customer '{text}' not found"),
+        )
+    })
+}
+
+/// Lists customers, newest first, with filters and cursor pages.
+#[utoipa::path(get, path = "/v1/customers", tag = "customers", params(CustomerParams),
+    responses((status = 200, description = "A page of customers", body = ListResponse<CustomerView>)),
+    security(("api_key" = [])))]
+pub(crate) async fn list_customers(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiQuery(params): ApiQuery<CustomerParams>,
+) -> Result<Json<ListResponse<CustomerView>>, Problem> {
+    let status = params
+        .status
+        .as_deref()
+        .map(|s| {
+            CustomerStatus::parse(s)
+                .ok_or_else(|| bad_parameter("status", "must be active, suspended or struck_off"))
+        })
+        .transpose()?;
+    if let Some(kind) = params.payment_method.as_deref()
+        && !["none", "manual", "mandate", "card"].contains(&kind)
+    {
+        return Err(bad_parameter(
+            "payment_method",
+            "must be none, manual, mandate or card",
+        ));
+    }
+    let filter = CustomerFilter {
+        status,
+        text: params.q,
+        created_from: instant("created_from", params.created_from.as_deref())?,
+        created_to: instant("created_to", params.created_to.as_deref())?,
+        payment_method: params.payment_method,
+    };
+    let (position, limit) = PageParams {
+        limit: params.limit,
+        after: params.after,
+        before: params.before,
+    }
+    .resolve::<CustomerId>()?;
+    let tenant = caller.tenant(&state.store);
+    let page_position = position.clone();
+    let found = state
+        .run(move |_, _| Ok(tenant.read(|tx| tx.customers(&filter, page_position, limit + 1))?))
+        .await?;
+    let page = ListResponse::from_fetched(found, &position, limit, |c| c.id.clone());
+    Ok(Json(ListResponse {
+        data: page.data.iter().map(CustomerView::from).collect(),
+        has_more: page.has_more,
+        next_cursor: page.next_cursor,
+        previous_cursor: page.previous_cursor,
+    }))
+}
+
+/// Creates a customer (a `write` key); audited.
+#[utoipa::path(post, path = "/v1/customers", tag = "customers",
+    request_body(content = CustomerBody, example = json!({"reference": "C-00042", "civility": "mrs", "last_name": "Martin", "first_name": "Zoé", "email": "zoe.martin@example.fr", "country": "FR"})),
+    responses(
+        (status = 201, description = "The new customer", body = CustomerView),
+        (status = 409, description = "The reference is already used (problem+json)"),
+        (status = 422, description = "Invalid fields, each named (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(body): ApiJson<CustomerBody>,
+) -> Result<(StatusCode, Json<CustomerView>), Problem> {
+    let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
+    let input = CustomerInput::from(body);
+    let created = state
+        .run(move |_, clock| create_customer(&tenant, clock, &actor, &input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(CustomerView::from(&created))))
+}
+
+/// One customer, with the customers it pays for.
+#[utoipa::path(get, path = "/v1/customers/{id}", tag = "customers",
+    params(("id" = String, Path, description = "`cus_…`")),
+    responses(
+        (status = 200, description = "The customer", body = CustomerDetailView),
+        (status = 404, description = "No such customer for this creditor (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn get_customer(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerDetailView>, Problem> {
+    let id = customer_id(&id)?;
+    let (customer, payees) = state
+        .read(move |store, _| customer_with_payees(&caller.tenant(store), &id))
+        .await?;
+    Ok(Json(CustomerDetailView {
+        customer: CustomerView::from(&customer),
+        pays_for: payees.iter().map(|p| p.id.to_string()).collect(),
+    }))
+}
+
+/// Changes a customer (a `write` key); a struck-off customer refuses (409).
+#[utoipa::path(patch, path = "/v1/customers/{id}", tag = "customers",
+    params(("id" = String, Path, description = "`cus_…`")),
+    request_body(content = CustomerBody, example = json!({"city": "Lyon", "mobile": ""})),
+    responses(
+        (status = 200, description = "The customer after the change", body = CustomerView),
+        (status = 404, description = "No such customer (problem+json)"),
+        (status = 409, description = "Struck off, or the reference is taken (problem+json)"),
+        (status = 422, description = "Invalid fields (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn patch_customer(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CustomerBody>,
+) -> Result<Json<CustomerView>, Problem> {
+    let id = customer_id(&id)?;
+    let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
+    let input = CustomerInput::from(body);
+    let updated = state
+        .run(move |_, clock| update_customer(&tenant, clock, &actor, &id, &input))
+        .await?;
+    Ok(Json(CustomerView::from(&updated)))
+}
+
+async fn change_status(
+    state: AppState,
+    caller: ApiCaller,
+    id: String,
+    event: CustomerEvent,
+) -> Result<Json<CustomerView>, Problem> {
+    let id = customer_id(&id)?;
+    let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
+    let changed = state
+        .run(move |_, clock| change_customer_status(&tenant, clock, &actor, &id, event))
+        .await?;
+    Ok(Json(CustomerView::from(&changed)))
+}
+
+/// Suspends a customer: collections for them stop.
+#[utoipa::path(post, path = "/v1/customers/{id}/suspend", tag = "customers",
+    params(("id" = String, Path, description = "`cus_…`")),
+    responses((status = 200, description = "The suspended customer", body = CustomerView),
+              (status = 409, description = "Not active (problem+json)")),
+    security(("api_key" = [])))]
+pub(crate) async fn suspend(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerView>, Problem> {
+    change_status(state, caller, id, CustomerEvent::Suspend).await
+}
+
+/// Lifts a suspension.
+#[utoipa::path(post, path = "/v1/customers/{id}/reactivate", tag = "customers",
+    params(("id" = String, Path, description = "`cus_…`")),
+    responses((status = 200, description = "The active customer", body = CustomerView),
+              (status = 409, description = "Not suspended (problem+json)")),
+    security(("api_key" = [])))]
+pub(crate) async fn reactivate(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerView>, Problem> {
+    change_status(state, caller, id, CustomerEvent::Reactivate).await
+}
+
+/// Strikes a customer off for good: read-only from then on.
+#[utoipa::path(post, path = "/v1/customers/{id}/strike-off", tag = "customers",
+    params(("id" = String, Path, description = "`cus_…`")),
+    responses((status = 200, description = "The struck-off customer", body = CustomerView),
+              (status = 409, description = "Already struck off (problem+json)")),
+    security(("api_key" = [])))]
+pub(crate) async fn strike_off(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerView>, Problem> {
+    change_status(state, caller, id, CustomerEvent::StrikeOff).await
+}
