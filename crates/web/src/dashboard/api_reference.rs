@@ -109,6 +109,13 @@ mod tests {
                 "GET /v1/creditor",
                 "GET /v1/creditor/settings",
                 "PATCH /v1/creditor/settings",
+                "GET /v1/customers",
+                "POST /v1/customers",
+                "GET /v1/customers/{id}",
+                "PATCH /v1/customers/{id}",
+                "POST /v1/customers/{id}/reactivate",
+                "POST /v1/customers/{id}/strike-off",
+                "POST /v1/customers/{id}/suspend",
             ]
         );
         let patch = &operations(&document)[3];
