@@ -3,16 +3,14 @@
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use jiff::Timestamp;
-use prelevo_app::AppError;
 use prelevo_store::{Actor, AuditEvent, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiCaller;
 use super::json::ApiQuery;
-use super::pagination::{ListResponse, PageParams};
+use super::pagination::{ListResponse, PageParams, bad_param};
 use crate::{AppState, Problem};
 
 /// One recorded change.
@@ -68,17 +66,8 @@ pub struct AuditParams {
 pub(crate) fn instant(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, Problem> {
     value
         .map(|v| {
-            v.parse::<Timestamp>().map_err(|e| {
-                Problem::from_app(
-                    AppError::invalid(name, format!("not an RFC 3339 instant: {e}")),
-                    Timestamp::UNIX_EPOCH,
-                )
-                .with_status(
-                    StatusCode::BAD_REQUEST,
-                    "invalid-parameter",
-                    "Invalid parameter",
-                )
-            })
+            v.parse::<Timestamp>()
+                .map_err(|e| bad_param(name, &format!("is not an RFC 3339 instant: {e}")))
         })
         .transpose()
 }

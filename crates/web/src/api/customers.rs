@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use prelevo_app::AppError;
 use prelevo_app::customers::{
     CustomerInput, change_customer_status, create_customer, customer_with_payees, update_customer,
 };
@@ -16,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::audit::instant;
 use super::auth::ApiCaller;
 use super::json::{ApiJson, ApiQuery};
-use super::pagination::{ListResponse, PageParams};
+use super::pagination::{ListResponse, PageParams, bad_param};
 use crate::{AppState, Problem};
 
 /// A customer (subscriber) of the creditor.
@@ -196,25 +197,12 @@ pub struct CustomerParams {
     pub before: Option<String>,
 }
 
-fn bad_parameter(name: &str, why: &str) -> Problem {
-    Problem::validation(
-        format!("{name} {why}"),
-        &[prelevo_app::FieldError::new(name, why)],
-    )
-    .with_status(
-        StatusCode::BAD_REQUEST,
-        "invalid-parameter",
-        "Invalid parameter",
-    )
-}
-
 fn customer_id(text: &str) -> Result<CustomerId, Problem> {
+    // An id that cannot exist is answered like an unknown one.
     CustomerId::parse(text).map_err(|_| {
-        Problem::new(
-            "not-found",
-            "Not found",
-            StatusCode::NOT_FOUND,
-            format!("customer '{text}' not found"),
+        Problem::from_app(
+            AppError::NotFound(format!("customer '{text}' not found")),
+            jiff::Timestamp::UNIX_EPOCH,
         )
     })
 }
@@ -233,13 +221,13 @@ pub(crate) async fn list_customers(
         .as_deref()
         .map(|s| {
             CustomerStatus::parse(s)
-                .ok_or_else(|| bad_parameter("status", "must be active, suspended or struck_off"))
+                .ok_or_else(|| bad_param("status", "must be active, suspended or struck_off"))
         })
         .transpose()?;
     if let Some(kind) = params.payment_method.as_deref()
         && !["none", "manual", "mandate", "card"].contains(&kind)
     {
-        return Err(bad_parameter(
+        return Err(bad_param(
             "payment_method",
             "must be none, manual, mandate or card",
         ));

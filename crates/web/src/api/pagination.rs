@@ -57,7 +57,8 @@ fn decode_cursor<K: FromStr>(name: &str, cursor: &str) -> Result<K, Problem> {
         .ok_or_else(|| bad_param(name, "is not a cursor given by this API"))
 }
 
-fn bad_param(name: &str, why: &str) -> Problem {
+/// A query parameter refused: 400 problem naming it.
+pub(crate) fn bad_param(name: &str, why: &str) -> Problem {
     Problem::validation(
         format!("{name} {why}"),
         &[prelevo_app::FieldError::new(name, why)],
