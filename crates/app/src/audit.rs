@@ -48,3 +48,37 @@ pub(crate) fn record<T: Serialize>(
     )?;
     Ok(())
 }
+
+/// An object whose changes are recorded the same way by every use case.
+pub(crate) trait Audited {
+    /// Kind of object in the log, e.g. `customer`.
+    const ENTITY: &'static str;
+    /// Its id.
+    fn audit_id(&self) -> &str;
+    /// What the log keeps of it.
+    fn snapshot(&self) -> serde_json::Value;
+    /// When it last changed: the entry's instant.
+    fn changed_at(&self) -> Timestamp;
+}
+
+/// Records `action` on `after` (and what it was `before`), at its change.
+pub(crate) fn record_change<T: Audited>(
+    tx: &mut TenantTx<'_, '_>,
+    actor: &Actor,
+    action: &str,
+    before: Option<&T>,
+    after: &T,
+) -> Result<(), AppError> {
+    record(
+        tx,
+        actor,
+        &Change {
+            entity: T::ENTITY,
+            entity_id: after.audit_id(),
+            action,
+            before: before.map(T::snapshot).as_ref(),
+            after: Some(&after.snapshot()),
+        },
+        after.changed_at(),
+    )
+}

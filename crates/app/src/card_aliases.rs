@@ -6,14 +6,14 @@
 
 use prelevo_domain::{
     CardAlias, CardAliasId, CardBrand, CardDeletion, CardExpiry, CardLast4, CardStatus, CardToken,
-    Clock, CustomerId, CustomerStatus, PaymentMethodRef, TEXT_FIELD_MAX, looks_like_card_number,
-    text_field,
+    Clock, PaymentMethodRef, TEXT_FIELD_MAX, looks_like_card_number, text_field,
 };
 use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
 use serde_json::json;
 
 use crate::AppError;
-use crate::audit::{Change, record};
+use crate::audit::{Audited, record_change};
+use crate::customers::live_customer;
 use crate::fields::Fields;
 
 /// A card alias's fields as given.
@@ -35,35 +35,27 @@ pub struct CardAliasInput {
     pub holder: Option<String>,
 }
 
-fn snapshot(a: &CardAlias) -> serde_json::Value {
-    json!({
-        "customer_id": a.customer_id.as_str(),
-        "brand": a.brand.as_str(),
-        "last4": a.last4.as_str(),
-        "expiry": format!("{:02}/{}", a.expiry.month(), a.expiry.year()),
-        "status": a.status.as_str(),
-    })
-}
+impl Audited for CardAlias {
+    const ENTITY: &'static str = "card_alias";
 
-fn audit(
-    tx: &mut TenantTx<'_, '_>,
-    actor: &Actor,
-    action: &str,
-    before: Option<&CardAlias>,
-    after: &CardAlias,
-) -> Result<(), AppError> {
-    record(
-        tx,
-        actor,
-        &Change {
-            entity: "card_alias",
-            entity_id: after.id.as_str(),
-            action,
-            before: before.map(snapshot).as_ref(),
-            after: Some(&snapshot(after)),
-        },
-        after.updated_at,
-    )
+    fn audit_id(&self) -> &str {
+        self.id.as_str()
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        let a = self;
+        json!({
+            "customer_id": a.customer_id.as_str(),
+            "brand": a.brand.as_str(),
+            "last4": a.last4.as_str(),
+            "expiry": format!("{:02}/{}", a.expiry.month(), a.expiry.year()),
+            "status": a.status.as_str(),
+        })
+    }
+
+    fn changed_at(&self) -> jiff::Timestamp {
+        self.updated_at
+    }
 }
 
 /// Registers a card alias and makes it the customer's payment method.
@@ -78,21 +70,7 @@ pub fn create_card_alias(
     let now = clock.now();
     tenant.write(|tx| {
         let mut fields = Fields::default();
-        let customer = match fields.take("customer_id", CustomerId::parse(&input.customer_id)) {
-            Some(cid) => match tx.customer(&cid) {
-                Ok(c) if c.status == CustomerStatus::StruckOff => {
-                    fields.push("customer_id", "this customer is struck off");
-                    None
-                }
-                Ok(c) => Some(c),
-                Err(StoreError::NotFound { .. }) => {
-                    fields.push("customer_id", format!("no customer {cid}"));
-                    None
-                }
-                Err(other) => return Err(other.into()),
-            },
-            None => None,
-        };
+        let customer = live_customer(tx, &mut fields, "customer_id", &input.customer_id)?;
         let token = fields.take("token", CardToken::parse(&input.token));
         let brand = fields.take("brand", CardBrand::parse(&input.brand));
         let last4 = fields.take("last4", CardLast4::parse(&input.last4));
@@ -134,7 +112,7 @@ pub fn create_card_alias(
             }
             other => other.into(),
         })?;
-        audit(tx, actor, "created", None, &alias)?;
+        record_change(tx, actor, "created", None, &alias)?;
         let mut holder_customer = customer;
         holder_customer.payment_method = PaymentMethodRef::Card(alias.id.clone());
         holder_customer.updated_at = now;
@@ -169,7 +147,7 @@ fn delete_in(
         &json!({ "customer_id": after.customer_id.as_str(), "why": why.as_str() }).to_string(),
         at,
     )?;
-    audit(tx, actor, "deleted", Some(before), &after)?;
+    record_change(tx, actor, "deleted", Some(before), &after)?;
     Ok(after)
 }
 

@@ -12,7 +12,7 @@ use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
 use serde_json::json;
 
 use crate::AppError;
-use crate::audit::{Change, record};
+use crate::audit::{Audited, record_change};
 use crate::fields::Fields;
 
 /// A customer's fields as given (API body, form, CSV line). For a change,
@@ -198,8 +198,32 @@ fn details(
     })
 }
 
-/// The payer named in `input`, checked to be another customer of this
-/// creditor who is not struck off.
+/// The customer named by `text` in `field`, when it is one of this
+/// creditor's and not struck off; otherwise the field's error is recorded.
+pub(crate) fn live_customer(
+    tx: &mut TenantTx<'_, '_>,
+    fields: &mut Fields,
+    field: &str,
+    text: &str,
+) -> Result<Option<Customer>, AppError> {
+    let Some(id) = fields.take(field, CustomerId::parse(text.trim())) else {
+        return Ok(None);
+    };
+    match tx.customer(&id) {
+        Ok(c) if c.status == CustomerStatus::StruckOff => {
+            fields.push(field, format!("customer {id} is struck off"));
+            Ok(None)
+        }
+        Ok(c) => Ok(Some(c)),
+        Err(StoreError::NotFound { .. }) => {
+            fields.push(field, format!("no customer {id}"));
+            Ok(None)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The payer named in `input`: another live customer of this creditor.
 fn payer(
     tx: &mut TenantTx<'_, '_>,
     fields: &mut Fields,
@@ -213,69 +237,46 @@ fn payer(
     if given.is_empty() {
         return Ok(Some(None));
     }
-    let Some(id) = fields.take("payer_id", CustomerId::parse(given)) else {
-        return Ok(None);
-    };
-    if &id == this {
+    if given == this.as_str() {
         fields.push("payer_id", "a customer cannot pay for themselves");
         return Ok(None);
     }
-    match tx.customer(&id) {
-        Ok(p) if p.status == CustomerStatus::StruckOff => {
-            fields.push("payer_id", "this payer is struck off");
-            Ok(None)
-        }
-        Ok(_) => Ok(Some(Some(id))),
-        Err(StoreError::NotFound { .. }) => {
-            fields.push("payer_id", format!("no customer {id}"));
-            Ok(None)
-        }
-        Err(other) => Err(other.into()),
+    Ok(live_customer(tx, fields, "payer_id", given)?.map(|payer| Some(payer.id)))
+}
+
+impl Audited for Customer {
+    const ENTITY: &'static str = "customer";
+
+    fn audit_id(&self) -> &str {
+        self.id.as_str()
     }
-}
 
-/// A customer as the audit log keeps it.
-pub fn snapshot(c: &Customer) -> serde_json::Value {
-    let d = &c.details;
-    json!({
-        "code": c.code.as_str(),
-        "civility": d.civility.as_str(),
-        "last_name": d.last_name,
-        "first_name": d.first_name,
-        "company": d.company,
-        "address": d.address,
-        "postal_code": d.postal_code,
-        "city": d.city,
-        "country": d.country,
-        "email": d.email.as_ref().map(EmailAddress::as_str),
-        "phone": d.phone,
-        "mobile": d.mobile,
-        "language": d.language.as_ref().map(Locale::as_str),
-        "status": c.status.as_str(),
-        "payer_id": c.payer_id.as_ref().map(CustomerId::as_str),
-        "payment_method": c.payment_method.kind(),
-    })
-}
+    fn snapshot(&self) -> serde_json::Value {
+        let c = self;
+        let d = &c.details;
+        json!({
+            "code": c.code.as_str(),
+            "civility": d.civility.as_str(),
+            "last_name": d.last_name,
+            "first_name": d.first_name,
+            "company": d.company,
+            "address": d.address,
+            "postal_code": d.postal_code,
+            "city": d.city,
+            "country": d.country,
+            "email": d.email.as_ref().map(EmailAddress::as_str),
+            "phone": d.phone,
+            "mobile": d.mobile,
+            "language": d.language.as_ref().map(Locale::as_str),
+            "status": c.status.as_str(),
+            "payer_id": c.payer_id.as_ref().map(CustomerId::as_str),
+            "payment_method": c.payment_method.kind(),
+        })
+    }
 
-fn audit(
-    tx: &mut TenantTx<'_, '_>,
-    actor: &Actor,
-    action: &str,
-    before: Option<&Customer>,
-    after: &Customer,
-) -> Result<(), AppError> {
-    record(
-        tx,
-        actor,
-        &Change {
-            entity: "customer",
-            entity_id: after.id.as_str(),
-            action,
-            before: before.map(snapshot).as_ref(),
-            after: Some(&snapshot(after)),
-        },
-        after.updated_at,
-    )
+    fn changed_at(&self) -> jiff::Timestamp {
+        self.updated_at
+    }
 }
 
 fn fresh_id() -> Result<CustomerId, AppError> {
@@ -325,7 +326,7 @@ pub fn create_customer(
             )),
             other => other.into(),
         })?;
-        audit(tx, actor, "created", None, &customer)?;
+        record_change(tx, actor, "created", None, &customer)?;
         Ok(customer)
     })
 }
@@ -375,7 +376,7 @@ pub fn update_customer(
             )),
             other => other.into(),
         })?;
-        audit(tx, actor, "updated", Some(&before), &after)?;
+        record_change(tx, actor, "updated", Some(&before), &after)?;
         Ok(after)
     })
 }
@@ -414,7 +415,7 @@ pub fn change_customer_status(
             &json!({ "status": status.as_str() }).to_string(),
             after.updated_at,
         )?;
-        audit(tx, actor, action, Some(&before), &after)?;
+        record_change(tx, actor, action, Some(&before), &after)?;
         Ok(after)
     })
 }

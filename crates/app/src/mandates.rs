@@ -6,15 +6,16 @@
 
 use jiff::civil::Date;
 use prelevo_domain::{
-    Bic, Clock, CustomerId, CustomerStatus, DEFAULT_UMR_PATTERN, DebtorAccount, DebtorAddress,
-    Iban, Mandate, MandateId, MandateKind, MandateRef, MandateStatus, PaymentMethodRef, Scheme,
-    SignatureMethod, TEXT_FIELD_MAX, UmrPattern, country_field, text_field,
+    Bic, Clock, DEFAULT_UMR_PATTERN, DebtorAccount, DebtorAddress, Iban, Mandate, MandateId,
+    MandateKind, MandateRef, MandateStatus, PaymentMethodRef, Scheme, SignatureMethod,
+    TEXT_FIELD_MAX, UmrPattern, country_field, text_field,
 };
 use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
 use serde_json::json;
 
 use crate::AppError;
-use crate::audit::{Change, record};
+use crate::audit::{Audited, record_change};
+use crate::customers::live_customer;
 use crate::fields::Fields;
 
 /// Where a new mandate's reference (UMR) comes from.
@@ -63,42 +64,33 @@ pub struct MandateInput {
     pub signature_method: String,
 }
 
-/// A mandate as the audit log keeps it.
-pub fn snapshot(m: &Mandate) -> serde_json::Value {
-    json!({
-        "customer_id": m.customer_id.as_str(),
-        "reference": m.reference.as_ref().map(MandateRef::as_str),
-        "scheme": m.scheme.as_str(),
-        "kind": m.kind.as_str(),
-        "status": m.status.as_str(),
-        "debtor_name": m.debtor.name,
-        "iban": m.debtor.iban.masked(),
-        "bic": m.debtor.bic.as_ref().map(Bic::as_str),
-        "signed_on": m.signed_on.to_string(),
-        "signature_method": m.signature_method.as_str(),
-        "revocation_reason": m.revocation.as_ref().map(|r| r.reason.clone()),
-    })
-}
+impl Audited for Mandate {
+    const ENTITY: &'static str = "mandate";
 
-fn audit(
-    tx: &mut TenantTx<'_, '_>,
-    actor: &Actor,
-    action: &str,
-    before: Option<&Mandate>,
-    after: &Mandate,
-) -> Result<(), AppError> {
-    record(
-        tx,
-        actor,
-        &Change {
-            entity: "mandate",
-            entity_id: after.id.as_str(),
-            action,
-            before: before.map(snapshot).as_ref(),
-            after: Some(&snapshot(after)),
-        },
-        after.updated_at,
-    )
+    fn audit_id(&self) -> &str {
+        self.id.as_str()
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        let m = self;
+        json!({
+            "customer_id": m.customer_id.as_str(),
+            "reference": m.reference.as_ref().map(MandateRef::as_str),
+            "scheme": m.scheme.as_str(),
+            "kind": m.kind.as_str(),
+            "status": m.status.as_str(),
+            "debtor_name": m.debtor.name,
+            "iban": m.debtor.iban.masked(),
+            "bic": m.debtor.bic.as_ref().map(Bic::as_str),
+            "signed_on": m.signed_on.to_string(),
+            "signature_method": m.signature_method.as_str(),
+            "revocation_reason": m.revocation.as_ref().map(|r| r.reason.clone()),
+        })
+    }
+
+    fn changed_at(&self) -> jiff::Timestamp {
+        self.updated_at
+    }
 }
 
 fn conflict(error: StoreError) -> AppError {
@@ -147,21 +139,7 @@ pub fn create_mandate(
     tenant.write(|tx| {
         let today = clock.today_in(tx.creditor()?.timezone.tz());
         let mut fields = Fields::default();
-        let customer = match fields.take("customer_id", CustomerId::parse(&input.customer_id)) {
-            Some(cid) => match tx.customer(&cid) {
-                Ok(c) if c.status == CustomerStatus::StruckOff => {
-                    fields.push("customer_id", "this customer is struck off");
-                    None
-                }
-                Ok(c) => Some(c),
-                Err(StoreError::NotFound { .. }) => {
-                    fields.push("customer_id", format!("no customer {cid}"));
-                    None
-                }
-                Err(other) => return Err(other.into()),
-            },
-            None => None,
-        };
+        let customer = live_customer(tx, &mut fields, "customer_id", &input.customer_id)?;
         let given = match &input.reference {
             ReferenceChoice::Given(text) => {
                 fields.take("reference", MandateRef::parse(text)).map(Some)
@@ -296,7 +274,7 @@ pub fn create_mandate(
             updated_at: now,
         };
         tx.insert_mandate(&mandate).map_err(conflict)?;
-        audit(tx, actor, "created", None, &mandate)?;
+        record_change(tx, actor, "created", None, &mandate)?;
         let mut holder = customer;
         holder.payment_method = PaymentMethodRef::Mandate(mandate.id.clone());
         holder.updated_at = now;
@@ -330,7 +308,7 @@ fn change_mandate(
                 after.updated_at,
             )?;
         }
-        audit(tx, actor, action, Some(&before), &after)?;
+        record_change(tx, actor, action, Some(&before), &after)?;
         Ok(after)
     })
 }
@@ -442,7 +420,7 @@ pub fn expire_dormant_mandates(tenant: &TenantStore, clock: &dyn Clock) -> Resul
                         &json!({ "customer_id": after.customer_id.as_str(), "on": today.to_string() }).to_string(),
                         after.updated_at,
                     )?;
-                    audit(tx, &Actor::System, "expired", Some(&before), &after)?;
+                    record_change(tx, &Actor::System, "expired", Some(&before), &after)?;
                     done += 1;
                 }
             }
