@@ -3,35 +3,11 @@ use prelevo_app::AppError;
 use prelevo_app::card_aliases::{
     CardAliasInput, create_card_alias, delete_card_alias, delete_expired_card_aliases,
 };
-use prelevo_app::creditors::create_creditor;
-use prelevo_app::customers::{CustomerInput, create_customer};
 use prelevo_domain::{CardDeletion, CardStatus, Customer, FixedClock, PaymentMethodRef};
-use prelevo_store::{Actor, TenantStore};
+use prelevo_store::Actor;
 use prelevo_testkit::{TestStore, on_both_engines};
 
-use crate::{clock, input};
-
-fn acme(store: &TestStore, n: u32) -> TenantStore {
-    store.tenant(
-        create_creditor(store, &clock(), &Actor::Cli, &input("Acme", n))
-            .unwrap()
-            .id,
-    )
-}
-
-fn martin(tenant: &TenantStore) -> Customer {
-    create_customer(
-        tenant,
-        &clock(),
-        &Actor::Cli,
-        &CustomerInput {
-            code: Some("C-001".into()),
-            last_name: Some("Martin".into()),
-            ..CustomerInput::default()
-        },
-    )
-    .unwrap()
-}
+use crate::{clock, fields_of, martin, new_tenant};
 
 fn card(customer: &Customer, token: &str, month: i64, year: i64) -> CardAliasInput {
     CardAliasInput {
@@ -45,19 +21,8 @@ fn card(customer: &Customer, token: &str, month: i64, year: i64) -> CardAliasInp
     }
 }
 
-fn invalid_fields(error: AppError) -> Vec<String> {
-    match error {
-        AppError::Invalid(fields) => {
-            let mut names: Vec<String> = fields.into_iter().map(|f| f.field).collect();
-            names.sort();
-            names
-        }
-        other => panic!("expected invalid fields, got {other:?}"),
-    }
-}
-
 fn a_card_number_is_refused_wherever_it_is_typed(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let pans = CardAliasInput {
         token: "4111 1111 1111 1111".into(),
@@ -66,7 +31,7 @@ fn a_card_number_is_refused_wherever_it_is_typed(store: &TestStore) {
         ..card(&customer, "x", 12, 2027)
     };
     assert_eq!(
-        invalid_fields(create_card_alias(&tenant, &clock(), &Actor::Cli, &pans).unwrap_err()),
+        fields_of(create_card_alias(&tenant, &clock(), &Actor::Cli, &pans).unwrap_err()),
         ["holder", "last4", "token"]
     );
     let bad = CardAliasInput {
@@ -75,13 +40,13 @@ fn a_card_number_is_refused_wherever_it_is_typed(store: &TestStore) {
         ..card(&customer, "tok_1", 12, 2027)
     };
     assert_eq!(
-        invalid_fields(create_card_alias(&tenant, &clock(), &Actor::Cli, &bad).unwrap_err()),
+        fields_of(create_card_alias(&tenant, &clock(), &Actor::Cli, &bad).unwrap_err()),
         ["brand", "expiry"]
     );
 }
 
 fn a_card_is_the_customer_s_method_until_deleted(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let alias = create_card_alias(
         &tenant,
@@ -123,7 +88,7 @@ fn a_card_is_the_customer_s_method_until_deleted(store: &TestStore) {
 
 /// A card of November 2026 works until November 30th, midnight in Paris.
 fn expired_cards_are_deleted_on_the_creditor_s_day(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let alias = create_card_alias(
         &tenant,
@@ -157,8 +122,8 @@ fn expired_cards_are_deleted_on_the_creditor_s_day(store: &TestStore) {
 }
 
 fn another_creditor_cannot_use_or_delete_a_card(store: &TestStore) {
-    let tenant = acme(store, 1);
-    let globex = acme(store, 2);
+    let tenant = new_tenant(store, 1);
+    let globex = new_tenant(store, 2);
     let customer = martin(&tenant);
     let alias = create_card_alias(
         &tenant,
@@ -172,7 +137,7 @@ fn another_creditor_cannot_use_or_delete_a_card(store: &TestStore) {
         Err(AppError::NotFound(_))
     ));
     assert_eq!(
-        invalid_fields(
+        fields_of(
             create_card_alias(
                 &globex,
                 &clock(),

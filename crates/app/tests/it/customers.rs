@@ -4,17 +4,10 @@ use prelevo_app::customers::{
     CustomerInput, change_customer_status, create_customer, customer_with_payees, update_customer,
 };
 use prelevo_domain::{CustomerEvent, CustomerStatus};
-use prelevo_store::{Actor, AuditFilter, Position, TenantStore};
+use prelevo_store::{Actor, AuditFilter, Position};
 use prelevo_testkit::{TestStore, on_both_engines};
 
-use crate::{clock, input};
-
-fn acme(store: &TestStore) -> TenantStore {
-    let creditor = create_creditor(store, &clock(), &Actor::Cli, &input("Acme", 1))
-        .unwrap()
-        .id;
-    store.tenant(creditor)
-}
+use crate::{clock, fields_of, input, new_tenant};
 
 fn zoe() -> CustomerInput {
     CustomerInput {
@@ -28,15 +21,8 @@ fn zoe() -> CustomerInput {
     }
 }
 
-fn fields_of(error: AppError) -> Vec<String> {
-    match error {
-        AppError::Invalid(fields) => fields.into_iter().map(|f| f.field).collect(),
-        other => panic!("expected invalid fields, got {other:?}"),
-    }
-}
-
 fn a_customer_is_created_checked_and_audited(store: &TestStore) {
-    let tenant = acme(store);
+    let tenant = new_tenant(store, 1);
     let created = create_customer(&tenant, &clock(), &Actor::Cli, &zoe()).unwrap();
     assert_eq!(created.code.as_str(), "C-001");
     assert_eq!(created.details.country.as_deref(), Some("FR"));
@@ -84,7 +70,7 @@ fn a_customer_is_created_checked_and_audited(store: &TestStore) {
 }
 
 fn a_change_keeps_what_it_does_not_name(store: &TestStore) {
-    let tenant = acme(store);
+    let tenant = new_tenant(store, 1);
     let created = create_customer(&tenant, &clock(), &Actor::Cli, &zoe()).unwrap();
     let change = CustomerInput {
         city: Some("Lyon".into()),
@@ -99,7 +85,7 @@ fn a_change_keeps_what_it_does_not_name(store: &TestStore) {
 }
 
 fn a_struck_off_customer_refuses_every_change(store: &TestStore) {
-    let tenant = acme(store);
+    let tenant = new_tenant(store, 1);
     let created = create_customer(&tenant, &clock(), &Actor::Cli, &zoe()).unwrap();
     let suspended = change_customer_status(
         &tenant,
@@ -150,7 +136,7 @@ fn a_struck_off_customer_refuses_every_change(store: &TestStore) {
 }
 
 fn payers_are_other_live_customers(store: &TestStore) {
-    let tenant = acme(store);
+    let tenant = new_tenant(store, 1);
     let company = create_customer(
         &tenant,
         &clock(),
@@ -195,7 +181,7 @@ fn payers_are_other_live_customers(store: &TestStore) {
 }
 
 fn another_creditor_cannot_change_a_customer(store: &TestStore) {
-    let tenant = acme(store);
+    let tenant = new_tenant(store, 1);
     let globex = store.tenant(
         create_creditor(store, &clock(), &Actor::Cli, &input("Globex", 2))
             .unwrap()

@@ -3,17 +3,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::SignedDuration;
-use prelevo_app::creditors::create_creditor;
 use prelevo_app::jobs::{
     BackgroundJob, JobContext, JobError, JobRegistry, WorkerOptions, WorkerPool, enqueue,
     enqueue_platform,
 };
 use prelevo_domain::{Clock, FixedClock};
-use prelevo_store::{Actor, NewAuditEvent, NewJob, Store, TenantStore};
+use prelevo_store::{Actor, NewAuditEvent, NewJob, Store};
 use prelevo_testkit::{TestStore, on_both_engines};
 use serde::{Deserialize, Serialize};
 
-use crate::{clock, input};
+use crate::clock;
 
 /// A job with a visible effect: it writes one audit entry for its number.
 #[derive(Serialize, Deserialize)]
@@ -127,13 +126,8 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn tenant(store: &Store) -> TenantStore {
-    let created = create_creditor(store, &clock(), &Actor::Cli, &input("Acme", 1)).unwrap();
-    store.tenant(created.id)
-}
-
 fn four_workers_run_each_job_exactly_once(store: &TestStore) {
-    let tenant = tenant(store);
+    let tenant = crate::new_tenant(store, 1);
     let clock = Arc::new(clock());
     tenant
         .write(|tx| {

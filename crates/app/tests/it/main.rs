@@ -35,3 +35,45 @@ pub fn input(name: &str, n: u32) -> CreditorInput {
         settings: Default::default(),
     }
 }
+
+/// The handle of a new creditor, the `n`-th of the test.
+pub fn new_tenant(store: &prelevo_store::Store, n: u32) -> prelevo_store::TenantStore {
+    let creditor = prelevo_app::creditors::create_creditor(
+        store,
+        &clock(),
+        &prelevo_store::Actor::Cli,
+        &input("Acme", n),
+    )
+    .unwrap()
+    .id;
+    store.tenant(creditor)
+}
+
+/// Customer C-001, Zoé Martin.
+pub fn martin(tenant: &prelevo_store::TenantStore) -> prelevo_domain::Customer {
+    prelevo_app::customers::create_customer(
+        tenant,
+        &clock(),
+        &prelevo_store::Actor::Cli,
+        &prelevo_app::customers::CustomerInput {
+            code: Some("C-001".into()),
+            civility: Some("mrs".into()),
+            last_name: Some("Martin".into()),
+            first_name: Some("Zoé".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// The fields an invalid-input error names, sorted.
+pub fn fields_of(error: prelevo_app::AppError) -> Vec<String> {
+    match error {
+        prelevo_app::AppError::Invalid(fields) => {
+            let mut names: Vec<String> = fields.into_iter().map(|f| f.field).collect();
+            names.sort();
+            names
+        }
+        other => panic!("expected invalid fields, got {other:?}"),
+    }
+}

@@ -1,7 +1,6 @@
 use jiff::Timestamp;
 use prelevo_app::AppError;
-use prelevo_app::creditors::create_creditor;
-use prelevo_app::customers::{CustomerInput, change_customer_status, create_customer};
+use prelevo_app::customers::change_customer_status;
 use prelevo_app::mandates::{
     MandateInput, ReferenceChoice, change_bank_details, create_mandate, expire_dormant_mandates,
     revoke_mandate, set_mandate_reference,
@@ -9,33 +8,10 @@ use prelevo_app::mandates::{
 use prelevo_domain::{
     Customer, CustomerEvent, FixedClock, MandateStatus, OriginalAccount, PaymentMethodRef,
 };
-use prelevo_store::{Actor, TenantStore};
+use prelevo_store::Actor;
 use prelevo_testkit::{TestStore, french_iban, on_both_engines};
 
-use crate::{clock, input};
-
-fn acme(store: &TestStore, n: u32) -> TenantStore {
-    let creditor = create_creditor(store, &clock(), &Actor::Cli, &input("Acme", n))
-        .unwrap()
-        .id;
-    store.tenant(creditor)
-}
-
-fn martin(tenant: &TenantStore) -> Customer {
-    create_customer(
-        tenant,
-        &clock(),
-        &Actor::Cli,
-        &CustomerInput {
-            code: Some("C-001".into()),
-            civility: Some("mrs".into()),
-            last_name: Some("Martin".into()),
-            first_name: Some("Zoé".into()),
-            ..CustomerInput::default()
-        },
-    )
-    .unwrap()
-}
+use crate::{clock, fields_of, martin, new_tenant};
 
 fn signed(customer: &Customer, reference: ReferenceChoice) -> MandateInput {
     MandateInput {
@@ -57,19 +33,8 @@ fn signed(customer: &Customer, reference: ReferenceChoice) -> MandateInput {
     }
 }
 
-fn fields_of(error: AppError) -> Vec<String> {
-    match error {
-        AppError::Invalid(fields) => {
-            let mut names: Vec<String> = fields.into_iter().map(|f| f.field).collect();
-            names.sort();
-            names
-        }
-        other => panic!("expected invalid fields, got {other:?}"),
-    }
-}
-
 fn a_mandate_becomes_the_customer_s_payment_method(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let mandate = create_mandate(
         &tenant,
@@ -102,7 +67,7 @@ fn a_mandate_becomes_the_customer_s_payment_method(store: &TestStore) {
 }
 
 fn references_are_generated_in_sequence_and_never_reused(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     // The creditor already used the reference the pattern would give next.
     create_mandate(
@@ -130,7 +95,7 @@ fn references_are_generated_in_sequence_and_never_reused(store: &TestStore) {
 }
 
 fn a_mandate_without_reference_waits_for_it(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let pending = create_mandate(
         &tenant,
@@ -158,7 +123,7 @@ fn a_mandate_without_reference_waits_for_it(store: &TestStore) {
 }
 
 fn bad_input_names_every_field(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let bad = MandateInput {
         iban: "FR7630006000011234567890188".into(),
@@ -208,7 +173,7 @@ fn bad_input_names_every_field(store: &TestStore) {
 }
 
 fn a_revocation_is_kept_and_announced(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let mandate = create_mandate(
         &tenant,
@@ -247,7 +212,7 @@ fn a_revocation_is_kept_and_announced(store: &TestStore) {
 }
 
 fn a_new_bank_is_an_amendment(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let mandate = create_mandate(
         &tenant,
@@ -293,7 +258,7 @@ fn a_new_bank_is_an_amendment(store: &TestStore) {
 /// Europe/Paris: the mandate lapses at midnight Paris time on the day 36
 /// months after its signature, whatever UTC says.
 fn dormant_mandates_expire_on_the_creditor_s_day(store: &TestStore) {
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let old = MandateInput {
         signed_on: "2023-12-01".into(),
@@ -327,8 +292,8 @@ fn dormant_mandates_expire_on_the_creditor_s_day(store: &TestStore) {
 }
 
 fn another_creditor_cannot_touch_a_mandate(store: &TestStore) {
-    let tenant = acme(store, 1);
-    let globex = acme(store, 2);
+    let tenant = new_tenant(store, 1);
+    let globex = new_tenant(store, 2);
     let customer = martin(&tenant);
     let mandate = create_mandate(
         &tenant,
@@ -370,7 +335,7 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
     use prelevo_app::daily::{ExpireDormantMandates, schedule_daily_jobs};
     use prelevo_app::jobs::{BackgroundJob, JobContext};
 
-    let tenant = acme(store, 1);
+    let tenant = new_tenant(store, 1);
     let customer = martin(&tenant);
     let old = MandateInput {
         signed_on: "2023-11-02".into(),
