@@ -164,6 +164,10 @@ pub fn delete_card_alias(
     })
 }
 
+/// Most card aliases deleted per transaction; the job goes on until none is
+/// left, so a month's expiries never make one huge transaction.
+const EXPIRY_BATCH: i64 = 500;
+
 /// Deletes this creditor's card aliases whose expiry month has ended (on
 /// the creditor's today); returns how many. Running it again deletes
 /// nothing more.
@@ -171,18 +175,26 @@ pub fn delete_expired_card_aliases(
     tenant: &TenantStore,
     clock: &dyn Clock,
 ) -> Result<usize, AppError> {
-    tenant.write(|tx| {
-        let today = clock.today_in(tx.creditor()?.timezone.tz());
-        let expired = tx.expired_card_aliases(today, i64::MAX)?;
-        for alias in &expired {
-            delete_in(
-                tx,
-                &Actor::System,
-                alias,
-                CardDeletion::Expired,
-                clock.now(),
-            )?;
+    let mut deleted = 0;
+    loop {
+        let batch = tenant.write(|tx| {
+            let today = clock.today_in(tx.creditor()?.timezone.tz());
+            let expired = tx.expired_card_aliases(today, EXPIRY_BATCH)?;
+            for alias in &expired {
+                delete_in(
+                    tx,
+                    &Actor::System,
+                    alias,
+                    CardDeletion::Expired,
+                    clock.now(),
+                )?;
+            }
+            Ok::<_, AppError>(expired.len())
+        })?;
+        deleted += batch;
+        // Deleted aliases leave the candidates: a short batch was the last.
+        if i64::try_from(batch).unwrap_or(i64::MAX) < EXPIRY_BATCH {
+            return Ok(deleted);
         }
-        Ok(expired.len())
-    })
+    }
 }
