@@ -144,6 +144,21 @@ fn with_password(store: &TestStore, app: &TestApp, sink: &SmtpSink, email: &str)
     .unwrap();
 }
 
+/// Ana, administrator of `acme`, with a password set through the emailed
+/// link, logged in.
+fn logged_in_admin<'a>(
+    store: &TestStore,
+    app: &'a TestApp,
+    sink: &SmtpSink,
+    acme: &CreditorKey,
+) -> Browser<'a> {
+    create_admin(store, app.clock.as_ref(), acme, "ana@acme.example").unwrap();
+    with_password(store, app, sink, "ana@acme.example");
+    let mut browser = Browser::new(app);
+    browser.login("ana@acme.example", PASSWORD);
+    browser
+}
+
 /// The path of the one-time link in the last email to `to`.
 fn emailed_link(store: &TestStore, app: &TestApp, sink: &SmtpSink, to: &str) -> String {
     let mailer =
@@ -281,10 +296,7 @@ fn forms_without_their_token_are_refused(store: &TestStore) {
     let app = TestApp::spawn(store);
     let sink = SmtpSink::start();
     let acme = creditor(store, &app);
-    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
-    with_password(store, &app, &sink, "ana@acme.example");
-    let mut browser = Browser::new(&app);
-    browser.login("ana@acme.example", PASSWORD);
+    let mut browser = logged_in_admin(store, &app, &sink, &acme);
     let forged = browser.post(
         "/settings",
         &[
@@ -327,10 +339,7 @@ fn sessions_expire_after_an_idle_hour(store: &TestStore) {
     let app = TestApp::spawn(store);
     let sink = SmtpSink::start();
     let acme = creditor(store, &app);
-    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
-    with_password(store, &app, &sink, "ana@acme.example");
-    let mut browser = Browser::new(&app);
-    browser.login("ana@acme.example", PASSWORD);
+    let mut browser = logged_in_admin(store, &app, &sink, &acme);
     app.clock.advance(SignedDuration::from_mins(59)).unwrap();
     assert_eq!(browser.get("/settings").status, 200);
     app.clock.advance(SignedDuration::from_mins(61)).unwrap();
@@ -424,10 +433,7 @@ fn the_audit_export_is_a_semicolon_csv(store: &TestStore) {
     let app = TestApp::spawn(store);
     let sink = SmtpSink::start();
     let acme = creditor(store, &app);
-    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
-    with_password(store, &app, &sink, "ana@acme.example");
-    let mut browser = Browser::new(&app);
-    browser.login("ana@acme.example", PASSWORD);
+    let mut browser = logged_in_admin(store, &app, &sink, &acme);
     let export = browser.get("/audit/export.csv?action=admin_created");
     assert_eq!(export.status, 200);
     assert!(
@@ -489,10 +495,7 @@ fn an_invitation_is_sent_accepted_and_managed_from_the_team_page(store: &TestSto
     let app = TestApp::spawn(store);
     let sink = SmtpSink::start();
     let acme = creditor(store, &app);
-    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
-    with_password(store, &app, &sink, "ana@acme.example");
-    let mut admin = Browser::new(&app);
-    admin.login("ana@acme.example", PASSWORD);
+    let mut admin = logged_in_admin(store, &app, &sink, &acme);
     let invited = admin.fill(
         "/team",
         "/team/invite",
@@ -559,10 +562,7 @@ fn a_key_revoked_in_the_dashboard_is_refused_at_once(store: &TestStore) {
     let app = TestApp::spawn(store);
     let sink = SmtpSink::start();
     let acme = creditor(store, &app);
-    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
-    with_password(store, &app, &sink, "ana@acme.example");
-    let mut browser = Browser::new(&app);
-    browser.login("ana@acme.example", PASSWORD);
+    let mut browser = logged_in_admin(store, &app, &sink, &acme);
     let token = csrf_in(&browser.get("/api-keys").body);
     let created = browser.post(
         "/api-keys",
