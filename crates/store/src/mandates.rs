@@ -401,7 +401,14 @@ impl TenantTx<'_, '_> {
                 )
                 .le(cutoff.clone()),
             )
-            .order(mandates::id.asc())
+            // Oldest first: the month-end margin's rows, which may not be
+            // due yet, come last, so a batch of them means none is left.
+            .order((
+                diesel::dsl::sql::<diesel::sql_types::Text>(
+                    "coalesce(last_collection_on, signed_on)"
+                ),
+                mandates::id,
+            ))
             .limit(limit)
             .select(MandateRow::as_select())
             .load(c))?;

@@ -246,6 +246,15 @@ fn dormancy_candidates_cross_the_boundary_day(store: &TestStore) {
     assert!(dormant_on(date(2026, 3, 14)).is_empty());
     assert_eq!(dormant_on(date(2026, 3, 15)), ["RUM-1"]);
     assert_eq!(dormant_on(date(2026, 3, 20)), ["RUM-1", "RUM-2"]);
+    // The oldest come first, whatever their ids: the month-end margin's
+    // rows (maybe not due yet) end a batch, never start it.
+    let mut oldest = mandate(4, &martin, Some("RUM-4"), date(2019, 5, 1));
+    oldest.last_collection_on = Some(date(2022, 12, 1));
+    tenant.write(|tx| tx.insert_mandate(&oldest)).unwrap();
+    let first = tenant
+        .read(|tx| tx.dormancy_candidates(date(2026, 3, 20), 1))
+        .unwrap();
+    assert_eq!(first[0].reference.as_ref().unwrap().as_str(), "RUM-4");
 }
 
 fn another_creditor_cannot_reach_a_mandate(store: &TestStore) {
