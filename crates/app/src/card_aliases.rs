@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::AppError;
 use crate::audit::{Audited, record_change};
+use crate::card_gateway::{CardGateway, CardGatewayError, GatewayCard};
 use crate::customers::live_customer;
 use crate::fields::Fields;
 
@@ -58,16 +59,38 @@ impl Audited for CardAlias {
     }
 }
 
-/// Registers a card alias and makes it the customer's payment method.
+/// What the gateway holds under the input's token, asked before any
+/// transaction opens (a network call never holds a database lock).
+fn ask_gateway(
+    gateway: &dyn CardGateway,
+    token: &str,
+) -> Result<Result<Option<GatewayCard>, CardGatewayError>, AppError> {
+    let Ok(token) = CardToken::parse(token) else {
+        // The field check reports it with the others.
+        return Ok(Ok(None));
+    };
+    match gateway.card(&token) {
+        Err(CardGatewayError::Unavailable(why)) => Err(AppError::Upstream(format!(
+            "the card gateway did not answer ({why}); nothing was registered"
+        ))),
+        answer => Ok(answer),
+    }
+}
+
+/// Registers a card alias and makes it the customer's payment method. When
+/// the gateway knows the token, the brand, last four digits and expiry
+/// given must be the gateway's.
 pub fn create_card_alias(
     tenant: &TenantStore,
     clock: &dyn Clock,
+    gateway: &dyn CardGateway,
     actor: &Actor,
     input: &CardAliasInput,
 ) -> Result<CardAlias, AppError> {
     let id = CardAliasId::from_body(&uuid::Uuid::now_v7().simple().to_string())
         .map_err(|e| AppError::System(e.to_string()))?;
     let now = clock.now();
+    let held = ask_gateway(gateway, &input.token)?;
     tenant.write(|tx| {
         let mut fields = Fields::default();
         let customer = live_customer(tx, &mut fields, "customer_id", &input.customer_id)?;
@@ -88,6 +111,34 @@ pub fn create_card_alias(
             }
             holder => fields.take("holder", text_field(holder, TEXT_FIELD_MAX)),
         };
+        match &held {
+            Err(e) => fields.push("token", e),
+            Ok(Some(card)) => {
+                if brand.as_ref().is_some_and(|b| *b != card.brand) {
+                    fields.push(
+                        "brand",
+                        format!("the gateway's card is {}", card.brand.as_str()),
+                    );
+                }
+                if last4.as_ref().is_some_and(|l| *l != card.last4) {
+                    fields.push(
+                        "last4",
+                        format!("the gateway's card ends in {}", card.last4.as_str()),
+                    );
+                }
+                if expiry.as_ref().is_some_and(|e| *e != card.expiry) {
+                    fields.push(
+                        "expiry",
+                        format!(
+                            "the gateway's card expires {:02}/{}",
+                            card.expiry.month(),
+                            card.expiry.year()
+                        ),
+                    );
+                }
+            }
+            Ok(None) => {}
+        }
         let checked = match (customer, token, brand, last4, expiry, holder) {
             (Some(c), Some(t), Some(b), Some(l), Some(e), Some(h)) => Some((c, t, b, l, e, h)),
             _ => None,
@@ -151,16 +202,52 @@ fn delete_in(
     Ok(after)
 }
 
-/// Deletes a card alias at the creditor's request.
+/// Deletes a card alias at the creditor's request, after the gateway has
+/// forgotten its token (if the gateway does not answer, nothing changes).
 pub fn delete_card_alias(
     tenant: &TenantStore,
     clock: &dyn Clock,
+    gateway: &dyn CardGateway,
     actor: &Actor,
     id: &CardAliasId,
 ) -> Result<CardAlias, AppError> {
+    let alias = tenant.read(|tx| tx.card_alias(id))?;
+    if alias.status != CardStatus::Active {
+        return Err(AppError::Conflict(format!(
+            "card alias {id} is already deleted"
+        )));
+    }
+    match gateway.forget(&alias.token) {
+        Ok(()) | Err(CardGatewayError::UnknownToken) => {}
+        Err(e) => {
+            return Err(AppError::Upstream(format!(
+                "{e}; the card alias was not deleted"
+            )));
+        }
+    }
     tenant.write(|tx| {
         let before = tx.card_alias(id)?;
         delete_in(tx, actor, &before, CardDeletion::ByCreditor, clock.now())
+    })
+}
+
+/// Deletes the card alias of `token` because the gateway (the platform)
+/// deleted the card; an alias already deleted is left as it is.
+pub fn card_deleted_by_platform(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Option<CardAlias>, AppError> {
+    let token = CardToken::parse(token).map_err(|e| AppError::invalid("token", e))?;
+    tenant.write(|tx| match tx.card_alias_by_token(&token)? {
+        Some(before) if before.status == CardStatus::Active => Ok(Some(delete_in(
+            tx,
+            &Actor::System,
+            &before,
+            CardDeletion::ByPlatform,
+            clock.now(),
+        )?)),
+        _ => Ok(None),
     })
 }
 

@@ -4,7 +4,8 @@
 
 use prelevo_domain::{
     Bic, Clock, Creditor, CreditorId, CreditorKey, CreditorName, CreditorSettings,
-    CreditorTimeZone, Iban, Locale, NewCreditor, SettingsPatch,
+    CreditorTimeZone, FirstCollection, Iban, Locale, MandateProfile, NewCreditor, PostalAddress,
+    SettingsPatch, TEXT_FIELD_MAX, UmrPattern, country_field, text_field,
 };
 use prelevo_store::{Actor, Store, TenantStore, TenantTx};
 
@@ -190,6 +191,123 @@ pub fn update_creditor(
         after.updated_at = clock.now();
         tx.save_creditor(&after)?;
         audit(tx, actor, "updated", Some(&before), &after, clock)?;
+        Ok(after)
+    })
+}
+
+/// A change to the creditor's mandate settings; `None` keeps a value and
+/// `Some("")` clears an address part.
+#[derive(Debug, Clone, Default)]
+pub struct MandateProfileChange {
+    /// Street and number.
+    pub address_line1: Option<String>,
+    /// Building, floor…
+    pub address_line2: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO country.
+    pub country: Option<String>,
+    /// Pattern of generated references, e.g. `RUM-{yyyy}-{seq:6}`.
+    pub umr_pattern: Option<String>,
+    /// `frst` or `rcur`.
+    pub first_collection: Option<String>,
+}
+
+/// The creditor's mandate settings.
+pub fn mandate_profile(tenant: &TenantStore) -> Result<MandateProfile, AppError> {
+    Ok(tenant.read(|tx| tx.mandate_profile())?)
+}
+
+fn profile_snapshot(p: &MandateProfile) -> serde_json::Value {
+    serde_json::json!({
+        "address": p.address.lines(),
+        "umr_pattern": p.umr_pattern.as_str(),
+        "first_collection": p.first_collection.as_str(),
+    })
+}
+
+/// Changes the creditor's mandate settings; audited.
+pub fn update_mandate_profile(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    change: &MandateProfileChange,
+) -> Result<MandateProfile, AppError> {
+    tenant.write(|tx| {
+        let before = tx.mandate_profile()?;
+        let mut fields = Fields::default();
+        let mut part =
+            |name: &str, given: &Option<String>, current: &Option<String>, max| match given {
+                None => Some(current.clone()),
+                Some(text) => fields.take(name, text_field(Some(text), max)),
+            };
+        let old = &before.address;
+        let line1 = part(
+            "address_line1",
+            &change.address_line1,
+            &old.line1,
+            TEXT_FIELD_MAX,
+        );
+        let line2 = part(
+            "address_line2",
+            &change.address_line2,
+            &old.line2,
+            TEXT_FIELD_MAX,
+        );
+        let postal_code = part("postal_code", &change.postal_code, &old.postal_code, 16);
+        let city = part("city", &change.city, &old.city, TEXT_FIELD_MAX);
+        let country = match &change.country {
+            None => Some(old.country.clone()),
+            Some(text) => fields.take("country", country_field(Some(text))),
+        };
+        let pattern = match &change.umr_pattern {
+            None => Some(before.umr_pattern.clone()),
+            Some(text) => fields.take("umr_pattern", UmrPattern::parse(text)),
+        };
+        let first = match &change.first_collection {
+            None => Some(before.first_collection),
+            Some(text) => fields.take("first_collection", FirstCollection::parse(text)),
+        };
+        let after = fields.finish(
+            match (line1, line2, postal_code, city, country, pattern, first) {
+                (
+                    Some(line1),
+                    Some(line2),
+                    Some(postal_code),
+                    Some(city),
+                    Some(country),
+                    Some(umr_pattern),
+                    Some(first_collection),
+                ) => Some(MandateProfile {
+                    address: PostalAddress {
+                        line1,
+                        line2,
+                        postal_code,
+                        city,
+                        country,
+                    },
+                    umr_pattern,
+                    first_collection,
+                }),
+                _ => None,
+            },
+        )?;
+        tx.save_mandate_profile(&after)?;
+        let creditor_id = tx.creditor()?.id;
+        record(
+            tx,
+            actor,
+            &Change {
+                entity: "creditor",
+                entity_id: creditor_id.as_str(),
+                action: "mandate_profile_changed",
+                before: Some(&profile_snapshot(&before)),
+                after: Some(&profile_snapshot(&after)),
+            },
+            clock.now(),
+        )?;
         Ok(after)
     })
 }

@@ -4,11 +4,15 @@
 //! payments) react to.
 
 use prelevo_domain::{
-    Civility, Clock, Customer, CustomerCode, CustomerDetails, CustomerEvent, CustomerFieldError,
-    CustomerId, CustomerStatus, EmailAddress, LastOutcome, Locale, PaymentMethodRef,
-    TEXT_FIELD_MAX, country_field, text_field,
+    CardAlias, CardAliasId, CardStatus, Civility, Clock, Customer, CustomerCode, CustomerDetails,
+    CustomerEvent, CustomerFieldError, CustomerId, CustomerStatus, EmailAddress, Health,
+    LastOutcome, Locale, MandateId, MandateStatus, PaymentMethodRef, TEXT_FIELD_MAX, country_field,
+    text_field,
 };
-use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
+use prelevo_store::{
+    Actor, CustomerFilter, ListedCustomer, ListedMandate, MandateFilter, Position, StoreError,
+    TenantStore, TenantTx,
+};
 use serde_json::json;
 
 use crate::AppError;
@@ -291,14 +295,25 @@ pub fn create_customer(
     actor: &Actor,
     input: &CustomerInput,
 ) -> Result<Customer, AppError> {
+    tenant.write(|tx| create_customer_in(tx, clock, actor, input))
+}
+
+/// [`create_customer`] inside the caller's transaction (an import applies
+/// many lines in one); nothing is written when a field is refused.
+pub(crate) fn create_customer_in(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &CustomerInput,
+) -> Result<Customer, AppError> {
     let id = fresh_id()?;
     let now = clock.now();
-    tenant.write(|tx| {
+    {
         let mut fields = Fields::default();
         let code = match input.code.as_deref() {
-            Some(code) => fields.take("code", CustomerCode::parse(code)),
+            Some(code) => fields.take("reference", CustomerCode::parse(code)),
             None => {
-                fields.push("code", "is required");
+                fields.push("reference", "is required");
                 None
             }
         };
@@ -328,7 +343,7 @@ pub fn create_customer(
         })?;
         record_change(tx, actor, "created", None, &customer)?;
         Ok(customer)
-    })
+    }
 }
 
 /// Changes a customer's details; a struck-off customer refuses.
@@ -347,7 +362,7 @@ pub fn update_customer(
             .map_err(|e| AppError::Conflict(e.to_string()))?;
         let mut fields = Fields::default();
         let code = match input.code.as_deref() {
-            Some(code) => fields.take("code", CustomerCode::parse(code)),
+            Some(code) => fields.take("reference", CustomerCode::parse(code)),
             None => Some(before.code.clone()),
         };
         let details = details(&mut fields, input, Some(&before.details));
@@ -420,10 +435,185 @@ pub fn change_customer_status(
     })
 }
 
-/// One customer, and the customers it pays for.
-pub fn customer_with_payees(
+/// A customer as a list shows it: with its payment method's health on the
+/// creditor's today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerWithHealth {
+    /// The customer.
+    pub customer: Customer,
+    /// Its payment method's health.
+    pub health: Health,
+}
+
+/// A page of customers matching `filter` (and `health`, on the creditor's
+/// today), newest first, each with its health — one query for the page.
+pub fn list_customers(
     tenant: &TenantStore,
+    clock: &dyn Clock,
+    filter: &CustomerFilter,
+    health: Option<Health>,
+    position: Position<CustomerId>,
+    limit: i64,
+) -> Result<Vec<CustomerWithHealth>, AppError> {
+    tenant.read(|tx| {
+        let today = clock.today_in(tx.creditor()?.timezone.tz());
+        let filter = CustomerFilter {
+            health: health.map(|h| (h, today)),
+            ..filter.clone()
+        };
+        let listed = tx.customers(&filter, position, limit)?;
+        Ok(listed
+            .into_iter()
+            .map(|l: ListedCustomer| CustomerWithHealth {
+                health: l.health(today),
+                customer: l.customer,
+            })
+            .collect())
+    })
+}
+
+/// The health of `customer`'s payment method on the creditor's today.
+pub fn customer_health(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    customer: &Customer,
+) -> Result<Health, AppError> {
+    tenant.read(|tx| {
+        let today = clock.today_in(tx.creditor()?.timezone.tz());
+        let method = tx.payment_method_facts(customer)?;
+        Ok(prelevo_domain::health(method, customer.last_outcome, today))
+    })
+}
+
+/// Most mandates the customer page shows (a customer rarely has more than
+/// a handful; the mandate list finds the rest).
+const FILE_MANDATES: i64 = 50;
+
+/// Everything the customer page shows: identity, payment method and its
+/// health, mandates, card aliases, who pays for them and whom they pay for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerFile {
+    /// The customer.
+    pub customer: Customer,
+    /// Its payment method's health today.
+    pub health: Health,
+    /// The customer who pays for this one.
+    pub payer: Option<Customer>,
+    /// The customers this one pays for.
+    pub payees: Vec<Customer>,
+    /// Its mandates, newest first.
+    pub mandates: Vec<ListedMandate>,
+    /// Its card aliases, newest first.
+    pub card_aliases: Vec<CardAlias>,
+}
+
+/// One customer's file, read in one transaction.
+pub fn customer_file(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
     id: &CustomerId,
-) -> Result<(Customer, Vec<Customer>), AppError> {
-    tenant.read(|tx| Ok((tx.customer(id)?, tx.paid_by(id)?)))
+) -> Result<CustomerFile, AppError> {
+    tenant.read(|tx| {
+        let today = clock.today_in(tx.creditor()?.timezone.tz());
+        let customer = tx.customer(id)?;
+        let method = tx.payment_method_facts(&customer)?;
+        let payer = customer
+            .payer_id
+            .as_ref()
+            .map(|p| tx.customer(p))
+            .transpose()?;
+        let of_customer = MandateFilter {
+            customer_id: Some(id.clone()),
+            ..MandateFilter::default()
+        };
+        Ok(CustomerFile {
+            health: prelevo_domain::health(method, customer.last_outcome, today),
+            payer,
+            payees: tx.paid_by(id)?,
+            mandates: tx.mandates(&of_customer, Position::Start, FILE_MANDATES)?,
+            card_aliases: tx.card_aliases_of(id)?,
+            customer,
+        })
+    })
+}
+
+/// A payment method to give a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MethodChoice {
+    /// None: nothing is collected from them.
+    None,
+    /// They pay by transfer or cheque, recorded by hand.
+    Manual,
+    /// One of their mandates (active, or waiting for its reference).
+    Mandate(String),
+    /// One of their active card aliases.
+    Card(String),
+}
+
+/// Gives a customer who is not struck off a new payment method, replacing
+/// the old one (which stays on file).
+pub fn set_payment_method(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &CustomerId,
+    choice: &MethodChoice,
+) -> Result<Customer, AppError> {
+    tenant.write(|tx| {
+        let before = tx.customer(id)?;
+        if before.status == CustomerStatus::StruckOff {
+            return Err(AppError::Conflict(format!(
+                "customer {} is struck off: it cannot be changed",
+                before.code
+            )));
+        }
+        let method = match choice {
+            MethodChoice::None => PaymentMethodRef::None,
+            MethodChoice::Manual => PaymentMethodRef::Manual,
+            MethodChoice::Mandate(text) => {
+                let mandate_id =
+                    MandateId::parse(text).map_err(|e| AppError::invalid("mandate_id", e))?;
+                let mandate = tx.mandate(&mandate_id)?;
+                if mandate.customer_id != *id {
+                    return Err(AppError::invalid(
+                        "mandate_id",
+                        "is another customer's mandate",
+                    ));
+                }
+                if !matches!(
+                    mandate.status,
+                    MandateStatus::Active | MandateStatus::PendingReference
+                ) {
+                    return Err(AppError::Conflict(format!(
+                        "mandate {mandate_id} is {}: it cannot be used",
+                        mandate.status.as_str()
+                    )));
+                }
+                PaymentMethodRef::Mandate(mandate_id)
+            }
+            MethodChoice::Card(text) => {
+                let card_id =
+                    CardAliasId::parse(text).map_err(|e| AppError::invalid("card_alias_id", e))?;
+                let card = tx.card_alias(&card_id)?;
+                if card.customer_id != *id {
+                    return Err(AppError::invalid(
+                        "card_alias_id",
+                        "is another customer's card",
+                    ));
+                }
+                if card.status != CardStatus::Active {
+                    return Err(AppError::Conflict(format!(
+                        "card alias {card_id} is deleted: it cannot be used"
+                    )));
+                }
+                PaymentMethodRef::Card(card_id)
+            }
+        };
+        let mut after = before.clone();
+        after.payment_method = method;
+        after.updated_at = clock.now();
+        tx.save_customer(&after)?;
+        record_change(tx, actor, "payment_method_set", Some(&before), &after)?;
+        Ok(after)
+    })
 }

@@ -46,6 +46,9 @@ pub enum ErrorKind {
     Throttled,
     /// The system failed (database down, corrupt row): not the caller's fault.
     Internal,
+    /// A service Prelevo depends on (the card gateway) did not answer:
+    /// nothing was changed; try again later.
+    Upstream,
 }
 
 /// Everything a use case can answer instead of success.
@@ -78,6 +81,9 @@ pub enum AppError {
     /// The system failed otherwise (no randomness, hashing failure).
     #[error("{0}")]
     System(String),
+    /// A service Prelevo depends on failed; nothing was changed.
+    #[error("{0}")]
+    Upstream(String),
     /// A job or message could not be encoded or decoded.
     #[error("cannot encode or decode {what}: {source}")]
     Encoding {
@@ -103,6 +109,7 @@ impl AppError {
             AppError::Unauthenticated(_) => ErrorKind::Unauthenticated,
             AppError::Forbidden(_) => ErrorKind::Forbidden,
             AppError::Throttled { .. } => ErrorKind::Throttled,
+            AppError::Upstream(_) => ErrorKind::Upstream,
             AppError::Store(_) | AppError::Encoding { .. } | AppError::System(_) => {
                 ErrorKind::Internal
             }

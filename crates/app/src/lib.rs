@@ -13,11 +13,14 @@ mod secrets;
 
 pub mod access;
 pub mod card_aliases;
+pub mod card_gateway;
 pub mod creditors;
 pub mod customers;
 pub mod daily;
+pub mod exports;
 pub mod jobs;
 pub mod mail;
+pub mod mandate_import;
 pub mod mandates;
 pub mod outbox;
 

@@ -82,7 +82,7 @@ impl Audited for Mandate {
             "debtor_name": m.debtor.name,
             "iban": m.debtor.iban.masked(),
             "bic": m.debtor.bic.as_ref().map(Bic::as_str),
-            "signed_on": m.signed_on.to_string(),
+            "signature_date": m.signed_on.to_string(),
             "signature_method": m.signature_method.as_str(),
             "revocation_reason": m.revocation.as_ref().map(|r| r.reason.clone()),
         })
@@ -133,10 +133,21 @@ pub fn create_mandate(
     actor: &Actor,
     input: &MandateInput,
 ) -> Result<Mandate, AppError> {
+    tenant.write(|tx| create_mandate_in(tx, clock, actor, input))
+}
+
+/// [`create_mandate`] inside the caller's transaction (an import applies
+/// many lines in one); nothing is written when a field is refused.
+pub(crate) fn create_mandate_in(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &MandateInput,
+) -> Result<Mandate, AppError> {
     let id = MandateId::from_body(&uuid::Uuid::now_v7().simple().to_string())
         .map_err(|e| AppError::System(e.to_string()))?;
     let now = clock.now();
-    tenant.write(|tx| {
+    {
         let today = clock.today_in(tx.creditor()?.timezone.tz());
         let mut fields = Fields::default();
         let customer = live_customer(tx, &mut fields, "customer_id", &input.customer_id)?;
@@ -163,12 +174,12 @@ pub fn create_mandate(
         }
         let signed_on = match input.signed_on.trim().parse::<Date>() {
             Ok(d) if d > today => {
-                fields.push("signed_on", format!("{d} is in the future"));
+                fields.push("signature_date", format!("{d} is in the future"));
                 None
             }
             Ok(d) => Some(d),
             Err(_) => {
-                fields.push("signed_on", "must be a date YYYY-MM-DD");
+                fields.push("signature_date", "must be a date YYYY-MM-DD");
                 None
             }
         };
@@ -280,7 +291,7 @@ pub fn create_mandate(
         holder.updated_at = now;
         tx.save_customer(&holder)?;
         Ok(mandate)
-    })
+    }
 }
 
 /// Applies `change` to a mandate of this creditor, saves it and audits it
@@ -294,7 +305,20 @@ fn change_mandate(
     event: Option<&str>,
     change: impl FnOnce(&mut Mandate) -> Result<(), AppError>,
 ) -> Result<Mandate, AppError> {
-    tenant.write(|tx| {
+    tenant.write(|tx| change_mandate_in(tx, clock, actor, id, action, event, change))
+}
+
+/// [`change_mandate`] inside the caller's transaction.
+fn change_mandate_in(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &MandateId,
+    action: &str,
+    event: Option<&str>,
+    change: impl FnOnce(&mut Mandate) -> Result<(), AppError>,
+) -> Result<Mandate, AppError> {
+    {
         let before = tx.mandate(id)?;
         let mut after = before.clone();
         change(&mut after)?;
@@ -310,7 +334,7 @@ fn change_mandate(
         }
         record_change(tx, actor, action, Some(&before), &after)?;
         Ok(after)
-    })
+    }
 }
 
 fn refused(e: prelevo_domain::MandateTransitionError) -> AppError {
@@ -343,7 +367,20 @@ pub fn change_bank_details(
     iban: Option<&str>,
     bic: Option<Option<&str>>,
 ) -> Result<Mandate, AppError> {
-    change_mandate(tenant, clock, actor, id, "amended", None, |m| {
+    tenant.write(|tx| change_bank_details_in(tx, clock, actor, id, debtor_name, iban, bic))
+}
+
+/// [`change_bank_details`] inside the caller's transaction.
+pub(crate) fn change_bank_details_in(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &MandateId,
+    debtor_name: Option<&str>,
+    iban: Option<&str>,
+    bic: Option<Option<&str>>,
+) -> Result<Mandate, AppError> {
+    change_mandate_in(tx, clock, actor, id, "amended", None, |m| {
         let mut fields = Fields::default();
         let name = match debtor_name {
             Some(n) => fields

@@ -98,6 +98,38 @@ impl CardExpiry {
                 .checked_add(30.days())
                 .is_ok_and(|limit| self.last_valid_day() < limit)
     }
+
+    /// Months since year 0 (`year × 12 + month − 1`): expiries compare as
+    /// numbers, which lets a database filter them.
+    pub fn month_index(&self) -> i32 {
+        i32::from(self.year) * 12 + i32::from(self.month) - 1
+    }
+}
+
+/// The month indexes ([`CardExpiry::month_index`]) that split a day's
+/// cards: below `expired_below` a card is expired, below `soon_below` it
+/// expires soon, from `soon_below` on it is fine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpiryBands {
+    /// The first month index still valid today.
+    pub expired_below: i32,
+    /// The first month index that does not expire within 30 days.
+    pub soon_below: i32,
+}
+
+impl ExpiryBands {
+    /// The bands on `today`.
+    pub fn on(today: Date) -> ExpiryBands {
+        let index = |d: Date| i32::from(d.year()) * 12 + i32::from(d.month()) - 1;
+        // A card ends on its month's last day, so it is still valid
+        // through today's month, and expires within 30 days exactly when
+        // its month comes before the month of today + 30 days.
+        let limit = today.checked_add(30.days()).unwrap_or(Date::MAX);
+        ExpiryBands {
+            expired_below: index(today),
+            soon_below: index(limit),
+        }
+    }
 }
 
 /// The last four digits of a card.
@@ -377,6 +409,23 @@ mod tests {
             digits[position] = (digits[position] + delta) % 10;
             let changed: String = digits.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
             prop_assert!(!looks_like_card_number(&changed));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn expiry_bands_agree_with_the_expiry_rules(
+            month in 1i64..=12, year in 2020i64..2040, offset in 0i64..8000
+        ) {
+            let expiry = CardExpiry::new(month, year).unwrap();
+            let today = jiff::civil::date(2020, 1, 1).checked_add(offset.days()).unwrap();
+            let bands = ExpiryBands::on(today);
+            let index = expiry.month_index();
+            prop_assert_eq!(expiry.is_expired(today), index < bands.expired_below);
+            prop_assert_eq!(
+                expiry.expires_soon(today),
+                bands.expired_below <= index && index < bands.soon_below
+            );
         }
     }
 }

@@ -85,6 +85,15 @@ pub fn failure_effect(code: ReasonCode) -> FailureEffect {
     }
 }
 
+/// The reason codes that have `effect` on a payment method (for a
+/// database filter on the last outcome's code).
+pub fn codes_with_effect(effect: FailureEffect) -> Vec<&'static str> {
+    ReasonCode::all()
+        .filter(|code| failure_effect(*code) == effect)
+        .map(|code| code.as_str())
+        .collect()
+}
+
 /// A customer's registered payment method, as far as health is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MethodFacts {
@@ -283,5 +292,16 @@ mod tests {
         for h in Health::ALL {
             assert_eq!(Health::parse(h.as_str()), Some(h));
         }
+    }
+
+    #[test]
+    fn codes_are_grouped_by_effect() {
+        assert_eq!(
+            codes_with_effect(FailureEffect::InsufficientFunds),
+            ["AM04", "MS03"]
+        );
+        let invalid = codes_with_effect(FailureEffect::Invalid);
+        assert!(invalid.contains(&"AC04") && invalid.contains(&"MD07"));
+        assert!(!invalid.contains(&"AM04"));
     }
 }

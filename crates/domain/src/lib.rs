@@ -29,6 +29,7 @@ mod ids;
 mod locale;
 mod login;
 mod mandate;
+mod mandate_profile;
 mod mandate_ref;
 mod mod97;
 mod money;
@@ -48,7 +49,7 @@ pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
 pub use card::{
     CardAlias, CardAlreadyDeleted, CardBrand, CardDeletion, CardError, CardExpiry, CardLast4,
-    CardStatus, CardToken, looks_like_card_number,
+    CardStatus, CardToken, ExpiryBands, looks_like_card_number,
 };
 pub use clock::{Clock, ClockError, FixedClock, SystemClock};
 pub use codes::UnknownCode;
@@ -66,7 +67,9 @@ pub use customer::{
 pub use email::{EmailAddress, EmailError};
 pub use end_to_end_id::EndToEndId;
 pub use environment::Environment;
-pub use health::{FailureEffect, Health, LastOutcome, MethodFacts, failure_effect, health};
+pub use health::{
+    FailureEffect, Health, LastOutcome, MethodFacts, codes_with_effect, failure_effect, health,
+};
 pub use iban::{Iban, IbanError};
 pub use ids::{CardAliasId, CreditorKey, CustomerId, IdError, MandateId, UserId};
 pub use locale::{Locale, LocaleError};
@@ -80,6 +83,7 @@ pub use mandate::{
     Scheme, SequenceType, SignatureMethod, amend, amend_reference, dormant_from, is_dormant,
     next_sequence, same_bank,
 };
+pub use mandate_profile::{MandateProfile, PostalAddress};
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
 pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};

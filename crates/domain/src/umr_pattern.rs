@@ -43,6 +43,21 @@ pub struct UmrPattern {
     pieces: Vec<Piece>,
 }
 
+impl Default for UmrPattern {
+    /// [`DEFAULT_UMR_PATTERN`], built without parsing.
+    fn default() -> Self {
+        UmrPattern {
+            source: DEFAULT_UMR_PATTERN.to_owned(),
+            pieces: vec![
+                Piece::Text("RUM-".into()),
+                Piece::Year,
+                Piece::Text("-".into()),
+                Piece::Sequence(6),
+            ],
+        }
+    }
+}
+
 impl UmrPattern {
     /// Parses a pattern.
     pub fn parse(input: &str) -> Result<UmrPattern, UmrPatternError> {
@@ -142,6 +157,7 @@ mod tests {
     #[test]
     fn the_default_pattern() {
         let pattern = UmrPattern::parse(DEFAULT_UMR_PATTERN).unwrap();
+        assert_eq!(pattern, UmrPattern::default());
         let umr = pattern.render(42, date(2026, 11, 29), "C-1").unwrap();
         assert_eq!(umr.as_str(), "RUM-2026-000042");
         assert_eq!(pattern.as_str(), DEFAULT_UMR_PATTERN);

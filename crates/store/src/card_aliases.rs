@@ -10,7 +10,7 @@ use prelevo_domain::{
 use crate::engine::on_each_engine;
 use crate::schema::card_aliases;
 use crate::sql_types::DbInstant;
-use crate::{StoreError, TenantTx};
+use crate::{Position, StoreError, TenantTx};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = card_aliases, treat_none_as_null = true)]
@@ -62,13 +62,7 @@ impl CardAliasRow {
             id: id.clone(),
             reason,
         };
-        let status = match (self.status.as_str(), self.deletion.as_deref()) {
-            ("active", _) => CardStatus::Active,
-            ("deleted", Some(why)) => CardStatus::Deleted(
-                CardDeletion::parse(why).ok_or_else(|| corrupt(format!("deletion {why:?}")))?,
-            ),
-            (other, _) => return Err(corrupt(format!("status {other:?}"))),
-        };
+        let status = card_status(&self.status, self.deletion.as_deref()).map_err(corrupt)?;
         Ok(CardAlias {
             id: CardAliasId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?,
             customer_id: CustomerId::parse(&self.customer_id)
@@ -84,6 +78,26 @@ impl CardAliasRow {
             created_at: self.created_at.get(),
             updated_at: self.updated_at.get(),
         })
+    }
+}
+
+/// Which card aliases a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardAliasFilter {
+    /// One customer's.
+    pub customer_id: Option<CustomerId>,
+    /// Only active ones (`true`) or only deleted ones (`false`).
+    pub active: Option<bool>,
+}
+
+/// A card's state from its `status` and `deletion` columns.
+pub(crate) fn card_status(status: &str, deletion: Option<&str>) -> Result<CardStatus, String> {
+    match (status, deletion) {
+        ("active", _) => Ok(CardStatus::Active),
+        ("deleted", Some(why)) => CardDeletion::parse(why)
+            .map(CardStatus::Deleted)
+            .ok_or_else(|| format!("deletion {why:?}")),
+        (other, _) => Err(format!("status {other:?}")),
     }
 }
 
@@ -136,6 +150,66 @@ impl TenantTx<'_, '_> {
             id: id.to_string(),
         })?
         .into_domain()
+    }
+
+    /// The card alias registered under `token`, if any.
+    pub fn card_alias_by_token(
+        &mut self,
+        token: &CardToken,
+    ) -> Result<Option<CardAlias>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let row: Option<CardAliasRow> = on_each_engine!(self.conn, |c| card_aliases::table
+            .filter(card_aliases::creditor_id.eq(&tenant))
+            .filter(card_aliases::token.eq(token.as_str()))
+            .select(CardAliasRow::as_select())
+            .get_result(c)
+            .optional())?;
+        row.map(CardAliasRow::into_domain).transpose()
+    }
+
+    /// A page of card aliases matching `filter`, newest first.
+    pub fn card_aliases(
+        &mut self,
+        filter: &CardAliasFilter,
+        position: Position<CardAliasId>,
+        limit: i64,
+    ) -> Result<Vec<CardAlias>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<CardAliasRow> = on_each_engine!(self.conn, |c| {
+            let mut query = card_aliases::table
+                .filter(card_aliases::creditor_id.eq(&tenant))
+                .select(CardAliasRow::as_select())
+                .limit(limit)
+                .into_boxed();
+            if let Some(customer) = &filter.customer_id {
+                query = query.filter(card_aliases::customer_id.eq(customer.as_str().to_owned()));
+            }
+            if let Some(active) = filter.active {
+                query = query.filter(card_aliases::status.eq(if active {
+                    "active"
+                } else {
+                    "deleted"
+                }));
+            }
+            match &position {
+                Position::Start => query.order(card_aliases::id.desc()),
+                Position::After(id) => query
+                    .filter(card_aliases::id.lt(id.as_str().to_owned()))
+                    .order(card_aliases::id.desc()),
+                Position::Before(id) => query
+                    .filter(card_aliases::id.gt(id.as_str().to_owned()))
+                    .order(card_aliases::id.asc()),
+            }
+            .load(c)
+        })?;
+        let mut found = rows
+            .into_iter()
+            .map(CardAliasRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        if matches!(position, Position::Before(_)) {
+            found.reverse();
+        }
+        Ok(found)
     }
 
     /// A customer's card aliases, newest first.

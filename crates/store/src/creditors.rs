@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use jiff::Timestamp;
 use prelevo_domain::{
     Bic, Creditor, CreditorId, CreditorKey, CreditorName, CreditorSettings, CreditorTimeZone,
-    EmailAddress, Iban, Locale, NewCreditor, SettingsPatch,
+    EmailAddress, FirstCollection, Iban, Locale, MandateProfile, NewCreditor, PostalAddress,
+    SettingsPatch, UmrPattern,
 };
 
 use crate::engine::on_each_engine;
@@ -238,14 +239,73 @@ impl TenantTx<'_, '_> {
         Ok((next - 1, pattern))
     }
 
-    /// Whether the creditor's bank wants FRST on first collections (`frst`)
-    /// or RCUR throughout (`rcur`).
-    pub fn first_collection_rule(&mut self) -> Result<String, StoreError> {
+    /// The creditor's mandate settings: address, UMR pattern (the default
+    /// one when it chose none), first-collection rule.
+    pub fn mandate_profile(&mut self) -> Result<MandateProfile, StoreError> {
         let tenant = self.tenant().to_owned();
-        Ok(on_each_engine!(self.conn, |c| creditors::table
-            .filter(creditors::id.eq(&tenant))
-            .select(creditors::first_collection)
-            .get_result(c))?)
+        type Columns = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let (line1, line2, postal_code, city, country, pattern, first): Columns =
+            on_each_engine!(self.conn, |c| creditors::table
+                .filter(creditors::id.eq(&tenant))
+                .select((
+                    creditors::address_line1,
+                    creditors::address_line2,
+                    creditors::postal_code,
+                    creditors::city,
+                    creditors::country,
+                    creditors::umr_pattern,
+                    creditors::first_collection,
+                ))
+                .get_result(c))?;
+        let corrupt = |reason: String| StoreError::Corrupt {
+            entity: "creditor",
+            id: tenant.clone(),
+            reason,
+        };
+        Ok(MandateProfile {
+            address: PostalAddress {
+                line1,
+                line2,
+                postal_code,
+                city,
+                country,
+            },
+            umr_pattern: pattern
+                .as_deref()
+                .map(UmrPattern::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))?
+                .unwrap_or_default(),
+            first_collection: FirstCollection::parse(&first).map_err(|e| corrupt(e.to_string()))?,
+        })
+    }
+
+    /// Saves the creditor's mandate settings.
+    pub fn save_mandate_profile(&mut self, profile: &MandateProfile) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        let a = &profile.address;
+        on_each_engine!(self.conn, |c| diesel::update(
+            creditors::table.filter(creditors::id.eq(&tenant))
+        )
+        .set((
+            creditors::address_line1.eq(a.line1.clone()),
+            creditors::address_line2.eq(a.line2.clone()),
+            creditors::postal_code.eq(a.postal_code.clone()),
+            creditors::city.eq(a.city.clone()),
+            creditors::country.eq(a.country.clone()),
+            creditors::umr_pattern.eq(Some(profile.umr_pattern.as_str().to_owned())),
+            creditors::first_collection.eq(profile.first_collection.as_str()),
+        ))
+        .execute(c))?;
+        Ok(())
     }
 
     /// Saves this tenant's creditor record. The id is the tenant's: a record

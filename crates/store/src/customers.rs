@@ -1,13 +1,16 @@
 //! Customers: one creditor's, through its tenant handle only.
 
 use diesel::prelude::*;
+use jiff::civil::Date;
 use prelevo_domain::{
-    CardAliasId, Civility, Customer, CustomerCode, CustomerDetails, CustomerId, CustomerStatus,
-    EmailAddress, LastOutcome, Locale, MandateId, PaymentMethodRef, ReasonCode,
+    CardAliasId, CardExpiry, Civility, Customer, CustomerCode, CustomerDetails, CustomerId,
+    CustomerStatus, EmailAddress, ExpiryBands, FailureEffect, Health, LastOutcome, Locale,
+    MandateId, MandateStatus, MethodFacts, PaymentMethodRef, ReasonCode, codes_with_effect,
 };
 
+use crate::card_aliases::card_status;
 use crate::engine::on_each_engine;
-use crate::schema::customers;
+use crate::schema::{card_aliases, customers, mandates};
 use crate::sql_types::DbInstant;
 use crate::{Position, StoreError, TenantTx};
 
@@ -25,6 +28,63 @@ pub struct CustomerFilter {
     /// Whose payment method is of this kind (`none`, `manual`, `mandate`,
     /// `card`).
     pub payment_method: Option<String>,
+    /// Whose payment method has this health on a given day.
+    pub health: Option<(Health, Date)>,
+}
+
+/// A customer with the facts of its payment method, read in the same query
+/// (a list shows every row's health without one query per row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedCustomer {
+    /// The customer.
+    pub customer: Customer,
+    /// What its payment method is and its state.
+    pub method: MethodFacts,
+}
+
+impl ListedCustomer {
+    /// The payment method's health on `today`.
+    pub fn health(&self, today: Date) -> Health {
+        prelevo_domain::health(self.method, self.customer.last_outcome, today)
+    }
+}
+
+/// The payment method's columns read beside a customer: the mandate's
+/// status, or the card's status, deletion reason, expiry month and year.
+type MethodColumns = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i32>,
+    Option<i32>,
+);
+
+fn method_facts(customer: &Customer, columns: MethodColumns) -> Result<MethodFacts, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        entity: "customer",
+        id: customer.id.to_string(),
+        reason: format!("payment method: {reason}"),
+    };
+    let (mandate_status, card, deletion, month, year) = columns;
+    Ok(match &customer.payment_method {
+        PaymentMethodRef::None => MethodFacts::None,
+        PaymentMethodRef::Manual => MethodFacts::Manual,
+        PaymentMethodRef::Mandate(_) => {
+            let status = mandate_status.ok_or_else(|| corrupt("mandate missing".into()))?;
+            MethodFacts::Mandate(
+                MandateStatus::parse(&status)
+                    .ok_or_else(|| corrupt(format!("status {status:?}")))?,
+            )
+        }
+        PaymentMethodRef::Card(_) => match (card, month, year) {
+            (Some(status), Some(month), Some(year)) => MethodFacts::Card(
+                card_status(&status, deletion.as_deref()).map_err(corrupt)?,
+                CardExpiry::new(i64::from(month), i64::from(year))
+                    .map_err(|e| corrupt(e.to_string()))?,
+            ),
+            _ => return Err(corrupt("card alias missing".into())),
+        },
+    })
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -204,12 +264,27 @@ impl CustomerRow {
     }
 }
 
-/// The boxed query of a tenant's customers matching a filter, written once
-/// and expanded inside each engine's arm.
+/// The boxed query of a tenant's customers matching a filter, each beside
+/// its payment method's row, written once and expanded inside each
+/// engine's arm.
 macro_rules! matching {
     ($tenant:expr, $filter:expr) => {{
         let filter: &CustomerFilter = $filter;
+        // Ids are prefixed by type, so a payment method id matches at most
+        // one of the two joins.
         let mut query = customers::table
+            .left_join(
+                mandates::table.on(mandates::id
+                    .nullable()
+                    .eq(customers::payment_method_id)
+                    .and(mandates::creditor_id.eq(customers::creditor_id))),
+            )
+            .left_join(
+                card_aliases::table.on(card_aliases::id
+                    .nullable()
+                    .eq(customers::payment_method_id)
+                    .and(card_aliases::creditor_id.eq(customers::creditor_id))),
+            )
             .filter(customers::creditor_id.eq($tenant))
             .into_boxed();
         if let Some(status) = filter.status {
@@ -231,7 +306,69 @@ macro_rules! matching {
         if let Some(kind) = &filter.payment_method {
             query = query.filter(customers::payment_method.eq(kind.clone()));
         }
+        if let Some((health, today)) = filter.health {
+            query = with_health!(query, health, today);
+        }
         query
+    }};
+}
+
+/// Narrows a joined customer query to one payment-method health: the SQL
+/// twin of `prelevo_domain::health`, proven equal to it by the store's
+/// tests.
+macro_rules! with_health {
+    ($query:expr, $health:expr, $today:expr) => {{
+        let bands = ExpiryBands::on($today);
+        let expiry = card_aliases::expiry_year * 12 + card_aliases::expiry_month - 1;
+        let mandate = customers::payment_method.eq("mandate");
+        let card = customers::payment_method.eq("card");
+        let active_card = card
+            .and(card_aliases::status.eq("active"))
+            .and(expiry.ge(bands.expired_below));
+        let usable = mandate.and(mandates::status.eq("active")).or(active_card);
+        let failed_with = |effect| {
+            customers::last_outcome
+                .eq("failed")
+                .and(customers::last_reason_code.eq_any(codes_with_effect(effect)))
+        };
+        let mut with_effect = codes_with_effect(FailureEffect::InsufficientFunds);
+        with_effect.extend(codes_with_effect(FailureEffect::Invalid));
+        let unharmed = customers::last_outcome
+            .is_null()
+            .or(customers::last_outcome.ne("failed"))
+            .or(customers::last_reason_code.ne_all(with_effect));
+        match $health {
+            Health::None => $query.filter(
+                customers::payment_method.eq("none").or(card
+                    .and(card_aliases::status.eq("deleted"))
+                    .and(card_aliases::deletion.ne("expired"))),
+            ),
+            Health::Manual => $query.filter(customers::payment_method.eq("manual")),
+            Health::Expired => $query.filter(
+                mandate.and(mandates::status.eq("expired")).or(card.and(
+                    card_aliases::deletion.eq("expired").or(card_aliases::status
+                        .eq("active")
+                        .and(expiry.lt(bands.expired_below))),
+                )),
+            ),
+            Health::Invalid => $query.filter(
+                mandate
+                    .and(mandates::status.eq_any(["revoked", "pending_reference"]))
+                    .or(usable.and(failed_with(FailureEffect::Invalid))),
+            ),
+            Health::InsufficientFunds => {
+                $query.filter(usable.and(failed_with(FailureEffect::InsufficientFunds)))
+            }
+            Health::ExpiringSoon => {
+                $query.filter(active_card.and(expiry.lt(bands.soon_below)).and(unharmed))
+            }
+            Health::Active => $query.filter(
+                mandate
+                    .and(mandates::status.eq("active"))
+                    .or(active_card.and(expiry.ge(bands.soon_below)))
+                    .and(unharmed),
+            ),
+        }
     }};
 }
 
@@ -305,17 +442,27 @@ impl TenantTx<'_, '_> {
         row.map(CustomerRow::into_domain).transpose()
     }
 
-    /// A page of customers matching `filter`, newest first.
+    /// A page of customers matching `filter`, newest first, each with its
+    /// payment method's facts.
     pub fn customers(
         &mut self,
         filter: &CustomerFilter,
         position: Position<CustomerId>,
         limit: i64,
-    ) -> Result<Vec<Customer>, StoreError> {
+    ) -> Result<Vec<ListedCustomer>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<CustomerRow> = on_each_engine!(self.conn, |c| {
+        let rows: Vec<(CustomerRow, MethodColumns)> = on_each_engine!(self.conn, |c| {
             let query = matching!(&tenant, filter)
-                .select(CustomerRow::as_select())
+                .select((
+                    CustomerRow::as_select(),
+                    (
+                        mandates::status.nullable(),
+                        card_aliases::status.nullable(),
+                        card_aliases::deletion.nullable(),
+                        card_aliases::expiry_month.nullable(),
+                        card_aliases::expiry_year.nullable(),
+                    ),
+                ))
                 .limit(limit);
             match &position {
                 Position::Start => query.order(customers::id.desc()),
@@ -330,12 +477,29 @@ impl TenantTx<'_, '_> {
         })?;
         let mut found = rows
             .into_iter()
-            .map(CustomerRow::into_domain)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(row, columns)| {
+                let customer = row.into_domain()?;
+                let method = method_facts(&customer, columns)?;
+                Ok(ListedCustomer { customer, method })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         if matches!(position, Position::Before(_)) {
             found.reverse();
         }
         Ok(found)
+    }
+
+    /// The facts of a customer's payment method (for its health).
+    pub fn payment_method_facts(&mut self, customer: &Customer) -> Result<MethodFacts, StoreError> {
+        Ok(match &customer.payment_method {
+            PaymentMethodRef::None => MethodFacts::None,
+            PaymentMethodRef::Manual => MethodFacts::Manual,
+            PaymentMethodRef::Mandate(id) => MethodFacts::Mandate(self.mandate(id)?.status),
+            PaymentMethodRef::Card(id) => {
+                let card = self.card_alias(id)?;
+                MethodFacts::Card(card.status, card.expiry)
+            }
+        })
     }
 
     /// How many customers match `filter`.

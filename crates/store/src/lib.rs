@@ -36,14 +36,15 @@ mod users;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{Actor, AuditEvent, AuditFilter, NewAuditEvent, Position};
-pub use customers::CustomerFilter;
+pub use card_aliases::CardAliasFilter;
+pub use customers::{CustomerFilter, ListedCustomer};
 pub use domain_events::DomainEventRecord;
 pub use engine::{Engine, PoolOptions, redact_password};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStart};
 pub use imported_files::{ImportedFile, NewImportedFile};
 pub use jobs::{ClaimedJob, JobCounts, JobState, NewJob};
-pub use mandates::MandateFilter;
+pub use mandates::{ListedMandate, MandateFilter};
 pub use memberships::{Member, Membership};
 pub use outbox::{ClaimedMessage, NewOutboxMessage};
 pub use platform::PlatformTx;

@@ -35,6 +35,15 @@ pub struct MandateFilter {
     pub signed_to: Option<Date>,
 }
 
+/// A mandate with its customer's reference, as lists and exports show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedMandate {
+    /// The mandate.
+    pub mandate: Mandate,
+    /// Its customer's reference (code).
+    pub customer_code: String,
+}
+
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = mandates, treat_none_as_null = true)]
 struct MandateRow {
@@ -211,6 +220,11 @@ macro_rules! matching {
         let filter: &MandateFilter = $filter;
         let tenant: &str = $tenant;
         let mut query = mandates::table
+            .inner_join(
+                customers::table.on(customers::id
+                    .eq(mandates::customer_id)
+                    .and(customers::creditor_id.eq(mandates::creditor_id))),
+            )
             .filter(mandates::creditor_id.eq(tenant.to_owned()))
             .into_boxed();
         if let Some(status) = filter.status {
@@ -220,14 +234,7 @@ macro_rules! matching {
             query = query.filter(mandates::customer_id.eq(customer.as_str().to_owned()));
         }
         if let Some(code) = filter.customer_code.as_deref().map(str::trim) {
-            query = query.filter(
-                mandates::customer_id.eq_any(
-                    customers::table
-                        .filter(customers::creditor_id.eq(tenant.to_owned()))
-                        .filter(customers::code.eq(code.to_owned()))
-                        .select(customers::id),
-                ),
-            );
+            query = query.filter(customers::code.eq(code.to_owned()));
         }
         if let Some(reference) = filter.reference.as_deref().filter(|r| !r.trim().is_empty()) {
             query = query.filter(
@@ -238,7 +245,7 @@ macro_rules! matching {
         }
         if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
             query = query.filter(
-                diesel::dsl::sql::<diesel::sql_types::Text>("lower(debtor_name)")
+                diesel::dsl::sql::<diesel::sql_types::Text>("lower(mandates.debtor_name)")
                     .like(like_pattern(&name.to_lowercase(), true))
                     .escape('\\'),
             );
@@ -332,17 +339,18 @@ impl TenantTx<'_, '_> {
         row.map(MandateRow::into_domain).transpose()
     }
 
-    /// A page of mandates matching `filter`, newest first.
+    /// A page of mandates matching `filter`, newest first, each with its
+    /// customer's reference.
     pub fn mandates(
         &mut self,
         filter: &MandateFilter,
         position: Position<MandateId>,
         limit: i64,
-    ) -> Result<Vec<Mandate>, StoreError> {
+    ) -> Result<Vec<ListedMandate>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| {
+        let rows: Vec<(MandateRow, String)> = on_each_engine!(self.conn, |c| {
             let query = matching!(&tenant, filter)
-                .select(MandateRow::as_select())
+                .select((MandateRow::as_select(), customers::code))
                 .limit(limit);
             match &position {
                 Position::Start => query.order(mandates::id.desc()),
@@ -357,8 +365,13 @@ impl TenantTx<'_, '_> {
         })?;
         let mut found = rows
             .into_iter()
-            .map(MandateRow::into_domain)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(row, customer_code)| {
+                Ok(ListedMandate {
+                    mandate: row.into_domain()?,
+                    customer_code,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         if matches!(position, Position::Before(_)) {
             found.reverse();
         }

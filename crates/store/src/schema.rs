@@ -25,6 +25,11 @@ diesel::table! {
         umr_pattern -> Nullable<Text>,
         umr_next -> BigInt,
         first_collection -> Text,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
     }
 }
 

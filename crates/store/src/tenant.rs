@@ -7,7 +7,7 @@
 use prelevo_domain::CreditorKey;
 
 use crate::StoreError;
-use crate::engine::{Conn, Pools};
+use crate::engine::{Conn, Pools, on_each_engine};
 
 /// A handle bound to one creditor. Cheap to clone.
 #[derive(Clone)]
@@ -32,6 +32,29 @@ impl TenantTx<'_, '_> {
     /// The creditor id as stored.
     pub(crate) fn tenant(&self) -> &str {
         self.creditor.as_str()
+    }
+
+    /// Runs `f` inside a savepoint of this transaction: if it fails, what
+    /// it wrote is undone and the transaction goes on (an import line that
+    /// fails half-way leaves nothing behind).
+    pub fn savepoint<T, E>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        on_each_engine!(self.conn, |c| AnsiTransactionManager::begin_transaction(c))
+            .map_err(StoreError::from)?;
+        let outcome = f(self);
+        match &outcome {
+            Ok(_) => on_each_engine!(self.conn, |c| AnsiTransactionManager::commit_transaction(c)),
+            Err(_) => {
+                on_each_engine!(self.conn, |c| AnsiTransactionManager::rollback_transaction(
+                    c
+                ))
+            }
+        }
+        .map_err(StoreError::from)?;
+        outcome
     }
 }
 

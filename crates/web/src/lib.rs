@@ -4,6 +4,7 @@
 
 mod api;
 mod dashboard;
+mod exports;
 mod health;
 mod metrics;
 mod observe;

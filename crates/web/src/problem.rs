@@ -148,6 +148,12 @@ impl Problem {
                 Self::rate_limited(error.to_string(), u64::try_from(seconds).unwrap_or(60))
             }
             ErrorKind::Internal => Self::internal(error.to_string()),
+            ErrorKind::Upstream => Self::new(
+                "upstream-unavailable",
+                "A service Prelevo depends on did not answer",
+                StatusCode::BAD_GATEWAY,
+                error.to_string(),
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use prelevo_app::access::VerifiedKeys;
+use prelevo_app::card_gateway::{CardGateway, UnconnectedGateway};
 use prelevo_domain::{Clock, Environment};
 use prelevo_store::Store;
 use tokio::sync::Semaphore;
@@ -58,6 +59,8 @@ pub struct Shared {
     database_permits: Semaphore,
     /// The store's read-only connections for reads done in place, if any.
     in_place_reader: Option<Store>,
+    /// The card gateway.
+    card_gateway: Arc<dyn CardGateway>,
 }
 
 impl std::ops::Deref for AppState {
@@ -74,8 +77,19 @@ impl AppState {
         Self::with_config(store, clock, AppConfig::default())
     }
 
-    /// State over `store` and `clock` with `config`.
+    /// State over `store` and `clock` with `config`, and no card gateway
+    /// connector.
     pub fn with_config(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        Self::with_gateway(store, clock, config, Arc::new(UnconnectedGateway))
+    }
+
+    /// State over `store`, `clock` and `config`, with `card_gateway`.
+    pub fn with_gateway(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+        card_gateway: Arc<dyn CardGateway>,
+    ) -> Self {
         let api_limiter = ApiRateLimiter::new(config.api_requests_per_second, config.api_burst);
         let database_permits = Semaphore::new(store.max_connections() as usize);
         let in_place_reader = store.in_place_reader();
@@ -88,7 +102,13 @@ impl AppState {
             verified_keys: VerifiedKeys::default(),
             database_permits,
             in_place_reader,
+            card_gateway,
         }))
+    }
+
+    /// The card gateway, for a use case run off the executor.
+    pub(crate) fn card_gateway(&self) -> Arc<dyn CardGateway> {
+        Arc::clone(&self.card_gateway)
     }
 
     /// Runs blocking store work off the async executor, once a database

@@ -26,7 +26,9 @@ pub enum JobError {
 impl From<AppError> for JobError {
     fn from(error: AppError) -> Self {
         match error.kind() {
-            crate::ErrorKind::Internal => JobError::Retryable(error.to_string()),
+            crate::ErrorKind::Internal | crate::ErrorKind::Upstream => {
+                JobError::Retryable(error.to_string())
+            }
             _ => JobError::Permanent(error.to_string()),
         }
     }

@@ -1,9 +1,14 @@
 use jiff::Timestamp;
 use prelevo_app::AppError;
 use prelevo_app::card_aliases::{
-    CardAliasInput, create_card_alias, delete_card_alias, delete_expired_card_aliases,
+    CardAliasInput, card_deleted_by_platform, create_card_alias, delete_card_alias,
+    delete_expired_card_aliases,
 };
-use prelevo_domain::{CardDeletion, CardStatus, Customer, FixedClock, PaymentMethodRef};
+use prelevo_app::card_gateway::{GatewayCard, InMemoryGateway, UnconnectedGateway};
+use prelevo_domain::{
+    CardBrand, CardDeletion, CardExpiry, CardLast4, CardStatus, Customer, FixedClock,
+    PaymentMethodRef,
+};
 use prelevo_store::Actor;
 use prelevo_testkit::{TestStore, on_both_engines};
 
@@ -31,7 +36,10 @@ fn a_card_number_is_refused_wherever_it_is_typed(store: &TestStore) {
         ..card(&customer, "x", 12, 2027)
     };
     assert_eq!(
-        fields_of(create_card_alias(&tenant, &clock(), &Actor::Cli, &pans).unwrap_err()),
+        fields_of(
+            create_card_alias(&tenant, &clock(), &UnconnectedGateway, &Actor::Cli, &pans)
+                .unwrap_err()
+        ),
         ["holder", "last4", "token"]
     );
     let bad = CardAliasInput {
@@ -40,7 +48,10 @@ fn a_card_number_is_refused_wherever_it_is_typed(store: &TestStore) {
         ..card(&customer, "tok_1", 12, 2027)
     };
     assert_eq!(
-        fields_of(create_card_alias(&tenant, &clock(), &Actor::Cli, &bad).unwrap_err()),
+        fields_of(
+            create_card_alias(&tenant, &clock(), &UnconnectedGateway, &Actor::Cli, &bad)
+                .unwrap_err()
+        ),
         ["brand", "expiry"]
     );
 }
@@ -51,6 +62,7 @@ fn a_card_is_the_customer_s_method_until_deleted(store: &TestStore) {
     let alias = create_card_alias(
         &tenant,
         &clock(),
+        &UnconnectedGateway,
         &Actor::Cli,
         &card(&customer, "tok_1", 12, 2027),
     )
@@ -64,12 +76,20 @@ fn a_card_is_the_customer_s_method_until_deleted(store: &TestStore) {
         create_card_alias(
             &tenant,
             &clock(),
+            &UnconnectedGateway,
             &Actor::Cli,
             &card(&customer, "tok_1", 12, 2027)
         ),
         Err(AppError::Conflict(_))
     ));
-    let deleted = delete_card_alias(&tenant, &clock(), &Actor::Cli, &alias.id).unwrap();
+    let deleted = delete_card_alias(
+        &tenant,
+        &clock(),
+        &UnconnectedGateway,
+        &Actor::Cli,
+        &alias.id,
+    )
+    .unwrap();
     assert_eq!(
         deleted.status,
         CardStatus::Deleted(CardDeletion::ByCreditor)
@@ -77,7 +97,13 @@ fn a_card_is_the_customer_s_method_until_deleted(store: &TestStore) {
     let holder = tenant.read(|tx| tx.customer(&customer.id)).unwrap();
     assert_eq!(holder.payment_method, PaymentMethodRef::None);
     assert!(matches!(
-        delete_card_alias(&tenant, &clock(), &Actor::Cli, &alias.id),
+        delete_card_alias(
+            &tenant,
+            &clock(),
+            &UnconnectedGateway,
+            &Actor::Cli,
+            &alias.id
+        ),
         Err(AppError::Conflict(_))
     ));
     let events = tenant
@@ -93,6 +119,7 @@ fn expired_cards_are_deleted_on_the_creditor_s_day(store: &TestStore) {
     let alias = create_card_alias(
         &tenant,
         &clock(),
+        &UnconnectedGateway,
         &Actor::Cli,
         &card(&customer, "tok_1", 11, 2026),
     )
@@ -128,12 +155,19 @@ fn another_creditor_cannot_use_or_delete_a_card(store: &TestStore) {
     let alias = create_card_alias(
         &tenant,
         &clock(),
+        &UnconnectedGateway,
         &Actor::Cli,
         &card(&customer, "tok_1", 12, 2027),
     )
     .unwrap();
     assert!(matches!(
-        delete_card_alias(&globex, &clock(), &Actor::Cli, &alias.id),
+        delete_card_alias(
+            &globex,
+            &clock(),
+            &UnconnectedGateway,
+            &Actor::Cli,
+            &alias.id
+        ),
         Err(AppError::NotFound(_))
     ));
     assert_eq!(
@@ -141,6 +175,7 @@ fn another_creditor_cannot_use_or_delete_a_card(store: &TestStore) {
             create_card_alias(
                 &globex,
                 &clock(),
+                &UnconnectedGateway,
                 &Actor::Cli,
                 &card(&customer, "tok_2", 12, 2027)
             )
@@ -154,7 +189,92 @@ fn another_creditor_cannot_use_or_delete_a_card(store: &TestStore) {
     );
 }
 
+fn the_gateway_s_card_prevails_and_forgets_deleted_tokens(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    let customer = martin(&tenant);
+    let gateway = InMemoryGateway::default();
+    gateway.hold(
+        "tok_1",
+        GatewayCard {
+            brand: CardBrand::Visa,
+            last4: CardLast4::parse("4242").unwrap(),
+            expiry: CardExpiry::new(12, 2027).unwrap(),
+        },
+    );
+    let create =
+        |input: &CardAliasInput| create_card_alias(&tenant, &clock(), &gateway, &Actor::Cli, input);
+    // Details that are not the gateway's, and a token it does not hold.
+    let wrong = CardAliasInput {
+        brand: "mastercard".into(),
+        last4: "4444".into(),
+        ..card(&customer, "tok_1", 11, 2027)
+    };
+    assert_eq!(
+        fields_of(create(&wrong).unwrap_err()),
+        ["brand", "expiry", "last4"]
+    );
+    assert_eq!(
+        fields_of(create(&card(&customer, "tok_unknown", 12, 2027)).unwrap_err()),
+        ["token"]
+    );
+    // An outage refuses without writing anything.
+    gateway.set_down(true);
+    assert!(matches!(
+        create(&card(&customer, "tok_1", 12, 2027)),
+        Err(AppError::Upstream(_))
+    ));
+    gateway.set_down(false);
+    let alias = create(&card(&customer, "tok_1", 12, 2027)).unwrap();
+    // Deleting asks the gateway first; when it does not answer, nothing
+    // changes.
+    gateway.set_down(true);
+    assert!(matches!(
+        delete_card_alias(&tenant, &clock(), &gateway, &Actor::Cli, &alias.id),
+        Err(AppError::Upstream(_))
+    ));
+    assert_eq!(
+        tenant.read(|tx| tx.card_alias(&alias.id)).unwrap().status,
+        CardStatus::Active
+    );
+    gateway.set_down(false);
+    delete_card_alias(&tenant, &clock(), &gateway, &Actor::Cli, &alias.id).unwrap();
+    assert!(!gateway.holds("tok_1"));
+}
+
+fn the_platform_deletes_a_card_once(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    let customer = martin(&tenant);
+    let alias = create_card_alias(
+        &tenant,
+        &clock(),
+        &UnconnectedGateway,
+        &Actor::Cli,
+        &card(&customer, "tok_1", 12, 2027),
+    )
+    .unwrap();
+    let deleted = card_deleted_by_platform(&tenant, &clock(), "tok_1").unwrap();
+    assert_eq!(
+        deleted.map(|d| d.status),
+        Some(CardStatus::Deleted(CardDeletion::ByPlatform))
+    );
+    assert_eq!(
+        card_deleted_by_platform(&tenant, &clock(), "tok_1").unwrap(),
+        None
+    );
+    assert_eq!(
+        card_deleted_by_platform(&tenant, &clock(), "tok_other").unwrap(),
+        None
+    );
+    let events = tenant
+        .read(|tx| tx.domain_events("card_alias.deleted", 0, 10))
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].entity_id, alias.id.to_string());
+}
+
 on_both_engines!(
+    the_gateway_s_card_prevails_and_forgets_deleted_tokens,
+    the_platform_deletes_a_card_once,
     a_card_number_is_refused_wherever_it_is_typed,
     a_card_is_the_customer_s_method_until_deleted,
     expired_cards_are_deleted_on_the_creditor_s_day,

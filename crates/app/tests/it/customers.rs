@@ -1,7 +1,7 @@
 use prelevo_app::AppError;
 use prelevo_app::creditors::create_creditor;
 use prelevo_app::customers::{
-    CustomerInput, change_customer_status, create_customer, customer_with_payees, update_customer,
+    CustomerInput, change_customer_status, create_customer, customer_file, update_customer,
 };
 use prelevo_domain::{CustomerEvent, CustomerStatus};
 use prelevo_store::{Actor, AuditFilter, Position};
@@ -57,7 +57,7 @@ fn a_customer_is_created_checked_and_audited(store: &TestStore) {
     };
     let mut fields = fields_of(create_customer(&tenant, &clock(), &Actor::Cli, &bad).unwrap_err());
     fields.sort();
-    assert_eq!(fields, ["civility", "code", "country", "email"]);
+    assert_eq!(fields, ["civility", "country", "email", "reference"]);
     let unnamed = CustomerInput {
         last_name: None,
         code: Some("C-002".into()),
@@ -158,8 +158,10 @@ fn payers_are_other_live_customers(store: &TestStore) {
         },
     )
     .unwrap();
-    let (_, payees) = customer_with_payees(&tenant, &company.id).unwrap();
-    assert_eq!(payees, vec![employee.clone()]);
+    let file = customer_file(&tenant, &clock(), &company.id).unwrap();
+    assert_eq!(file.payees, vec![employee.clone()]);
+    let employee_file = customer_file(&tenant, &clock(), &employee.id).unwrap();
+    assert_eq!(employee_file.payer.map(|p| p.id), Some(company.id.clone()));
     let own = CustomerInput {
         payer_id: Some(employee.id.to_string()),
         ..CustomerInput::default()

@@ -11,6 +11,7 @@ mod card_aliases;
 mod creditors;
 mod customers;
 mod jobs;
+mod mandate_import;
 mod mandates;
 mod outbox;
 

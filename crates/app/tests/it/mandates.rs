@@ -139,7 +139,7 @@ fn bad_input_names_every_field(store: &TestStore) {
             "reference",
             "scheme",
             "signature_method",
-            "signed_on"
+            "signature_date"
         ]
     );
     let nobody = MandateInput {

@@ -8,7 +8,7 @@ use prelevo_testkit::{TestStore, on_both_engines};
 use crate::customers::customer;
 use crate::{creditor, t0};
 
-fn alias(n: u32, customer: &prelevo_domain::Customer, month: i64, year: i64) -> CardAlias {
+pub fn alias(n: u32, customer: &prelevo_domain::Customer, month: i64, year: i64) -> CardAlias {
     CardAlias {
         id: CardAliasId::from_body(&format!("{n:032}")).unwrap(),
         customer_id: customer.id.clone(),

@@ -3,7 +3,7 @@ use prelevo_domain::{
     Civility, Customer, CustomerCode, CustomerDetails, CustomerId, CustomerStatus, EmailAddress,
     LastOutcome, MandateId, PaymentMethodRef, ReasonCode,
 };
-use prelevo_store::{CustomerFilter, Position, StoreError};
+use prelevo_store::{CustomerFilter, ListedCustomer, Position, StoreError};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::{creditor, t0};
@@ -96,9 +96,9 @@ fn lists_filter_count_and_page(store: &TestStore) {
         })
         .unwrap();
     let all = CustomerFilter::default();
-    let codes = |list: Vec<Customer>| {
+    let codes = |list: Vec<ListedCustomer>| {
         list.into_iter()
-            .map(|c| c.code.to_string())
+            .map(|c| c.customer.code.to_string())
             .collect::<Vec<_>>()
     };
     let first = tenant
@@ -106,11 +106,11 @@ fn lists_filter_count_and_page(store: &TestStore) {
         .unwrap();
     assert_eq!(codes(first.clone()), ["C-007", "C-006", "C-005"]);
     let next = tenant
-        .read(|tx| tx.customers(&all, Position::After(first[2].id.clone()), 3))
+        .read(|tx| tx.customers(&all, Position::After(first[2].customer.id.clone()), 3))
         .unwrap();
     assert_eq!(codes(next.clone()), ["C-004", "C-003", "C-002"]);
     let back = tenant
-        .read(|tx| tx.customers(&all, Position::Before(next[0].id.clone()), 3))
+        .read(|tx| tx.customers(&all, Position::Before(next[0].customer.id.clone()), 3))
         .unwrap();
     assert_eq!(codes(back), ["C-007", "C-006", "C-005"]);
 

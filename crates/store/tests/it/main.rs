@@ -11,6 +11,7 @@ mod audit;
 mod card_aliases;
 mod creditors;
 mod customers;
+mod health;
 mod idempotency;
 mod imported_files;
 mod instants;

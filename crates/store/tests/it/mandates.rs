@@ -9,7 +9,7 @@ use prelevo_testkit::{TestStore, french_iban, on_both_engines};
 use crate::customers::customer;
 use crate::{creditor, t0};
 
-fn mandate(
+pub fn mandate(
     n: u32,
     customer: &prelevo_domain::Customer,
     reference: Option<&str>,
@@ -143,7 +143,8 @@ fn the_seed_s_searches(store: &TestStore) {
             .unwrap()
             .into_iter()
             .map(|m| {
-                m.reference
+                m.mandate
+                    .reference
                     .map_or_else(|| "pending".to_owned(), |r| r.to_string())
             })
             .collect::<Vec<_>>()
@@ -209,13 +210,13 @@ fn the_seed_s_searches(store: &TestStore) {
         .read(|tx| {
             tx.mandates(
                 &MandateFilter::default(),
-                Position::After(first[1].id.clone()),
+                Position::After(first[1].mandate.id.clone()),
                 2,
             )
         })
         .unwrap();
     assert_eq!(first.len() + rest.len(), 4);
-    assert!(rest.iter().all(|m| m.id < first[1].id));
+    assert!(rest.iter().all(|m| m.mandate.id < first[1].mandate.id));
 }
 
 fn dormancy_candidates_cross_the_boundary_day(store: &TestStore) {

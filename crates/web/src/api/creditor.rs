@@ -1,11 +1,15 @@
-//! `GET /v1/creditor`, `GET` and `PATCH /v1/creditor/settings`.
+//! `GET /v1/creditor`, `GET` and `PATCH /v1/creditor/settings` and
+//! `/v1/creditor/mandate-settings`.
 
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use prelevo_app::AppError;
-use prelevo_app::creditors::{CreditorChange, show_creditor, update_creditor};
-use prelevo_domain::{Creditor, CreditorSettings, EmailAddress, SettingsPatch};
+use prelevo_app::creditors::{
+    CreditorChange, MandateProfileChange, mandate_profile, show_creditor, update_creditor,
+    update_mandate_profile,
+};
+use prelevo_domain::{Creditor, CreditorSettings, EmailAddress, MandateProfile, SettingsPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -199,4 +203,110 @@ pub(crate) async fn patch_settings(
         })
         .await?;
     Ok(Json(SettingsView::from(&updated.settings)))
+}
+
+/// How the creditor's mandates look.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MandateSettingsView {
+    /// Street and number, printed on mandate forms.
+    #[schema(example = "4 place de la Bourse")]
+    pub address_line1: Option<String>,
+    /// Building, floor…
+    pub address_line2: Option<String>,
+    /// Postal code.
+    #[schema(example = "69002")]
+    pub postal_code: Option<String>,
+    /// City.
+    #[schema(example = "Lyon")]
+    pub city: Option<String>,
+    /// ISO country.
+    #[schema(example = "FR")]
+    pub country: Option<String>,
+    /// Pattern of generated references: text with `{seq:N}` (required),
+    /// `{yyyy}` and `{customer}`.
+    #[schema(example = "RUM-{yyyy}-{seq:6}")]
+    pub umr_pattern: String,
+    /// `frst`: the bank wants FRST on a mandate's first collection
+    /// (pain.008.001.02 profiles); `rcur`: RCUR throughout.
+    #[schema(example = "rcur")]
+    pub first_collection: String,
+}
+
+impl From<&MandateProfile> for MandateSettingsView {
+    fn from(p: &MandateProfile) -> Self {
+        let a = &p.address;
+        Self {
+            address_line1: a.line1.clone(),
+            address_line2: a.line2.clone(),
+            postal_code: a.postal_code.clone(),
+            city: a.city.clone(),
+            country: a.country.clone(),
+            umr_pattern: p.umr_pattern.as_str().to_owned(),
+            first_collection: p.first_collection.as_str().to_owned(),
+        }
+    }
+}
+
+/// A change to the mandate settings; absent fields keep their value, `""`
+/// clears an address part.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MandateSettingsBody {
+    /// Street and number.
+    pub address_line1: Option<String>,
+    /// Building, floor…
+    pub address_line2: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO country.
+    pub country: Option<String>,
+    /// Pattern of generated references.
+    pub umr_pattern: Option<String>,
+    /// `frst` or `rcur`.
+    pub first_collection: Option<String>,
+}
+
+/// The mandate settings of the calling key's creditor.
+#[utoipa::path(get, path = "/v1/creditor/mandate-settings", tag = "creditor",
+    responses((status = 200, description = "The mandate settings", body = MandateSettingsView)),
+    security(("api_key" = [])))]
+pub(crate) async fn get_mandate_settings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+) -> Result<Json<MandateSettingsView>, Problem> {
+    let profile = state
+        .read(move |store, _| mandate_profile(&caller.tenant(store)))
+        .await?;
+    Ok(Json(MandateSettingsView::from(&profile)))
+}
+
+/// Changes the mandate settings (a `write` key); audited.
+#[utoipa::path(patch, path = "/v1/creditor/mandate-settings", tag = "creditor",
+    request_body(content = MandateSettingsBody, example = json!({"address_line1": "4 place de la Bourse", "postal_code": "69002", "city": "Lyon", "country": "FR", "umr_pattern": "ACME-{seq:8}", "first_collection": "frst"})),
+    responses(
+        (status = 200, description = "The mandate settings after the change", body = MandateSettingsView),
+        (status = 422, description = "An invalid pattern or address part (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn patch_mandate_settings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(body): ApiJson<MandateSettingsBody>,
+) -> Result<Json<MandateSettingsView>, Problem> {
+    let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
+    let change = MandateProfileChange {
+        address_line1: body.address_line1,
+        address_line2: body.address_line2,
+        postal_code: body.postal_code,
+        city: body.city,
+        country: body.country,
+        umr_pattern: body.umr_pattern,
+        first_collection: body.first_collection,
+    };
+    let updated = state
+        .run(move |_, clock| update_mandate_profile(&tenant, clock, &actor, &change))
+        .await?;
+    Ok(Json(MandateSettingsView::from(&updated)))
 }

@@ -5,19 +5,26 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use prelevo_app::AppError;
 use prelevo_app::customers::{
-    CustomerInput, change_customer_status, create_customer, customer_with_payees, update_customer,
+    CustomerInput, MethodChoice, change_customer_status, create_customer, customer_file,
+    customer_health, set_payment_method, update_customer,
 };
-use prelevo_domain::{Customer, CustomerEvent, CustomerId, CustomerStatus, EmailAddress};
+use prelevo_app::exports::write_customers;
+use prelevo_domain::{
+    Customer, CustomerEvent, CustomerId, CustomerStatus, EmailAddress, Health, PaymentMethodRef,
+};
 use prelevo_store::CustomerFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::audit::instant;
 use super::auth::ApiCaller;
+use super::ids::path_id;
 use super::json::{ApiJson, ApiQuery};
 use super::pagination::{ListResponse, PageParams, bad_param};
+use crate::exports::{csv_response, stopped};
 use crate::{AppState, Problem};
 
 /// A customer (subscriber) of the creditor.
@@ -65,14 +72,21 @@ pub struct CustomerView {
     pub payer_id: Option<String>,
     /// `none`, `manual`, `mandate` or `card`.
     pub payment_method: String,
+    /// The mandate's (`mdt_…`) or card alias's (`card_…`) id.
+    pub payment_method_id: Option<String>,
+    /// The payment method's health today: `active`, `insufficient_funds`,
+    /// `invalid`, `expiring_soon`, `expired`, `manual` or `none`.
+    #[schema(example = "active")]
+    pub health: String,
     /// RFC 3339 instant.
     pub created_at: String,
     /// RFC 3339 instant.
     pub updated_at: String,
 }
 
-impl From<&Customer> for CustomerView {
-    fn from(c: &Customer) -> Self {
+impl CustomerView {
+    /// The view of `c`, whose payment method has `health`.
+    pub fn new(c: &Customer, health: Health) -> Self {
         let d = &c.details;
         let [line1, line2, line3] = d.address.clone();
         Self {
@@ -95,6 +109,12 @@ impl From<&Customer> for CustomerView {
             status: c.status.as_str().to_owned(),
             payer_id: c.payer_id.as_ref().map(ToString::to_string),
             payment_method: c.payment_method.kind().to_owned(),
+            payment_method_id: match &c.payment_method {
+                PaymentMethodRef::Mandate(id) => Some(id.to_string()),
+                PaymentMethodRef::Card(id) => Some(id.to_string()),
+                PaymentMethodRef::None | PaymentMethodRef::Manual => None,
+            },
+            health: health.as_str().to_owned(),
             created_at: c.created_at.to_string(),
             updated_at: c.updated_at.to_string(),
         }
@@ -185,6 +205,8 @@ pub struct CustomerParams {
     pub q: Option<String>,
     /// `none`, `manual`, `mandate` or `card`.
     pub payment_method: Option<String>,
+    /// The payment method's health today (see `CustomerView.health`).
+    pub health: Option<String>,
     /// Created at or after this RFC 3339 instant.
     pub created_from: Option<String>,
     /// Created before this RFC 3339 instant.
@@ -198,13 +220,50 @@ pub struct CustomerParams {
 }
 
 fn customer_id(text: &str) -> Result<CustomerId, Problem> {
-    // An id that cannot exist is answered like an unknown one.
-    CustomerId::parse(text).map_err(|_| {
-        Problem::from_app(
-            AppError::NotFound(format!("customer '{text}' not found")),
-            jiff::Timestamp::UNIX_EPOCH,
-        )
-    })
+    path_id(text, "customer", CustomerId::parse)
+}
+
+impl CustomerParams {
+    /// The store filter and the health asked, every parameter checked.
+    fn filter(&self) -> Result<(CustomerFilter, Option<Health>), Problem> {
+        let status = self
+            .status
+            .as_deref()
+            .map(|s| {
+                CustomerStatus::parse(s)
+                    .ok_or_else(|| bad_param("status", "must be active, suspended or struck_off"))
+            })
+            .transpose()?;
+        if let Some(kind) = self.payment_method.as_deref()
+            && !["none", "manual", "mandate", "card"].contains(&kind)
+        {
+            return Err(bad_param(
+                "payment_method",
+                "must be none, manual, mandate or card",
+            ));
+        }
+        let health = self
+            .health
+            .as_deref()
+            .map(|h| {
+                Health::parse(h).ok_or_else(|| {
+                    bad_param(
+                        "health",
+                        "must be active, insufficient_funds, invalid, expiring_soon, expired, manual or none",
+                    )
+                })
+            })
+            .transpose()?;
+        let filter = CustomerFilter {
+            status,
+            text: self.q.clone(),
+            created_from: instant("created_from", self.created_from.as_deref())?,
+            created_to: instant("created_to", self.created_to.as_deref())?,
+            payment_method: self.payment_method.clone(),
+            health: None,
+        };
+        Ok((filter, health))
+    }
 }
 
 /// Lists customers, newest first, with filters and cursor pages.
@@ -216,29 +275,7 @@ pub(crate) async fn list_customers(
     Extension(caller): Extension<ApiCaller>,
     ApiQuery(params): ApiQuery<CustomerParams>,
 ) -> Result<Json<ListResponse<CustomerView>>, Problem> {
-    let status = params
-        .status
-        .as_deref()
-        .map(|s| {
-            CustomerStatus::parse(s)
-                .ok_or_else(|| bad_param("status", "must be active, suspended or struck_off"))
-        })
-        .transpose()?;
-    if let Some(kind) = params.payment_method.as_deref()
-        && !["none", "manual", "mandate", "card"].contains(&kind)
-    {
-        return Err(bad_param(
-            "payment_method",
-            "must be none, manual, mandate or card",
-        ));
-    }
-    let filter = CustomerFilter {
-        status,
-        text: params.q,
-        created_from: instant("created_from", params.created_from.as_deref())?,
-        created_to: instant("created_to", params.created_to.as_deref())?,
-        payment_method: params.payment_method,
-    };
+    let (filter, health) = params.filter()?;
     let (position, limit) = PageParams {
         limit: params.limit,
         after: params.after,
@@ -248,11 +285,24 @@ pub(crate) async fn list_customers(
     let tenant = caller.tenant(&state.store);
     let page_position = position.clone();
     let found = state
-        .run(move |_, _| Ok(tenant.read(|tx| tx.customers(&filter, page_position, limit + 1))?))
+        .run(move |_, clock| {
+            prelevo_app::customers::list_customers(
+                &tenant,
+                clock,
+                &filter,
+                health,
+                page_position,
+                limit + 1,
+            )
+        })
         .await?;
-    let page = ListResponse::from_fetched(found, &position, limit, |c| c.id.clone());
+    let page = ListResponse::from_fetched(found, &position, limit, |c| c.customer.id.clone());
     Ok(Json(ListResponse {
-        data: page.data.iter().map(CustomerView::from).collect(),
+        data: page
+            .data
+            .iter()
+            .map(|c| CustomerView::new(&c.customer, c.health))
+            .collect(),
         has_more: page.has_more,
         next_cursor: page.next_cursor,
         previous_cursor: page.previous_cursor,
@@ -278,7 +328,11 @@ pub(crate) async fn create(
     let created = state
         .run(move |_, clock| create_customer(&tenant, clock, &actor, &input))
         .await?;
-    Ok((StatusCode::CREATED, Json(CustomerView::from(&created))))
+    // A new customer has no payment method yet.
+    Ok((
+        StatusCode::CREATED,
+        Json(CustomerView::new(&created, Health::None)),
+    ))
 }
 
 /// One customer, with the customers it pays for.
@@ -295,12 +349,12 @@ pub(crate) async fn get_customer(
     Path(id): Path<String>,
 ) -> Result<Json<CustomerDetailView>, Problem> {
     let id = customer_id(&id)?;
-    let (customer, payees) = state
-        .read(move |store, _| customer_with_payees(&caller.tenant(store), &id))
+    let file = state
+        .read(move |store, clock| customer_file(&caller.tenant(store), clock, &id))
         .await?;
     Ok(Json(CustomerDetailView {
-        customer: CustomerView::from(&customer),
-        pays_for: payees.iter().map(|p| p.id.to_string()).collect(),
+        customer: CustomerView::new(&file.customer, file.health),
+        pays_for: file.payees.iter().map(|p| p.id.to_string()).collect(),
     }))
 }
 
@@ -325,9 +379,13 @@ pub(crate) async fn patch_customer(
     let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
     let input = CustomerInput::from(body);
     let updated = state
-        .run(move |_, clock| update_customer(&tenant, clock, &actor, &id, &input))
+        .run(move |_, clock| {
+            let updated = update_customer(&tenant, clock, &actor, &id, &input)?;
+            let health = customer_health(&tenant, clock, &updated)?;
+            Ok(CustomerView::new(&updated, health))
+        })
         .await?;
-    Ok(Json(CustomerView::from(&updated)))
+    Ok(Json(updated))
 }
 
 async fn change_status(
@@ -339,9 +397,13 @@ async fn change_status(
     let id = customer_id(&id)?;
     let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
     let changed = state
-        .run(move |_, clock| change_customer_status(&tenant, clock, &actor, &id, event))
+        .run(move |_, clock| {
+            let changed = change_customer_status(&tenant, clock, &actor, &id, event)?;
+            let health = customer_health(&tenant, clock, &changed)?;
+            Ok(CustomerView::new(&changed, health))
+        })
         .await?;
-    Ok(Json(CustomerView::from(&changed)))
+    Ok(Json(changed))
 }
 
 /// Suspends a customer: collections for them stop.
@@ -384,4 +446,85 @@ pub(crate) async fn strike_off(
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, Problem> {
     change_status(state, caller, id, CustomerEvent::StrikeOff).await
+}
+
+/// The customers matching the filters as a `;` CSV (UTF-8), streamed.
+#[utoipa::path(get, path = "/v1/customers/export", tag = "customers", params(CustomerParams),
+    responses((status = 200, description = "`;`-separated CSV, one customer per line", content_type = "text/csv")),
+    security(("api_key" = [])))]
+pub(crate) async fn export_customers(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiQuery(params): ApiQuery<CustomerParams>,
+) -> Result<Response, Problem> {
+    let (filter, health) = params.filter()?;
+    let tenant = caller.tenant(&state.store);
+    let clock = std::sync::Arc::clone(&state.clock);
+    Ok(csv_response("customers.csv", move |out| {
+        write_customers(&tenant, clock.as_ref(), &filter, health, out)
+            .map(drop)
+            .map_err(stopped)
+    }))
+}
+
+/// The payment method to give a customer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentMethodBody {
+    /// `none`, `manual`, `mandate` or `card`.
+    pub kind: String,
+    /// The mandate's or card alias's id, for `mandate` and `card`.
+    pub id: Option<String>,
+}
+
+/// Replaces the customer's payment method (the old one stays on file).
+#[utoipa::path(post, path = "/v1/customers/{id}/payment-method", tag = "customers",
+    params(("id" = String, Path, description = "`cus_…`")),
+    request_body(content = PaymentMethodBody, example = json!({"kind": "manual"})),
+    responses(
+        (status = 200, description = "The customer with its new payment method", body = CustomerView),
+        (status = 409, description = "Struck off, or the mandate or card cannot be used (problem+json)"),
+        (status = 422, description = "Unknown kind, or another customer's mandate or card (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn payment_method(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PaymentMethodBody>,
+) -> Result<Json<CustomerView>, Problem> {
+    let id = customer_id(&id)?;
+    let choice = match (body.kind.as_str(), body.id) {
+        ("none", None) => MethodChoice::None,
+        ("manual", None) => MethodChoice::Manual,
+        ("mandate", Some(m)) => MethodChoice::Mandate(m),
+        ("card", Some(c)) => MethodChoice::Card(c),
+        ("mandate" | "card", None) => {
+            return Err(Problem::from_app(
+                AppError::invalid("id", "is required for a mandate or a card"),
+                jiff::Timestamp::UNIX_EPOCH,
+            ));
+        }
+        ("none" | "manual", Some(_)) => {
+            return Err(Problem::from_app(
+                AppError::invalid("id", "is only for a mandate or a card"),
+                jiff::Timestamp::UNIX_EPOCH,
+            ));
+        }
+        _ => {
+            return Err(Problem::from_app(
+                AppError::invalid("kind", "must be none, manual, mandate or card"),
+                jiff::Timestamp::UNIX_EPOCH,
+            ));
+        }
+    };
+    let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
+    let changed = state
+        .run(move |_, clock| {
+            let changed = set_payment_method(&tenant, clock, &actor, &id, &choice)?;
+            let health = customer_health(&tenant, clock, &changed)?;
+            Ok(CustomerView::new(&changed, health))
+        })
+        .await?;
+    Ok(Json(changed))
 }

@@ -5,10 +5,14 @@
 
 pub(crate) mod audit;
 mod auth;
+mod card_aliases;
 mod creditor;
 mod customers;
 mod idempotency;
+mod ids;
 mod json;
+mod mandate_import;
+mod mandates;
 mod pagination;
 mod rate_limit;
 
@@ -39,7 +43,9 @@ use crate::AppState;
     modifiers(&BearerKeys),
     tags((name = "creditor", description = "The creditor an API key acts for"),
          (name = "audit", description = "Who changed what, when"),
-         (name = "customers", description = "The creditor's customers (subscribers)"))
+         (name = "customers", description = "The creditor's customers (subscribers)"),
+         (name = "mandates", description = "SEPA Direct Debit mandates"),
+         (name = "card aliases", description = "Cards held by the gateway under a token"))
 )]
 struct ApiDoc;
 
@@ -71,6 +77,24 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::suspend))
         .routes(routes!(customers::reactivate))
         .routes(routes!(customers::strike_off))
+        .routes(routes!(customers::payment_method))
+        .routes(routes!(customers::export_customers))
+        .routes(routes!(
+            creditor::get_mandate_settings,
+            creditor::patch_mandate_settings
+        ))
+        .routes(routes!(mandates::list_mandates, mandates::create))
+        .routes(routes!(mandates::export_mandates))
+        .routes(routes!(mandate_import::import))
+        .routes(routes!(mandates::get_mandate))
+        .routes(routes!(mandates::set_reference))
+        .routes(routes!(mandates::bank_details))
+        .routes(routes!(mandates::revoke))
+        .routes(routes!(
+            card_aliases::list_card_aliases,
+            card_aliases::create
+        ))
+        .routes(routes!(card_aliases::get_card_alias, card_aliases::delete))
 }
 
 /// The OpenAPI document as JSON (built once), for `/v1/openapi.json` and

@@ -4,9 +4,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_bankfiles::{Bom, CsvExport, Separator};
 use prelevo_domain::Permission;
@@ -179,74 +178,29 @@ pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: U
         Err(problem) => return problem.into_response(),
     };
     let tenant = member.tenant(&state);
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        let mut csv = CsvExport::new(
-            ChannelWriter(sender.clone()),
-            Separator::Semicolon,
-            Bom::Yes,
-        );
+    crate::exports::csv_response("audit.csv", move |out| {
+        let mut csv = CsvExport::new(out, Separator::Semicolon, Bom::Yes);
         let mut position = Position::Start;
-        let outcome = (|| -> Result<(), std::io::Error> {
-            csv.header(&["date", "actor", "entity", "action", "before", "after"])?;
-            loop {
-                let events = tenant
-                    .read(|tx| tx.audit_events(&filter, position, 500))
-                    .map_err(|e: prelevo_store::StoreError| std::io::Error::other(e.to_string()))?;
-                let Some(last) = events.last() else { break };
-                position = Position::After(last.id);
-                for event in &events {
-                    // Exports keep instants machine-readable (RFC 3339, UTC).
-                    let shown = row(event, event.at.to_string());
-                    csv.row([
-                        shown.at,
-                        shown.actor,
-                        shown.entity,
-                        shown.action,
-                        event.before.clone().unwrap_or_default(),
-                        event.after.clone().unwrap_or_default(),
-                    ])?;
-                }
+        csv.header(&["date", "actor", "entity", "action", "before", "after"])?;
+        loop {
+            let events = tenant
+                .read(|tx| tx.audit_events(&filter, position, 500))
+                .map_err(|e: prelevo_store::StoreError| std::io::Error::other(e.to_string()))?;
+            let Some(last) = events.last() else { break };
+            position = Position::After(last.id);
+            for event in &events {
+                // Exports keep instants machine-readable (RFC 3339, UTC).
+                let shown = row(event, event.at.to_string());
+                csv.row([
+                    shown.at,
+                    shown.actor,
+                    shown.entity,
+                    shown.action,
+                    event.before.clone().unwrap_or_default(),
+                    event.after.clone().unwrap_or_default(),
+                ])?;
             }
-            csv.finish().map(drop)
-        })();
-        if let Err(error) = outcome {
-            let _ = sender.blocking_send(Err(error));
         }
-    });
-    let stream = tokio_stream_from(receiver);
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit.csv\"",
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
-}
-
-/// Sends what the CSV writer writes into the response body, chunk by chunk.
-struct ChannelWriter(tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>);
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn tokio_stream_from(
-    mut receiver: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
-    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+        csv.finish().map(drop)
+    })
 }

@@ -13,6 +13,7 @@ mod browser;
 mod customers_api;
 mod dashboard;
 mod health;
+mod mandates_api;
 mod metrics;
 mod problems;
 mod ui;
