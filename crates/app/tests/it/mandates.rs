@@ -138,8 +138,8 @@ fn bad_input_names_every_field(store: &TestStore) {
             "iban",
             "reference",
             "scheme",
-            "signature_method",
-            "signature_date"
+            "signature_date",
+            "signature_method"
         ]
     );
     let nobody = MandateInput {
