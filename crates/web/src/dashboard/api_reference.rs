@@ -134,7 +134,11 @@ mod tests {
                 "POST /v1/mandates/{id}/revoke",
             ]
         );
-        let patch = &operations(&document)[3];
+        let operations = operations(&document);
+        let patch = operations
+            .iter()
+            .find(|o| o.method == "PATCH" && o.path == "/v1/creditor/settings")
+            .unwrap();
         assert_eq!(patch.body.as_deref(), Some("SettingsPatchBody"));
         assert!(patch.responses.iter().any(|(code, _)| code == "422"));
     }
