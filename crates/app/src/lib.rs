@@ -17,6 +17,7 @@ pub mod card_gateway;
 pub mod creditors;
 pub mod customers;
 pub mod daily;
+pub mod documents;
 pub mod exports;
 pub mod jobs;
 pub mod mail;

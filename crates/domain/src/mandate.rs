@@ -307,19 +307,7 @@ pub fn amend_reference(pending: Amendment, before: &MandateRef) -> Amendment {
 }
 
 /// The debtor's postal address on a mandate.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DebtorAddress {
-    /// Street and number.
-    pub line1: Option<String>,
-    /// Building, floor…
-    pub line2: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// ISO 3166-1 alpha-2 country.
-    pub country: Option<String>,
-}
+pub type DebtorAddress = crate::PostalAddress;
 
 /// Why and when a mandate was revoked.
 #[derive(Debug, Clone, PartialEq, Eq)]

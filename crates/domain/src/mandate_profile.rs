@@ -4,7 +4,7 @@
 
 use crate::{FirstCollection, UmrPattern};
 
-/// A creditor's postal address.
+/// A postal address (a creditor's, or a debtor's on a mandate).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PostalAddress {
     /// Street and number.

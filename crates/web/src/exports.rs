@@ -1,4 +1,4 @@
-//! Streamed file downloads: the export runs on a blocking thread and its
+//! File downloads. CSV exports are streamed: the export runs on a blocking thread and its
 //! bytes flow to the client through a small channel, so a million-row
 //! export holds a few chunks in memory, never the file. A client that goes
 //! away stops the export at its next write.
@@ -39,6 +39,22 @@ pub(crate) fn csv_response(
             ),
         ],
         Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+/// A rendered PDF as an attachment.
+pub(crate) fn pdf_response(document: prelevo_app::documents::Document) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", document.file_name),
+            ),
+        ],
+        document.bytes,
     )
         .into_response()
 }

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use prelevo_app::documents::mandate_document;
 use prelevo_app::exports::write_mandates;
 use prelevo_app::mandates::{
     MandateInput, ReferenceChoice, change_bank_details, create_mandate, revoke_mandate,
@@ -21,7 +22,7 @@ use super::auth::ApiCaller;
 use super::ids::path_id;
 use super::json::{ApiJson, ApiQuery};
 use super::pagination::{ListResponse, PageParams, bad_param};
-use crate::exports::{csv_response, stopped};
+use crate::exports::{csv_response, pdf_response, stopped};
 use crate::{AppState, Problem};
 
 /// A SEPA mandate.
@@ -416,6 +417,46 @@ pub(crate) async fn get_mandate(
         .read(move |store, _| Ok(caller.tenant(store).read(|tx| tx.mandate(&id))?))
         .await?;
     Ok(Json(MandateView::from(&mandate)))
+}
+
+/// The signed mandate form as PDF, in the creditor's language or the one
+/// asked (`?lang=fr|en`).
+#[utoipa::path(get, path = "/v1/mandates/{id}/pdf", tag = "mandates",
+    params(("id" = String, Path, description = "`mdt_…`"),
+           ("lang" = Option<String>, Query, description = "`fr` or `en` (default: the creditor's language)")),
+    responses(
+        (status = 200, description = "The SEPA mandate form", content_type = "application/pdf"),
+        (status = 404, description = "No such mandate (problem+json)"),
+        (status = 409, description = "The mandate has no reference yet (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn mandate_pdf(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PdfParams>,
+) -> Result<Response, Problem> {
+    let id = mandate_id(&id)?;
+    let language = params
+        .lang
+        .as_deref()
+        .map(|l| {
+            prelevo_domain::Locale::parse(l).map_err(|_| bad_param("lang", "must be fr or en"))
+        })
+        .transpose()?;
+    let tenant = caller.tenant(&state.store);
+    let document = state
+        .run(move |_, _| mandate_document(&tenant, &id, language))
+        .await?;
+    Ok(pdf_response(document))
+}
+
+/// The PDF's language.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PdfParams {
+    /// `fr` or `en`.
+    pub lang: Option<String>,
 }
 
 /// A reference for a mandate waiting for one, or a new one (the original is

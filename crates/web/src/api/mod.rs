@@ -87,6 +87,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(mandates::export_mandates))
         .routes(routes!(mandate_import::import))
         .routes(routes!(mandates::get_mandate))
+        .routes(routes!(mandates::mandate_pdf))
         .routes(routes!(mandates::set_reference))
         .routes(routes!(mandates::bank_details))
         .routes(routes!(mandates::revoke))

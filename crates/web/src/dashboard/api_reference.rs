@@ -130,6 +130,7 @@ mod tests {
                 "POST /v1/mandates/import",
                 "GET /v1/mandates/{id}",
                 "POST /v1/mandates/{id}/bank-details",
+                "GET /v1/mandates/{id}/pdf",
                 "POST /v1/mandates/{id}/reference",
                 "POST /v1/mandates/{id}/revoke",
             ]

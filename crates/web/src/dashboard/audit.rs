@@ -5,18 +5,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_bankfiles::{Bom, CsvExport, Separator};
 use prelevo_domain::Permission;
 use prelevo_store::{Actor, AuditEvent, AuditFilter, Position};
 
 use super::Member;
+use super::lists::{bad_query, fragment, in_list_order, store_position};
 use crate::AppState;
 use crate::api::audit::instant;
 use crate::ui::{
-    Column, Cursor, Layout, ListFragment, ListQuery, ListQueryError, ListSpec, Page,
-    Position as ListPosition, Section, Sort, Table, TableRow,
+    Column, Cursor, Layout, ListQuery, ListSpec, Page, Section, Sort, Table, TableRow,
 };
 
 /// What the audit list accepts in its URL (see `ui::list`). Entries are
@@ -44,16 +44,6 @@ fn filter_of(query: &ListQuery) -> Result<AuditFilter, crate::Problem> {
         from: instant("from", query.filter("from"))?,
         to: instant("to", query.filter("to"))?,
     })
-}
-
-fn bad_query(error: ListQueryError) -> Response {
-    crate::Problem::new(
-        "invalid-parameter",
-        "Invalid parameter",
-        StatusCode::BAD_REQUEST,
-        error.to_string(),
-    )
-    .into_response()
 }
 
 /// One row as shown and exported.
@@ -104,12 +94,7 @@ pub(crate) async fn page(
         Ok(filter) => filter,
         Err(problem) => return problem.into_response(),
     };
-    let id_of = |cursor: &Cursor| cursor.id.parse::<i64>().unwrap_or(0);
-    let position = match query.position() {
-        ListPosition::First => Position::Start,
-        ListPosition::After(cursor) => Position::After(id_of(cursor)),
-        ListPosition::Before(cursor) => Position::Before(id_of(cursor)),
-    };
+    let position = store_position::<i64>(&query);
     let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
     let fetched = state
@@ -121,14 +106,11 @@ pub(crate) async fn page(
             })?)
         })
         .await;
-    let (mut events, total) = match fetched {
+    let (events, total) = match fetched {
         Ok(found) => found,
         Err(problem) => return problem.into_response(),
     };
-    // The list component wants rows before a cursor nearest first.
-    if matches!(position, Position::Before(_)) {
-        events.reverse();
-    }
+    let events = in_list_order(events, &position);
     let cursor_of = |e: &AuditEvent| Cursor::new(e.at.to_string(), e.id.to_string());
     let layout = member.layout(Section::Audit);
     let page = Page::new(
@@ -145,12 +127,8 @@ pub(crate) async fn page(
     });
     let list = Table::new(&layout, "nav-audit", &COLUMNS, &query, "/audit", page);
     // htmx (filters, paging, sorting) swaps the list alone.
-    if headers.contains_key("hx-request") {
-        return ListFragment {
-            layout: &layout,
-            list: &list,
-        }
-        .into_response();
+    if let Some(only_the_list) = fragment(&headers, &layout, &list) {
+        return only_the_list;
     }
     AuditPage {
         layout,

@@ -1,5 +1,5 @@
 //! The dashboard's pages: logging in and out, password links, invitations,
-//! settings, team, API keys and the audit log. Handlers are thin: parse
+//! settings, team, API keys, the audit log, subscribers and mandates. Handlers are thin: parse
 //! the form, call one use case, render a template.
 // A refusal is a ready page (a `Response`); its size is irrelevant next to
 // the request it answers.
@@ -10,14 +10,19 @@ mod api_keys;
 mod api_reference;
 mod audit;
 mod cookies;
+mod lists;
+mod mandates;
 mod member;
 mod page;
 mod settings;
+mod subscribers;
 mod team;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
+use prelevo_app::mandate_import::MAX_IMPORT_BYTES;
 
 use crate::AppState;
 
@@ -51,4 +56,29 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api-reference", get(api_reference::page))
         .route("/audit", get(audit::page))
         .route("/audit/export.csv", get(audit::export))
+        .route(
+            "/subscribers",
+            get(subscribers::page).post(subscribers::create),
+        )
+        .route("/subscribers/export.csv", get(subscribers::export))
+        .route("/subscribers/{id}", get(subscribers::show))
+        .route(
+            "/subscribers/{id}/mandates",
+            post(subscribers::create_mandate_for),
+        )
+        .route(
+            "/subscribers/{id}/cards/{card}/delete",
+            post(subscribers::delete_card),
+        )
+        .route("/subscribers/{id}/{action}", post(subscribers::act))
+        .route("/mandates", get(mandates::page))
+        .route("/mandates/export.csv", get(mandates::export))
+        .route(
+            "/mandates/import",
+            get(mandates::import_page)
+                .post(mandates::import)
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/mandates/{id}/pdf", get(mandates::pdf))
+        .route("/mandates/{id}/revoke", post(mandates::revoke))
 }

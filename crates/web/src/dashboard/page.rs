@@ -11,6 +11,7 @@ use crate::ui::Layout;
 pub(crate) struct MessagePage {
     layout: Layout,
     key: String,
+    detail: Option<String>,
     link: Option<(String, String)>,
 }
 
@@ -20,8 +21,15 @@ impl MessagePage {
         Self {
             layout,
             key: key.to_owned(),
+            detail: None,
             link: None,
         }
+    }
+
+    /// Adds the particular reason, e.g. why a change was refused.
+    pub fn with_detail(mut self, detail: String) -> Self {
+        self.detail = Some(detail);
+        self
     }
 
     /// Adds a link to `href` labelled by message `label_key`.

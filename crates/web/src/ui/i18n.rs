@@ -121,11 +121,16 @@ mod tests {
     #[test]
     fn every_key_resolves_in_both_languages() {
         // Every argument any message takes; messages ignore the others.
-        let args: [(&str, &dyn MessageArg); 4] = [
+        let args: [(&str, &dyn MessageArg); 9] = [
             ("count", &2),
             ("page", &"Page"),
             ("until", &"10:00"),
             ("email", &"a@b.example"),
+            ("at", &"30/11/2026 10:00"),
+            ("created", &1),
+            ("updated", &0),
+            ("unchanged", &3),
+            ("errors", &1),
         ];
         for key in keys(FR_FTL) {
             for locale in [Locale::Fr, Locale::En] {

@@ -2,7 +2,10 @@
 //! (`role-admin`, `membership-invited`, `env-preproduction`, `nav-team`…),
 //! translated in `locales/*/main.ftl`. Templates call `layout.label(x)`.
 
-use prelevo_domain::{ApiScope, Environment, Locale, MembershipStatus, Role};
+use prelevo_domain::{
+    ApiScope, CardStatus, CustomerStatus, Environment, Health, Locale, MandateStatus,
+    MembershipStatus, Role,
+};
 
 use super::i18n::translate;
 use super::nav::Section;
@@ -87,6 +90,50 @@ impl Label for Section {
     }
 }
 
+impl Label for CustomerStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            CustomerStatus::Active => "customer-active",
+            CustomerStatus::Suspended => "customer-suspended",
+            CustomerStatus::StruckOff => "customer-struck-off",
+        }
+    }
+}
+
+impl Label for MandateStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            MandateStatus::PendingReference => "mandate-pending-reference",
+            MandateStatus::Active => "mandate-active",
+            MandateStatus::Revoked => "mandate-revoked",
+            MandateStatus::Expired => "mandate-expired",
+        }
+    }
+}
+
+impl Label for CardStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            CardStatus::Active => "card-active",
+            CardStatus::Deleted(_) => "card-deleted",
+        }
+    }
+}
+
+impl Label for Health {
+    fn label_key(&self) -> &'static str {
+        match self {
+            Health::Active => "health-active",
+            Health::InsufficientFunds => "health-insufficient-funds",
+            Health::Invalid => "health-invalid",
+            Health::ExpiringSoon => "health-expiring-soon",
+            Health::Expired => "health-expired",
+            Health::Manual => "health-manual",
+            Health::None => "health-none",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use prelevo_domain::MembershipStatus as M;
@@ -109,6 +156,17 @@ mod tests {
             &Environment::Production,
         ];
         all.extend(Section::ALL.iter().map(|s| s as &dyn Label));
+        all.extend(Health::ALL.iter().map(|h| h as &dyn Label));
+        all.extend([
+            &CustomerStatus::Active as &dyn Label,
+            &CustomerStatus::Suspended,
+            &CustomerStatus::StruckOff,
+            &MandateStatus::PendingReference,
+            &MandateStatus::Active,
+            &MandateStatus::Revoked,
+            &MandateStatus::Expired,
+            &CardStatus::Active,
+        ]);
         all
     }
 
@@ -139,5 +197,13 @@ mod tests {
         assert_eq!(Environment::Production.label(Locale::En), "Production");
         assert_eq!(Locale::En.label(Locale::Fr), "English");
         assert_eq!(Section::ApiKeys.label(Locale::Fr), "Clés d'API");
+        // The seed's names.
+        assert_eq!(CustomerStatus::StruckOff.label(Locale::Fr), "Radié");
+        assert_eq!(
+            MandateStatus::PendingReference.label(Locale::Fr),
+            "En attente de référence"
+        );
+        assert_eq!(Health::Invalid.label(Locale::Fr), "Informations invalides");
+        assert_eq!(Health::ExpiringSoon.label(Locale::En), "Expiring soon");
     }
 }

@@ -121,6 +121,14 @@ pub enum ListQueryError {
     /// Not a whole number from 1 to [`MAX_LIMIT`].
     #[error("limit must be a whole number from 1 to {MAX_LIMIT}, not '{0}'")]
     InvalidLimit(String),
+    /// A filter value the page does not know.
+    #[error("'{value}' is not a value of filter '{name}'")]
+    InvalidValue {
+        /// The filter.
+        name: String,
+        /// The value given.
+        value: String,
+    },
     /// Both directions at once.
     #[error("'after' and 'before' cannot be used together")]
     BothCursors,

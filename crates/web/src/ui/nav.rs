@@ -59,7 +59,12 @@ impl Section {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Section::Settings | Section::Team | Section::ApiKeys | Section::Audit
+            Section::MandatesAndCards
+                | Section::Subscribers
+                | Section::Settings
+                | Section::Team
+                | Section::ApiKeys
+                | Section::Audit
         )
     }
 
@@ -106,11 +111,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_administration_sections_are_built_today() {
+    fn the_built_sections_are_listed_in_menu_order() {
         let built: Vec<_> = Section::built().collect();
         assert_eq!(
             built,
             [
+                Section::MandatesAndCards,
+                Section::Subscribers,
                 Section::Settings,
                 Section::Team,
                 Section::ApiKeys,

@@ -1,6 +1,8 @@
 //! The dashboard in a real headless Chromium (chromedriver, from Debian): a
 //! person logs in, goes through the menu, invites a member, creates an API
-//! key, switches to English, then uses the dashboard at phone width.
+//! key, switches to English, then uses the dashboard at phone width; and a
+//! person creates a subscriber and its mandate, prints it, revokes it and
+//! exports the mandate list.
 //!
 //! On SQLite only: the browser sees pages, not the engine, and the other
 //! dashboard tests already run every route on both engines.
@@ -319,6 +321,205 @@ async fn tour(browser: &Chromium, base: &str) {
             page_is(browser, "en", "Log in").await?;
             fits_the_width(browser).await?;
             browser.screenshot("login-en").await
+        })
+        .await;
+}
+
+#[test]
+fn a_person_creates_a_subscriber_and_a_mandate_prints_revokes_and_exports_it() {
+    let store = sqlite_store();
+    let app = TestApp::spawn(&store);
+    let acme = creditor(&store, &app);
+    admin_with_password(&store, &app, &acme);
+    let base = app.url("");
+    app.runtime.block_on(async {
+        let Some(browser) = Chromium::launch("fr-FR,fr").await else {
+            return;
+        };
+        subscriber_and_mandate(&browser, &base).await;
+        browser.close().await;
+    });
+}
+
+/// Fetches `href` with the page's session, as a click on a download link
+/// would: its status, its content type and the start of its body.
+async fn fetch_in_page(
+    browser: &Chromium,
+    href: &str,
+) -> Result<(u64, String, String), BrowserError> {
+    let answer = browser
+        .client()
+        .execute_async(
+            "const [href, done] = arguments;
+             fetch(href).then(async r => done([r.status, r.headers.get('content-type'),
+                 (await r.text()).slice(0, 4000)]));",
+            vec![serde_json::Value::String(href.to_owned())],
+        )
+        .await?;
+    Ok((
+        answer[0].as_u64().unwrap_or(0),
+        answer[1].as_str().unwrap_or_default().to_owned(),
+        answer[2].as_str().unwrap_or_default().to_owned(),
+    ))
+}
+
+async fn subscriber_and_mandate(browser: &Chromium, base: &str) {
+    let client = browser.client();
+
+    browser
+        .step("log-in", async {
+            client.goto(&format!("{base}/login")).await?;
+            browser.find("#email").await?.send_keys(EMAIL).await?;
+            browser.find("#password").await?.send_keys(PASSWORD).await?;
+            submit(browser, "/login").await
+        })
+        .await;
+
+    browser
+        .step("new-subscriber", async {
+            open_from_menu(browser, "/subscribers").await?;
+            page_is(browser, "fr", "Abonnés").await?;
+            browser
+                .find("#c-reference")
+                .await?
+                .send_keys("C-042")
+                .await?;
+            browser
+                .find("#c-last-name")
+                .await?
+                .send_keys("Martin")
+                .await?;
+            browser
+                .find("#c-first-name")
+                .await?
+                .send_keys("Zoé")
+                .await?;
+            browser.find("#c-city").await?.send_keys("Lyon").await?;
+            browser
+                .find("#c-email")
+                .await?
+                .send_keys("zoe@example.fr")
+                .await?;
+            // The filters are a form on /subscribers too: the new
+            // subscriber's is the one that posts.
+            browser
+                .find("form[method=\"post\"][action=\"/subscribers\"] button")
+                .await?
+                .click()
+                .await?;
+            let path = browser.path().await?;
+            check(path.starts_with("/subscribers/cus_"), || {
+                format!("creating the subscriber led to {path}")
+            })?;
+            let health = browser.text_of("#customer-health").await?;
+            check(health == "Aucun", || {
+                format!("a new subscriber's health is {health:?}")
+            })
+        })
+        .await;
+
+    browser
+        .step("new-mandate", async {
+            browser
+                .find("#m-reference")
+                .await?
+                .send_keys("RUM-NAV-1")
+                .await?;
+            browser
+                .find("#m-iban")
+                .await?
+                .send_keys("FR76 3000 6000 0112 3456 7890 189")
+                .await?;
+            // A date field types in the browser's locale: set its value.
+            client
+                .execute(
+                    "document.getElementById('m-signed-on').value = '2026-11-02';",
+                    Vec::new(),
+                )
+                .await?;
+            browser.find("#m-place").await?.send_keys("Lyon").await?;
+            browser
+                .find("form[action$=\"/mandates\"] button[type=\"submit\"]")
+                .await?
+                .click()
+                .await?;
+            let table = browser.text_of("#mandate-table").await?;
+            check(
+                table.contains("RUM-NAV-1") && table.contains("Actif"),
+                || format!("the mandate is not listed as active: {table:?}"),
+            )?;
+            let health = browser.text_of("#customer-health").await?;
+            check(health == "Actif", || {
+                format!("the health is {health:?}, not Actif")
+            })?;
+            browser.screenshot("subscriber-fr").await
+        })
+        .await;
+
+    browser
+        .step("mandate-pdf", async {
+            let href = browser
+                .find("#mandate-table a[href$=\"/pdf\"]")
+                .await?
+                .attr("href")
+                .await?
+                .unwrap_or_default();
+            let (status, kind, start) = fetch_in_page(browser, &href).await?;
+            check(status == 200 && kind == "application/pdf", || {
+                format!("the PDF link answered {status} {kind}")
+            })?;
+            check(start.starts_with("%PDF-"), || {
+                format!("the PDF link gave {:?}", start.get(..20))
+            })
+        })
+        .await;
+
+    browser
+        .step("revoke", async {
+            browser
+                .find("#mandate-table input[name=\"reason\"]")
+                .await?
+                .send_keys("Compte clôturé")
+                .await?;
+            browser
+                .find("#mandate-table form[action$=\"/revoke\"] button")
+                .await?
+                .click()
+                .await?;
+            let status = browser.text_of("#mandate-table .mandate-status").await?;
+            check(status == "Révoqué", || {
+                format!("the mandate is {status:?}")
+            })?;
+            let health = browser.text_of("#customer-health").await?;
+            check(health == "Informations invalides", || {
+                format!("after the revocation the health is {health:?}")
+            })
+        })
+        .await;
+
+    browser
+        .step("mandate-list-and-export", async {
+            open_from_menu(browser, "/mandates").await?;
+            page_is(browser, "fr", "Mandats et cartes").await?;
+            let table = browser.text_of("#list table").await?;
+            check(
+                table.contains("RUM-NAV-1") && table.contains("Révoqué"),
+                || format!("the mandate list lacks the mandate: {table:?}"),
+            )?;
+            browser.screenshot("mandates-fr").await?;
+            let href = browser
+                .find("#list a[download]")
+                .await?
+                .attr("href")
+                .await?
+                .unwrap_or_default();
+            let (status, kind, csv) = fetch_in_page(browser, &href).await?;
+            check(status == 200 && kind.starts_with("text/csv"), || {
+                format!("the export answered {status} {kind}")
+            })?;
+            check(csv.contains(";C-042;RUM-NAV-1;revoked;"), || {
+                format!("the export lacks the mandate: {csv:?}")
+            })
         })
         .await;
 }

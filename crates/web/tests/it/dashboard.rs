@@ -18,17 +18,17 @@ use reqwest::Method;
 
 use crate::{Answer, TestApp};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A cookie jar and a way to fill forms.
-struct Browser<'a> {
+pub struct Browser<'a> {
     app: &'a TestApp,
     cookies: BTreeMap<String, String>,
     language: &'static str,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub fn new(app: &'a TestApp) -> Self {
         Self {
             app,
             cookies: BTreeMap::new(),
@@ -36,7 +36,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn remember(&mut self, answer: &Answer) {
+    pub fn remember(&mut self, answer: &Answer) {
         for value in answer.headers.get_all("set-cookie") {
             let text = value.to_str().unwrap();
             let pair = text.split(';').next().unwrap();
@@ -49,7 +49,11 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn app(&self) -> &'a TestApp {
+        self.app
+    }
+
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -57,7 +61,7 @@ impl<'a> Browser<'a> {
             .join("; ")
     }
 
-    fn get(&mut self, path: &str) -> Answer {
+    pub fn get(&mut self, path: &str) -> Answer {
         let (cookies, language) = (self.cookie_header(), self.language);
         let answer = self.app.send(Method::GET, path, |r| {
             r.header("cookie", cookies)
@@ -67,7 +71,7 @@ impl<'a> Browser<'a> {
         answer
     }
 
-    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+    pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
@@ -83,7 +87,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Loads `page` and posts its form with the token it carries.
-    fn fill(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
+    pub fn fill(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
         let html = self.get(page).body;
         let csrf = csrf_in(&html);
         let mut all = vec![("csrf", csrf.as_str())];
@@ -91,7 +95,7 @@ impl<'a> Browser<'a> {
         self.post(action, &all)
     }
 
-    fn login(&mut self, email: &str, password: &str) -> Answer {
+    pub fn login(&mut self, email: &str, password: &str) -> Answer {
         self.fill(
             "/login",
             "/login",
@@ -104,7 +108,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn csrf_in(html: &str) -> String {
+pub fn csrf_in(html: &str) -> String {
     let start = html
         .find("name=\"csrf\" value=\"")
         .expect("a form with a token")
@@ -112,14 +116,14 @@ fn csrf_in(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-fn location(answer: &Answer) -> &str {
+pub fn location(answer: &Answer) -> &str {
     answer
         .headers
         .get("location")
         .map_or("", |v| v.to_str().unwrap())
 }
 
-fn creditor(store: &TestStore, app: &TestApp) -> CreditorKey {
+pub fn creditor(store: &TestStore, app: &TestApp) -> CreditorKey {
     let input = CreditorInput {
         name: "Acme Abonnements".into(),
         ics: french_ics(1).to_string(),
@@ -132,7 +136,7 @@ fn creditor(store: &TestStore, app: &TestApp) -> CreditorKey {
 }
 
 /// Gives `email` a password through the real link flow (outbox → SMTP).
-fn with_password(store: &TestStore, app: &TestApp, sink: &SmtpSink, email: &str) {
+pub fn with_password(store: &TestStore, app: &TestApp, sink: &SmtpSink, email: &str) {
     request_password_link(store, app.clock.as_ref(), email, "http://prelevo.test").unwrap();
     let link = emailed_link(store, app, sink, email);
     set_password_with_link(
@@ -146,7 +150,7 @@ fn with_password(store: &TestStore, app: &TestApp, sink: &SmtpSink, email: &str)
 
 /// Ana, administrator of `acme`, with a password set through the emailed
 /// link, logged in.
-fn logged_in_admin<'a>(
+pub fn logged_in_admin<'a>(
     store: &TestStore,
     app: &'a TestApp,
     sink: &SmtpSink,

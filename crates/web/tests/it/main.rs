@@ -16,6 +16,7 @@ mod health;
 mod mandates_api;
 mod metrics;
 mod problems;
+mod subscribers_dashboard;
 mod ui;
 
 use std::net::SocketAddr;
@@ -39,6 +40,7 @@ pub struct Answer {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -102,10 +104,12 @@ impl TestApp {
                 .unwrap();
             let status = response.status().as_u16();
             let headers = response.headers().clone();
+            let bytes = response.bytes().await.unwrap().to_vec();
             Answer {
                 status,
                 headers,
-                body: response.text().await.unwrap(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+                bytes,
             }
         })
     }

@@ -546,6 +546,108 @@ fn an_oversized_import_is_refused_at_once(store: &TestStore) {
     assert!(answer.contains("at most 52428800 bytes"), "{answer}");
 }
 
+/// The text of a PDF, whitespace collapsed.
+fn pdf_text(bytes: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(bytes).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn the_signed_mandate_downloads_as_pdf(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 1);
+    let globex = creditor(store, &app, 2);
+    let read = key(store, &app, &acme, ApiScope::Read);
+    let write = key(store, &app, &acme, ApiScope::Write);
+    let zoe = customer(&app, &write, "C-001", "Martin");
+    app.send(
+        Method::PATCH,
+        "/v1/creditor/mandate-settings",
+        with_json(
+            &write,
+            r#"{"address_line1": "4 place de la Bourse", "postal_code": "69002", "city": "Lyon"}"#,
+        ),
+    );
+    let id = app
+        .send(
+            Method::POST,
+            "/v1/mandates",
+            with_json(&write, &mandate_body(&zoe, Some("RUM-PDF-1"), IBAN_1)),
+        )
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pdf = app.send(
+        Method::GET,
+        &format!("/v1/mandates/{id}/pdf"),
+        bearer(&read),
+    );
+    assert_eq!(pdf.status, 200, "{}", pdf.body);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(
+        pdf.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("mandate-RUM-PDF-1.pdf")
+    );
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let text = pdf_text(&pdf.bytes);
+    for expected in [
+        "Mandat de prélèvement SEPA",
+        "RUM-PDF-1",
+        "FR76 3000 6000 0112 3456 7890 189",
+        "4 place de la Bourse",
+        "Martin",
+        "8 semaines",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in {text}");
+    }
+    let english = app.send(
+        Method::GET,
+        &format!("/v1/mandates/{id}/pdf?lang=en"),
+        bearer(&read),
+    );
+    assert!(pdf_text(&english.bytes).contains("SEPA Direct Debit Mandate"));
+    let bad_lang = app.send(
+        Method::GET,
+        &format!("/v1/mandates/{id}/pdf?lang=de"),
+        bearer(&read),
+    );
+    assert_problem(&bad_lang, 400, "/problems/invalid-parameter");
+
+    // A mandate waiting for its reference has no form yet.
+    let pending = app
+        .send(
+            Method::POST,
+            "/v1/mandates",
+            with_json(&write, &mandate_body(&zoe, None, IBAN_2)),
+        )
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_problem(
+        &app.send(
+            Method::GET,
+            &format!("/v1/mandates/{pending}/pdf"),
+            bearer(&read),
+        ),
+        409,
+        "/problems/conflict",
+    );
+    // Another creditor's key cannot print it.
+    let theirs = key(store, &app, &globex, ApiScope::Read);
+    assert_problem(
+        &app.send(
+            Method::GET,
+            &format!("/v1/mandates/{id}/pdf"),
+            bearer(&theirs),
+        ),
+        404,
+        "/problems/not-found",
+    );
+}
+
 on_both_engines!(
     mandates_are_created_searched_amended_and_revoked,
     exports_are_semicolon_csv_with_formulas_neutralised,
@@ -554,4 +656,5 @@ on_both_engines!(
     keys_reach_their_own_mandates_and_cards_only,
     mandates_are_imported_after_a_dry_run,
     an_oversized_import_is_refused_at_once,
+    the_signed_mandate_downloads_as_pdf,
 );

@@ -1,0 +1,452 @@
+//! Mandates: the seed's search (customer reference, name, UMR, last 4 of
+//! the IBAN, status, signature dates) with its export, the signed form as
+//! PDF, revocation, and the CSV import (dry run, then apply, with the
+//! refused lines to download).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use prelevo_app::documents::mandate_document;
+use prelevo_app::exports::write_mandates;
+use prelevo_app::mandate_import::{
+    ImportMode, ImportReport, LineOutcome, error_file, import_mandates,
+};
+use prelevo_app::mandates::revoke_mandate;
+use prelevo_domain::{MandateId, MandateStatus, Permission};
+use prelevo_store::{ListedMandate, MandateFilter};
+use serde::Deserialize;
+
+use super::Member;
+use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use crate::AppState;
+use crate::exports::{csv_response, pdf_response, stopped};
+use crate::ui::{
+    Column, Cursor, Layout, ListQuery, ListSpec, Page, Section, Sort, Table, TableRow,
+};
+
+const SPEC: ListSpec = ListSpec {
+    filters: &[
+        "customer_reference",
+        "reference",
+        "name",
+        "iban_last4",
+        "status",
+        "signed_from",
+        "signed_to",
+    ],
+    sorts: &["created"],
+    default_sort: Sort::descending("created"),
+};
+
+const COLUMNS: [Column; 6] = [
+    Column::text("mandates-reference"),
+    Column::text("mandates-customer"),
+    Column::text("mandates-debtor"),
+    Column::text("mandates-iban"),
+    Column::text("mandates-signed-on"),
+    Column::text("mandates-status"),
+];
+
+fn filter_of(query: &ListQuery) -> Result<MandateFilter, Response> {
+    let status = match query.filter("status") {
+        None => None,
+        Some(s) => Some(MandateStatus::parse(s).ok_or_else(|| refused("status", s))?),
+    };
+    let day = |name: &str| match query.filter(name) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<jiff::civil::Date>()
+            .map(Some)
+            .map_err(|_| refused(name, v)),
+    };
+    let last4 = query.filter("iban_last4");
+    if let Some(v) = last4
+        && !(v.trim().len() == 4 && v.trim().chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(refused("iban_last4", v));
+    }
+    let owned = |name: &str| query.filter(name).map(str::to_owned);
+    Ok(MandateFilter {
+        status,
+        customer_id: None,
+        customer_code: owned("customer_reference"),
+        reference: owned("reference"),
+        name: owned("name"),
+        iban_last4: owned("iban_last4"),
+        signed_from: day("signed_from")?,
+        signed_to: day("signed_to")?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "mandates.html")]
+struct MandatesPage {
+    layout: Layout,
+    query: ListQuery,
+    list: Table,
+    can_operate: bool,
+}
+
+impl MandatesPage {
+    fn statuses(&self) -> [MandateStatus; 4] {
+        [
+            MandateStatus::PendingReference,
+            MandateStatus::Active,
+            MandateStatus::Revoked,
+            MandateStatus::Expired,
+        ]
+    }
+}
+
+fn row(layout: &Layout, listed: &ListedMandate) -> TableRow {
+    let m = &listed.mandate;
+    TableRow::new([
+        m.reference
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), ToString::to_string),
+        listed.customer_code.clone(),
+        m.debtor.name.clone(),
+        m.debtor.iban.masked(),
+        m.signed_on.to_string(),
+        layout.label(&m.status),
+    ])
+    .linked(format!("/subscribers/{}", m.customer_id))
+}
+
+/// `GET /mandates`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = member.require(Permission::Read) {
+        return refused;
+    }
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let filter = match filter_of(&query) {
+        Ok(filter) => filter,
+        Err(refused) => return refused,
+    };
+    let position = store_position::<MandateId>(&query);
+    let limit = i64::from(query.fetch_limit());
+    let tenant = member.tenant(&state);
+    let page_position = position.clone();
+    let fetched = state
+        .run(move |_, _| {
+            Ok(tenant.read(|tx| {
+                Ok::<_, prelevo_store::StoreError>((
+                    tx.mandates(&filter, page_position, limit)?,
+                    tx.count_mandates(&filter)?,
+                ))
+            })?)
+        })
+        .await;
+    let (rows, total) = match fetched {
+        Ok(found) => found,
+        Err(problem) => return problem.into_response(),
+    };
+    let rows = in_list_order(rows, &position);
+    let layout = member.layout(Section::MandatesAndCards);
+    let cursor_of =
+        |l: &ListedMandate| Cursor::new(l.mandate.created_at.to_string(), l.mandate.id.to_string());
+    let page = Page::new(
+        &query,
+        rows,
+        u64::try_from(total).unwrap_or(0),
+        "/mandates",
+        "/mandates/export.csv",
+        cursor_of,
+    )
+    .map(|l| row(&layout, &l));
+    let list = Table::new(&layout, "nav-mandates", &COLUMNS, &query, "/mandates", page);
+    if let Some(only_the_list) = fragment(&headers, &layout, &list) {
+        return only_the_list;
+    }
+    MandatesPage {
+        can_operate: member.require(Permission::Operate).is_ok(),
+        layout,
+        query,
+        list,
+    }
+    .into_response()
+}
+
+/// `GET /mandates/export.csv`: the search's filters, every match.
+pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
+    if let Err(refused) = member.require(Permission::Export) {
+        return refused;
+    }
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let filter = match filter_of(&query) {
+        Ok(filter) => filter,
+        Err(refused) => return refused,
+    };
+    let tenant = member.tenant(&state);
+    csv_response("mandates.csv", move |out| {
+        write_mandates(&tenant, &filter, out)
+            .map(drop)
+            .map_err(stopped)
+    })
+}
+
+/// `GET /mandates/{id}/pdf`: the signed form in the page's language.
+pub(crate) async fn pdf(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(refused) = member.require(Permission::Read) {
+        return refused;
+    }
+    let Ok(id) = MandateId::parse(&id) else {
+        return member.message(StatusCode::NOT_FOUND, "not-found");
+    };
+    let (tenant, language) = (member.tenant(&state), member.locale);
+    match state
+        .run(move |_, _| mandate_document(&tenant, &id, Some(language)))
+        .await
+    {
+        Ok(document) => pdf_response(document),
+        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// The revocation form.
+#[derive(Deserialize)]
+pub(crate) struct RevokeForm {
+    csrf: String,
+    reason: String,
+}
+
+/// `POST /mandates/{id}/revoke`: back to the customer's page.
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    if let Err(refused) = member
+        .check_form(&headers, &form.csrf)
+        .and_then(|()| member.require(Permission::Operate))
+    {
+        return refused;
+    }
+    let Ok(id) = MandateId::parse(&id) else {
+        return member.message(StatusCode::NOT_FOUND, "not-found");
+    };
+    let (tenant, actor) = (member.tenant(&state), member.actor());
+    match state
+        .run(move |_, clock| revoke_mandate(&tenant, clock, &actor, &id, &form.reason))
+        .await
+    {
+        Ok(revoked) => {
+            Redirect::to(&format!("/subscribers/{}", revoked.customer_id)).into_response()
+        }
+        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
+        Err(problem) if problem.status < 500 => (
+            StatusCode::CONFLICT,
+            super::page::MessagePage::new(
+                member
+                    .layout(Section::MandatesAndCards)
+                    .titled("nav-mandates"),
+                "mandates-revoke",
+            )
+            .with_detail(problem.detail),
+        )
+            .into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "mandate_import.html")]
+struct ImportPage {
+    layout: Layout,
+    report: Option<ImportView>,
+    errors: Vec<String>,
+}
+
+/// A report as the page shows it.
+struct ImportView {
+    summary: String,
+    previously: Option<String>,
+    lines: Vec<(u64, String, String, String)>,
+    /// The refused lines as a `data:` link, when there are some.
+    error_file: Option<String>,
+}
+
+fn view(layout: &Layout, report: &ImportReport, error_csv: Option<Vec<u8>>) -> ImportView {
+    let (created, updated, unchanged, errors) = report.counts();
+    let applied = report.mode == ImportMode::Apply;
+    ImportView {
+        summary: layout.t_args(
+            "mandates-import-summary",
+            &[
+                ("created", &created),
+                ("updated", &updated),
+                ("unchanged", &unchanged),
+                ("errors", &errors),
+            ],
+        ),
+        previously: report
+            .previously_imported_at
+            .map(|at| layout.t_args("mandates-import-seen", &[("at", &layout.instant(&at))])),
+        lines: report
+            .lines
+            .iter()
+            .map(|l| {
+                let (key, detail) = match &l.outcome {
+                    LineOutcome::Create { .. } if applied => {
+                        ("mandates-import-created", String::new())
+                    }
+                    LineOutcome::Create { .. } => ("mandates-import-create", String::new()),
+                    LineOutcome::Update => ("mandates-import-update", String::new()),
+                    LineOutcome::Unchanged => ("mandates-import-unchanged", String::new()),
+                    LineOutcome::Error(fields) => (
+                        "mandates-import-error",
+                        fields
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" ; "),
+                    ),
+                };
+                (l.line, l.reference.clone(), layout.t(key), detail)
+            })
+            .collect(),
+        error_file: error_csv.filter(|_| errors > 0).map(|bytes| {
+            format!(
+                "data:text/csv;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            )
+        }),
+    }
+}
+
+/// `GET /mandates/import`.
+pub(crate) async fn import_page(member: Member) -> Response {
+    if let Err(refused) = member.require(Permission::Operate) {
+        return refused;
+    }
+    ImportPage {
+        layout: member
+            .layout(Section::MandatesAndCards)
+            .titled("mandates-import"),
+        report: None,
+        errors: Vec::new(),
+    }
+    .into_response()
+}
+
+/// The import form's fields.
+#[derive(Default)]
+struct ImportUpload {
+    csrf: String,
+    dry_run: bool,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<ImportUpload, String> {
+    let mut upload = ImportUpload::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        match field.name() {
+            Some("csrf") => upload.csrf = field.text().await.map_err(|e| e.body_text())?,
+            Some("mode") => {
+                upload.dry_run = field.text().await.map_err(|e| e.body_text())? == "dry_run"
+            }
+            Some("file") => {
+                upload.file_name = field.file_name().unwrap_or("mandates.csv").to_owned();
+                upload.bytes = field.bytes().await.map_err(|e| e.body_text())?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// `POST /mandates/import` (multipart): a dry run or the import itself.
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    member: Member,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let layout = member
+        .layout(Section::MandatesAndCards)
+        .titled("mandates-import");
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(why) => {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ImportPage {
+                    layout,
+                    report: None,
+                    errors: vec![why],
+                },
+            )
+                .into_response();
+        }
+    };
+    if let Err(refused) = member
+        .check_form(&headers, &upload.csrf)
+        .and_then(|()| member.require(Permission::Operate))
+    {
+        return refused;
+    }
+    let mode = if upload.dry_run {
+        ImportMode::DryRun
+    } else {
+        ImportMode::Apply
+    };
+    let (tenant, actor) = (member.tenant(&state), member.actor());
+    let outcome = state
+        .run(move |_, clock| {
+            let report = import_mandates(
+                &tenant,
+                clock,
+                &actor,
+                &upload.file_name,
+                &upload.bytes,
+                mode,
+            )?;
+            let errors = error_file(&upload.bytes, &report)?;
+            Ok((report, errors))
+        })
+        .await;
+    match outcome {
+        Ok((report, errors)) => {
+            let report = Some(view(&layout, &report, Some(errors)));
+            ImportPage {
+                layout,
+                report,
+                errors: Vec::new(),
+            }
+            .into_response()
+        }
+        Err(problem) if problem.status < 500 => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportPage {
+                layout,
+                report: None,
+                errors: vec![problem.detail],
+            },
+        )
+            .into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
