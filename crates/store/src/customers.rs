@@ -136,7 +136,7 @@ fn search_text(c: &Customer) -> String {
 }
 
 /// `LIKE` pattern matching `text` anywhere, its wildcards taken literally.
-fn contains_pattern(text: &str) -> String {
+pub(crate) fn contains_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
     for c in text.trim().to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

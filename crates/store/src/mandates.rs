@@ -8,6 +8,7 @@ use prelevo_domain::{
     MandateKind, MandateRef, MandateStatus, OriginalAccount, Revocation, Scheme, SignatureMethod,
 };
 
+use crate::customers::contains_pattern;
 use crate::engine::on_each_engine;
 use crate::schema::{customers, mandates};
 use crate::sql_types::DbInstant;
@@ -200,18 +201,28 @@ impl MandateRow {
     }
 }
 
-/// `LIKE` pattern matching `text` anywhere (or at the start), wildcards
-/// taken literally.
-fn like_pattern(text: &str, anywhere: bool) -> String {
-    let mut pattern = String::from(if anywhere { "%" } else { "" });
-    for c in text.trim().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+/// The search key of a mandate's reference: upper case.
+fn reference_key(mandate: &Mandate) -> Option<String> {
+    mandate
+        .reference
+        .as_ref()
+        .map(|r| r.as_str().to_uppercase())
+}
+
+/// The keys from `prefix` (included) to the first key after every key
+/// that starts with it (excluded), or `None` for an empty prefix.
+fn prefix_range(prefix: &str) -> Option<(String, String)> {
+    let from = prefix.trim().to_uppercase();
+    let mut until: Vec<char> = from.chars().collect();
+    // The last character that can be incremented; a prefix of only
+    // char::MAX cannot be bounded (no reference holds such characters).
+    while let Some(last) = until.pop() {
+        if let Some(next) = char::from_u32(u32::from(last) + 1) {
+            until.push(next);
+            return Some((from, until.into_iter().collect()));
         }
-        pattern.push(c);
     }
-    pattern.push('%');
-    pattern
+    None
 }
 
 /// The boxed query of a tenant's mandates matching a filter.
@@ -220,11 +231,6 @@ macro_rules! matching {
         let filter: &MandateFilter = $filter;
         let tenant: &str = $tenant;
         let mut query = mandates::table
-            .inner_join(
-                customers::table.on(customers::id
-                    .eq(mandates::customer_id)
-                    .and(customers::creditor_id.eq(mandates::creditor_id))),
-            )
             .filter(mandates::creditor_id.eq(tenant.to_owned()))
             .into_boxed();
         if let Some(status) = filter.status {
@@ -234,19 +240,26 @@ macro_rules! matching {
             query = query.filter(mandates::customer_id.eq(customer.as_str().to_owned()));
         }
         if let Some(code) = filter.customer_code.as_deref().map(str::trim) {
-            query = query.filter(customers::code.eq(code.to_owned()));
-        }
-        if let Some(reference) = filter.reference.as_deref().filter(|r| !r.trim().is_empty()) {
             query = query.filter(
-                mandates::reference
-                    .like(like_pattern(reference, false))
-                    .escape('\\'),
+                mandates::customer_id.eq_any(
+                    customers::table
+                        .filter(customers::creditor_id.eq(tenant.to_owned()))
+                        .filter(customers::code.eq(code.to_owned()))
+                        .select(customers::id),
+                ),
+            );
+        }
+        if let Some((from, until)) = filter.reference.as_deref().and_then(prefix_range) {
+            query = query.filter(
+                mandates::reference_key
+                    .ge(from)
+                    .and(mandates::reference_key.lt(until)),
             );
         }
         if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
             query = query.filter(
-                diesel::dsl::sql::<diesel::sql_types::Text>("lower(mandates.debtor_name)")
-                    .like(like_pattern(&name.to_lowercase(), true))
+                diesel::dsl::sql::<diesel::sql_types::Text>("lower(debtor_name)")
+                    .like(contains_pattern(name))
                     .escape('\\'),
             );
         }
@@ -268,8 +281,9 @@ impl TenantTx<'_, '_> {
     /// conflict.
     pub fn insert_mandate(&mut self, mandate: &Mandate) -> Result<(), StoreError> {
         let row = MandateRow::from_domain(mandate, self.tenant());
+        let key = mandates::reference_key.eq(reference_key(mandate));
         on_each_engine!(self.conn, |c| diesel::insert_into(mandates::table)
-            .values(&row)
+            .values((&row, key.clone()))
             .execute(c))
         .map_err(StoreError::conflict_on_unique(
             "mandate",
@@ -290,7 +304,7 @@ impl TenantTx<'_, '_> {
                 .filter(mandates::creditor_id.eq(&tenant))
                 .filter(mandates::id.eq(mandate.id.as_str()))
         )
-        .set(&row)
+        .set((&row, mandates::reference_key.eq(reference_key(mandate))))
         .execute(c))
         .map_err(StoreError::conflict_on_unique(
             "mandate",
@@ -348,9 +362,9 @@ impl TenantTx<'_, '_> {
         limit: i64,
     ) -> Result<Vec<ListedMandate>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<(MandateRow, String)> = on_each_engine!(self.conn, |c| {
+        let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| {
             let query = matching!(&tenant, filter)
-                .select((MandateRow::as_select(), customers::code))
+                .select(MandateRow::as_select())
                 .limit(limit);
             match &position {
                 Position::Start => query.order(mandates::id.desc()),
@@ -363,9 +377,21 @@ impl TenantTx<'_, '_> {
             }
             .load(c)
         })?;
+        // The customers' references in one more query by key (a join would
+        // weigh on every count and search).
+        let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
+        let codes: std::collections::HashMap<String, String> =
+            on_each_engine!(self.conn, |c| customers::table
+                .filter(customers::creditor_id.eq(&tenant))
+                .filter(customers::id.eq_any(&ids))
+                .select((customers::id, customers::code))
+                .load::<(String, String)>(c))?
+            .into_iter()
+            .collect();
         let mut found = rows
             .into_iter()
-            .map(|(row, customer_code)| {
+            .map(|row| {
+                let customer_code = codes.get(&row.customer_id).cloned().unwrap_or_default();
                 Ok(ListedMandate {
                     mandate: row.into_domain()?,
                     customer_code,
@@ -434,8 +460,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn patterns_escape_wildcards() {
-        assert_eq!(like_pattern("RUM_1", false), "RUM\\_1%");
-        assert_eq!(like_pattern("du%", true), "%du\\%%");
+    fn reference_prefixes_become_key_ranges() {
+        assert_eq!(
+            prefix_range(" rum-2026 "),
+            Some(("RUM-2026".to_owned(), "RUM-2027".to_owned()))
+        );
+        assert_eq!(prefix_range("  "), None);
     }
 }

@@ -282,6 +282,7 @@ diesel::table! {
         expired_on -> Nullable<Text>,
         created_at -> UtcInstant,
         updated_at -> UtcInstant,
+        reference_key -> Nullable<Text>,
     }
 }
 

@@ -162,6 +162,11 @@ fn the_seed_s_searches(store: &TestStore) {
         tenant.read(|tx| tx.count_mandates(&by_reference)).unwrap(),
         2
     );
+    let lower_case = MandateFilter {
+        reference: Some(" rum-2026-000001".into()),
+        ..MandateFilter::default()
+    };
+    assert_eq!(references(lower_case), ["RUM-2026-000001"], "any case");
     let underscore = MandateFilter {
         reference: Some("OTHER-".into()),
         ..MandateFilter::default()
