@@ -76,7 +76,7 @@ fn mandate(n: u32, customer: &Customer) -> Mandate {
         scheme: Scheme::Core,
         kind: MandateKind::Recurrent,
         // One in ten revoked, so that a status filter means something.
-        status: if n % 10 == 0 {
+        status: if n.is_multiple_of(10) {
             MandateStatus::Revoked
         } else {
             MandateStatus::Active
@@ -95,7 +95,7 @@ fn mandate(n: u32, customer: &Customer) -> Mandate {
         first_collection_pending: true,
         last_collection_on: None,
         amendment: Amendment::default(),
-        revocation: (n % 10 == 0).then(|| prelevo_domain::Revocation {
+        revocation: (n.is_multiple_of(10)).then(|| prelevo_domain::Revocation {
             at: t0(),
             reason: "bench".into(),
         }),
