@@ -271,21 +271,29 @@ macro_rules! matching {
     ($tenant:expr, $filter:expr) => {{
         let filter: &CustomerFilter = $filter;
         // Ids are prefixed by type, so a payment method id matches at most
-        // one of the two joins.
+        // one of the two joins. The joins go by primary key alone (with the
+        // creditor in the join condition, SQLite may pick a creditor-wide
+        // index and scan it for every row); a method of another creditor
+        // would drop the row, never show it.
         let mut query = customers::table
+            .left_join(mandates::table.on(mandates::id.nullable().eq(customers::payment_method_id)))
             .left_join(
-                mandates::table.on(mandates::id
-                    .nullable()
-                    .eq(customers::payment_method_id)
-                    .and(mandates::creditor_id.eq(customers::creditor_id))),
-            )
-            .left_join(
-                card_aliases::table.on(card_aliases::id
-                    .nullable()
-                    .eq(customers::payment_method_id)
-                    .and(card_aliases::creditor_id.eq(customers::creditor_id))),
+                card_aliases::table
+                    .on(card_aliases::id.nullable().eq(customers::payment_method_id)),
             )
             .filter(customers::creditor_id.eq($tenant))
+            .filter(
+                mandates::creditor_id
+                    .nullable()
+                    .is_null()
+                    .or(mandates::creditor_id.eq(customers::creditor_id)),
+            )
+            .filter(
+                card_aliases::creditor_id
+                    .nullable()
+                    .is_null()
+                    .or(card_aliases::creditor_id.eq(customers::creditor_id)),
+            )
             .into_boxed();
         if let Some(status) = filter.status {
             query = query.filter(customers::status.eq(status.as_str()));
