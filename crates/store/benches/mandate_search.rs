@@ -248,7 +248,7 @@ fn run(engine: &str, store: &Store, rows: u32, queries: usize, target_us: f64) {
     );
     report(
         "count of active mandates (list total)",
-        measure(queries.min(200), rows, |_| {
+        measure(queries.min(50), rows, |_| {
             let filter = MandateFilter {
                 status: Some(MandateStatus::Active),
                 ..MandateFilter::default()

@@ -239,16 +239,6 @@ macro_rules! matching {
         if let Some(customer) = &filter.customer_id {
             query = query.filter(mandates::customer_id.eq(customer.as_str().to_owned()));
         }
-        if let Some(code) = filter.customer_code.as_deref().map(str::trim) {
-            query = query.filter(
-                mandates::customer_id.eq_any(
-                    customers::table
-                        .filter(customers::creditor_id.eq(tenant.to_owned()))
-                        .filter(customers::code.eq(code.to_owned()))
-                        .select(customers::id),
-                ),
-            );
-        }
         if let Some((from, until)) = filter.reference.as_deref().and_then(prefix_range) {
             query = query.filter(
                 mandates::reference_key
@@ -353,6 +343,40 @@ impl TenantTx<'_, '_> {
         row.map(MandateRow::into_domain).transpose()
     }
 
+    /// `filter` with its customer reference resolved to the customer's id
+    /// (an equality the mandate index serves, where a sub-query let SQLite
+    /// scan every mandate); `None` when no such customer can match.
+    fn by_customer_id(
+        &mut self,
+        filter: &MandateFilter,
+    ) -> Result<Option<MandateFilter>, StoreError> {
+        let Some(code) = filter.customer_code.as_deref().map(str::trim) else {
+            return Ok(Some(filter.clone()));
+        };
+        let tenant = self.tenant().to_owned();
+        let owner: Option<String> = on_each_engine!(self.conn, |c| customers::table
+            .filter(customers::creditor_id.eq(&tenant))
+            .filter(customers::code.eq(code))
+            .select(customers::id)
+            .get_result(c)
+            .optional())?;
+        let Some(owner) = owner.and_then(|id| CustomerId::parse(&id).ok()) else {
+            return Ok(None);
+        };
+        if filter
+            .customer_id
+            .as_ref()
+            .is_some_and(|given| *given != owner)
+        {
+            return Ok(None);
+        }
+        Ok(Some(MandateFilter {
+            customer_id: Some(owner),
+            customer_code: None,
+            ..filter.clone()
+        }))
+    }
+
     /// A page of mandates matching `filter`, newest first, each with its
     /// customer's reference.
     pub fn mandates(
@@ -361,6 +385,10 @@ impl TenantTx<'_, '_> {
         position: Position<MandateId>,
         limit: i64,
     ) -> Result<Vec<ListedMandate>, StoreError> {
+        let Some(filter) = self.by_customer_id(filter)? else {
+            return Ok(Vec::new());
+        };
+        let filter = &filter;
         let tenant = self.tenant().to_owned();
         let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| {
             let query = matching!(&tenant, filter)
@@ -406,6 +434,10 @@ impl TenantTx<'_, '_> {
 
     /// How many mandates match `filter`.
     pub fn count_mandates(&mut self, filter: &MandateFilter) -> Result<i64, StoreError> {
+        let Some(filter) = self.by_customer_id(filter)? else {
+            return Ok(0);
+        };
+        let filter = &filter;
         let tenant = self.tenant().to_owned();
         Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
             .count()
