@@ -456,11 +456,7 @@ pub fn list_customers(
     limit: i64,
 ) -> Result<Vec<CustomerWithHealth>, AppError> {
     tenant.read(|tx| {
-        let today = clock.today_in(tx.creditor()?.timezone.tz());
-        let filter = CustomerFilter {
-            health: health.map(|h| (h, today)),
-            ..filter.clone()
-        };
+        let (filter, today) = on_creditor_today(tx, clock, filter, health)?;
         let listed = tx.customers(&filter, position, limit)?;
         Ok(listed
             .into_iter()
@@ -470,6 +466,35 @@ pub fn list_customers(
             })
             .collect())
     })
+}
+
+/// How many customers match `filter` (and `health`, on the creditor's
+/// today): a list's total.
+pub fn count_customers(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    filter: &CustomerFilter,
+    health: Option<Health>,
+) -> Result<i64, AppError> {
+    tenant.read(|tx| {
+        let (filter, _) = on_creditor_today(tx, clock, filter, health)?;
+        Ok(tx.count_customers(&filter)?)
+    })
+}
+
+/// `filter` narrowed to `health` on the creditor's today, and that day.
+fn on_creditor_today(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    filter: &CustomerFilter,
+    health: Option<Health>,
+) -> Result<(CustomerFilter, jiff::civil::Date), AppError> {
+    let today = clock.today_in(tx.creditor()?.timezone.tz());
+    let filter = CustomerFilter {
+        health: health.map(|h| (h, today)),
+        ..filter.clone()
+    };
+    Ok((filter, today))
 }
 
 /// The health of `customer`'s payment method on the creditor's today.

@@ -1,7 +1,7 @@
 //! Printable documents: the signed mandate form as PDF, in the creditor's
 //! language or the one asked.
 
-use prelevo_domain::{Locale, MandateId, MandateStatus};
+use prelevo_domain::{Locale, MandateId};
 use prelevo_pdf::{MandateForm, mandate_pdf};
 use prelevo_store::TenantStore;
 
@@ -25,16 +25,12 @@ pub fn mandate_document(
 ) -> Result<Document, AppError> {
     let (creditor, profile, mandate) = tenant
         .read(|tx| Ok::<_, AppError>((tx.creditor()?, tx.mandate_profile()?, tx.mandate(id)?)))?;
+    // A mandate waiting for its reference (`pending_reference`) has none.
     let Some(reference) = mandate.reference.as_ref() else {
         return Err(AppError::Conflict(format!(
             "mandate {id} has no reference yet: give it one before printing it"
         )));
     };
-    if mandate.status == MandateStatus::PendingReference {
-        return Err(AppError::Conflict(format!(
-            "mandate {id} is waiting for its reference"
-        )));
-    }
     let debtor_address = mandate.debtor_address.lines();
     let creditor_address = profile.address.lines();
     let form = MandateForm {

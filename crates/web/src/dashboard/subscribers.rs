@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use prelevo_app::card_aliases::delete_card_alias;
 use prelevo_app::customers::{
-    CustomerFile, CustomerInput, CustomerWithHealth, change_customer_status, create_customer,
-    customer_file, list_customers,
+    CustomerFile, CustomerInput, CustomerWithHealth, change_customer_status, count_customers,
+    create_customer, customer_file, list_customers,
 };
 use prelevo_app::exports::write_customers;
 use prelevo_app::mandates::{MandateInput, ReferenceChoice, create_mandate};
@@ -128,16 +128,7 @@ async fn list_page(
     let fetched = state
         .run(move |_, clock| {
             let rows = list_customers(&tenant, clock, &filter, health, page_position, limit)?;
-            let with_health = CustomerFilter {
-                health: None,
-                ..filter.clone()
-            };
-            // The count of a health filter needs the creditor's today: the
-            // list's own query gives it.
-            let total = match health {
-                None => tenant.read(|tx| tx.count_customers(&with_health))?,
-                Some(_) => count_with_health(&tenant, clock, &filter, health)?,
-            };
+            let total = count_customers(&tenant, clock, &filter, health)?;
             Ok((rows, total))
         })
         .await;
@@ -181,22 +172,6 @@ async fn list_page(
         },
     )
         .into_response()
-}
-
-fn count_with_health(
-    tenant: &prelevo_store::TenantStore,
-    clock: &dyn prelevo_domain::Clock,
-    filter: &CustomerFilter,
-    health: Option<Health>,
-) -> Result<i64, prelevo_app::AppError> {
-    tenant.read(|tx| {
-        let today = clock.today_in(tx.creditor()?.timezone.tz());
-        let filter = CustomerFilter {
-            health: health.map(|h| (h, today)),
-            ..filter.clone()
-        };
-        Ok(tx.count_customers(&filter)?)
-    })
 }
 
 /// `GET /subscribers`.
