@@ -327,7 +327,7 @@ fn view(layout: &Layout, report: &ImportReport, error_csv: Option<Vec<u8>>) -> I
                 (l.line, l.reference.clone(), layout.t(key), detail)
             })
             .collect(),
-        error_file: error_csv.filter(|_| errors > 0).map(|bytes| {
+        error_file: error_csv.map(|bytes| {
             format!(
                 "data:text/csv;base64,{}",
                 base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -360,17 +360,18 @@ struct ImportUpload {
     bytes: Vec<u8>,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<ImportUpload, String> {
+/// The form's fields, or the status and reason of a body that cannot be
+/// read (too large: 413; malformed: 400).
+async fn read_upload(mut multipart: Multipart) -> Result<ImportUpload, (StatusCode, String)> {
+    let refused = |e: axum::extract::multipart::MultipartError| (e.status(), e.body_text());
     let mut upload = ImportUpload::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
         match field.name() {
-            Some("csrf") => upload.csrf = field.text().await.map_err(|e| e.body_text())?,
-            Some("mode") => {
-                upload.dry_run = field.text().await.map_err(|e| e.body_text())? == "dry_run"
-            }
+            Some("csrf") => upload.csrf = field.text().await.map_err(refused)?,
+            Some("mode") => upload.dry_run = field.text().await.map_err(refused)? == "dry_run",
             Some("file") => {
                 upload.file_name = field.file_name().unwrap_or("mandates.csv").to_owned();
-                upload.bytes = field.bytes().await.map_err(|e| e.body_text())?.to_vec();
+                upload.bytes = field.bytes().await.map_err(refused)?.to_vec();
             }
             _ => {}
         }
@@ -390,9 +391,9 @@ pub(crate) async fn import(
         .titled("mandates-import");
     let upload = match read_upload(multipart).await {
         Ok(upload) => upload,
-        Err(why) => {
+        Err((status, why)) => {
             return (
-                StatusCode::PAYLOAD_TOO_LARGE,
+                status,
                 ImportPage {
                     layout,
                     report: None,
@@ -424,13 +425,18 @@ pub(crate) async fn import(
                 &upload.bytes,
                 mode,
             )?;
-            let errors = error_file(&upload.bytes, &report)?;
+            // The error file reads the upload again: only when lines were refused.
+            let errors = if report.counts().3 > 0 {
+                Some(error_file(&upload.bytes, &report)?)
+            } else {
+                None
+            };
             Ok((report, errors))
         })
         .await;
     match outcome {
         Ok((report, errors)) => {
-            let report = Some(view(&layout, &report, Some(errors)));
+            let report = Some(view(&layout, &report, errors));
             ImportPage {
                 layout,
                 report,

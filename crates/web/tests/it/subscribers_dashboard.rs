@@ -208,6 +208,14 @@ fn mandates_are_imported_from_the_dashboard(store: &TestStore) {
     );
     let forged = upload(&mut ana, "not-the-token", "apply", IMPORT);
     assert_eq!(forged.status, 403);
+    // A body that is not the multipart it announces: 400, not a crash.
+    let cookies = ana.cookie_header();
+    let garbled = app.send(Method::POST, "/mandates/import", |r| {
+        r.header("cookie", cookies)
+            .header("content-type", "multipart/form-data; boundary=Nowhere")
+            .body("no boundary in here")
+    });
+    assert_eq!(garbled.status, 400, "{}", garbled.body);
 }
 
 /// A second creditor with its own administrator, logged in.
