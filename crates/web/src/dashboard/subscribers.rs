@@ -99,7 +99,7 @@ fn row(layout: &Layout, c: &CustomerWithHealth) -> TableRow {
             .map(|e| e.as_str().to_owned())
             .unwrap_or_default(),
         layout.label(&c.customer.status),
-        layout.t(&format!("method-{}", c.customer.payment_method.kind())),
+        layout.label(&c.customer.payment_method),
         layout.label(&c.health),
     ])
     .linked(format!("/subscribers/{}", c.customer.id))
@@ -290,13 +290,6 @@ struct SubscriberPage {
 }
 
 impl SubscriberPage {
-    fn method(&self) -> String {
-        self.layout.t(&format!(
-            "method-{}",
-            self.file.customer.payment_method.kind()
-        ))
-    }
-
     fn address(&self) -> Vec<String> {
         let d = &self.file.customer.details;
         prelevo_domain::PostalAddress {

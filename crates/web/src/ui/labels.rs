@@ -4,7 +4,7 @@
 
 use prelevo_domain::{
     ApiScope, CardStatus, CustomerStatus, Environment, Health, Locale, MandateStatus,
-    MembershipStatus, Role,
+    MembershipStatus, PaymentMethodRef, Role,
 };
 
 use super::i18n::translate;
@@ -134,6 +134,17 @@ impl Label for Health {
     }
 }
 
+impl Label for PaymentMethodRef {
+    fn label_key(&self) -> &'static str {
+        match self {
+            PaymentMethodRef::None => "method-none",
+            PaymentMethodRef::Manual => "method-manual",
+            PaymentMethodRef::Mandate(_) => "method-mandate",
+            PaymentMethodRef::Card(_) => "method-card",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use prelevo_domain::MembershipStatus as M;
@@ -166,6 +177,8 @@ mod tests {
             &MandateStatus::Revoked,
             &MandateStatus::Expired,
             &CardStatus::Active,
+            &PaymentMethodRef::None,
+            &PaymentMethodRef::Manual,
         ]);
         all
     }
