@@ -11,7 +11,7 @@ use prelevo_domain::{
 };
 use prelevo_store::{
     Actor, CustomerFilter, ListedCustomer, ListedMandate, MandateFilter, Position, StoreError,
-    TenantStore, TenantTx,
+    TALLY_CAP, Tally, TenantStore, TenantTx,
 };
 use serde_json::json;
 
@@ -469,16 +469,16 @@ pub fn list_customers(
 }
 
 /// How many customers match `filter` (and `health`, on the creditor's
-/// today): a list's total.
-pub fn count_customers(
+/// today), counted up to [`TALLY_CAP`]: a list's total.
+pub fn tally_customers(
     tenant: &TenantStore,
     clock: &dyn Clock,
     filter: &CustomerFilter,
     health: Option<Health>,
-) -> Result<i64, AppError> {
+) -> Result<Tally, AppError> {
     tenant.read(|tx| {
         let (filter, _) = on_creditor_today(tx, clock, filter, health)?;
-        Ok(tx.count_customers(&filter)?)
+        Ok(tx.tally_customers(&filter, TALLY_CAP)?)
     })
 }
 

@@ -289,7 +289,7 @@ pub(crate) fn create_mandate_in(
         let mut holder = customer;
         holder.payment_method = PaymentMethodRef::Mandate(mandate.id.clone());
         holder.updated_at = now;
-        tx.save_customer(&holder)?;
+        tx.save_payment_method(&holder)?;
         Ok(mandate)
     }
 }

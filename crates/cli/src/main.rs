@@ -76,6 +76,9 @@ enum Command {
     /// Inspect the background job queue.
     #[command(subcommand)]
     Jobs(commands::jobs::JobsCommand),
+    /// Import and export a creditor's mandates as `;` CSV files.
+    #[command(subcommand)]
+    Mandate(commands::mandate::MandateCommand),
 }
 
 fn main() -> ExitCode {
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Jobs(command) => {
             commands::jobs::run(&settings.database_url, settings.json, command)
         }
+        Command::Mandate(command) => commands::mandate::run(&settings, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

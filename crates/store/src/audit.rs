@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use crate::engine::on_each_engine;
 use crate::schema::audit_events;
 use crate::sql_types::DbInstant;
-use crate::{StoreError, TenantTx};
+use crate::{StoreError, Tally, TenantTx};
 
 /// Who made a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,5 +242,22 @@ impl TenantTx<'_, '_> {
         Ok(on_each_engine!(self.conn, |c| filtered!(&tenant, filter)
             .count()
             .get_result(c))?)
+    }
+
+    /// How many events match `filter`, counted up to `cap`: the
+    /// journal's total, whose cost stays bounded however long it grows.
+    pub fn tally_audit_events(
+        &mut self,
+        filter: &AuditFilter,
+        cap: u32,
+    ) -> Result<Tally, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let past_cap: Option<i64> = on_each_engine!(self.conn, |c| filtered!(&tenant, filter)
+            .select(audit_events::id)
+            .offset(i64::from(cap))
+            .limit(1)
+            .get_result(c)
+            .optional())?;
+        Tally::counted(cap, past_cap.is_some(), || self.count_audit_events(filter))
     }
 }

@@ -12,7 +12,7 @@ use crate::card_aliases::card_status;
 use crate::engine::on_each_engine;
 use crate::schema::{card_aliases, customers, mandates};
 use crate::sql_types::DbInstant;
-use crate::{Position, StoreError, TenantTx};
+use crate::{Position, StoreError, Tally, TenantTx};
 
 /// Which customers a list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -419,6 +419,31 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
+    /// Saves a customer's new payment method alone: a full save rewrites
+    /// every index of the table, this only the method's columns.
+    pub fn save_payment_method(&mut self, customer: &Customer) -> Result<(), StoreError> {
+        let row = CustomerRow::from_domain(customer, self.tenant());
+        let tenant = self.tenant().to_owned();
+        let changed = on_each_engine!(self.conn, |c| diesel::update(
+            customers::table
+                .filter(customers::creditor_id.eq(&tenant))
+                .filter(customers::id.eq(customer.id.as_str()))
+        )
+        .set((
+            customers::payment_method.eq(&row.payment_method),
+            customers::payment_method_id.eq(&row.payment_method_id),
+            customers::updated_at.eq(row.updated_at),
+        ))
+        .execute(c))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                entity: "customer",
+                id: customer.id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// One of this creditor's customers.
     pub fn customer(&mut self, id: &CustomerId) -> Result<Customer, StoreError> {
         let tenant = self.tenant().to_owned();
@@ -516,6 +541,23 @@ impl TenantTx<'_, '_> {
         Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
             .count()
             .get_result(c))?)
+    }
+
+    /// How many customers match `filter`, counted up to `cap`: a
+    /// list's total, whose cost stays bounded at any size.
+    pub fn tally_customers(
+        &mut self,
+        filter: &CustomerFilter,
+        cap: u32,
+    ) -> Result<Tally, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let past_cap: Option<String> = on_each_engine!(self.conn, |c| matching!(&tenant, filter)
+            .select(customers::id)
+            .offset(i64::from(cap))
+            .limit(1)
+            .get_result(c)
+            .optional())?;
+        Tally::counted(cap, past_cap.is_some(), || self.count_customers(filter))
     }
 
     /// The customers `payer` pays for.

@@ -80,7 +80,9 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for ReaderPragma
     }
 }
 
-/// Connection settings that SQLite needs on every new connection.
+/// Connection settings that SQLite needs on every new connection. Temporary
+/// data stays in memory: a savepoint (one per imported line) journals the
+/// pages it changes, and on disk that journal costs a write per page.
 #[derive(Debug)]
 struct SqlitePragmas;
 
@@ -88,7 +90,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+             PRAGMA temp_store = MEMORY;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }

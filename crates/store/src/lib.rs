@@ -31,6 +31,7 @@ mod memberships;
 mod outbox;
 mod platform;
 mod sessions;
+mod tally;
 mod user_tokens;
 mod users;
 
@@ -49,6 +50,7 @@ pub use memberships::{Member, Membership};
 pub use outbox::{ClaimedMessage, NewOutboxMessage};
 pub use platform::PlatformTx;
 pub use sessions::SessionRecord;
+pub use tally::{TALLY_CAP, Tally};
 pub use tenant::{TenantStore, TenantTx};
 pub use user_tokens::{TokenPurpose, UsedToken};
 pub use users::User;

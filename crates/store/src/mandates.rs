@@ -12,7 +12,7 @@ use crate::customers::contains_pattern;
 use crate::engine::on_each_engine;
 use crate::schema::{customers, mandates};
 use crate::sql_types::DbInstant;
-use crate::{Position, StoreError, TenantTx};
+use crate::{Position, StoreError, Tally, TenantTx};
 
 /// Which mandates a list shows (the seed's search: customer reference,
 /// name, UMR, IBAN fragment; status; signature dates).
@@ -442,6 +442,28 @@ impl TenantTx<'_, '_> {
         Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
             .count()
             .get_result(c))?)
+    }
+
+    /// How many mandates match `filter`, counted up to `cap`: a
+    /// list's total, whose cost stays bounded at any size.
+    pub fn tally_mandates(
+        &mut self,
+        filter: &MandateFilter,
+        cap: u32,
+    ) -> Result<Tally, StoreError> {
+        let Some(resolved) = self.by_customer_id(filter)? else {
+            return Ok(Tally::Exact(0));
+        };
+        let resolved = &resolved;
+        let tenant = self.tenant().to_owned();
+        let past_cap: Option<String> =
+            on_each_engine!(self.conn, |c| matching!(&tenant, resolved)
+                .select(mandates::id)
+                .offset(i64::from(cap))
+                .limit(1)
+                .get_result(c)
+                .optional())?;
+        Tally::counted(cap, past_cap.is_some(), || self.count_mandates(filter))
     }
 
     /// Active mandates that may be dormant on `today`: their last

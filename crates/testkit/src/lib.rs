@@ -7,6 +7,7 @@
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod browser;
+pub mod bulk;
 mod postgres;
 mod samples;
 mod smtp_sink;

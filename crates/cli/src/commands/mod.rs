@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_key;
 pub mod creditor;
 pub mod jobs;
+pub mod mandate;
 pub mod serve;
 
 use prelevo_store::{PoolOptions, Store};

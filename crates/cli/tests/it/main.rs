@@ -9,6 +9,7 @@
 
 mod access;
 mod creditor;
+mod mandate;
 mod serve;
 
 use std::process::{Command, Output};

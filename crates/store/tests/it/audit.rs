@@ -1,7 +1,7 @@
 //! The audit log's filters and cursor pages, the same on both engines.
 
 use jiff::SignedDuration;
-use prelevo_store::{Actor, AuditFilter, NewAuditEvent, Position};
+use prelevo_store::{Actor, AuditFilter, NewAuditEvent, Position, Tally};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::{creditor, t0};
@@ -39,6 +39,14 @@ fn pages_walk_forward_and_back_with_filters(store: &TestStore) {
             .unwrap()
     };
     assert_eq!(tenant.read(|tx| tx.count_audit_events(&all)).unwrap(), 26);
+    let tally = |filter: &AuditFilter, cap| {
+        tenant
+            .read(|tx| tx.tally_audit_events(filter, cap))
+            .unwrap()
+    };
+    assert_eq!(tally(&all, 26), Tally::Exact(26), "the cap itself is exact");
+    assert_eq!(tally(&all, 25), Tally::MoreThan(25));
+    assert_eq!(tally(&all, 1_000), Tally::Exact(26));
     let first = page(&all, Position::Start, 10);
     assert_eq!(first[0].entity_id, "obj_24", "newest first");
     let second = page(&all, Position::After(first[9].id), 10);

@@ -3,7 +3,7 @@ use prelevo_domain::{
     Civility, Customer, CustomerCode, CustomerDetails, CustomerId, CustomerStatus, EmailAddress,
     LastOutcome, MandateId, PaymentMethodRef, ReasonCode,
 };
-use prelevo_store::{CustomerFilter, ListedCustomer, Position, StoreError};
+use prelevo_store::{CustomerFilter, ListedCustomer, Position, StoreError, Tally};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::{creditor, t0};
@@ -119,6 +119,10 @@ fn lists_filter_count_and_page(store: &TestStore) {
         ..CustomerFilter::default()
     };
     assert_eq!(tenant.read(|tx| tx.count_customers(&martins)).unwrap(), 3);
+    let tally =
+        |filter: &CustomerFilter, cap| tenant.read(|tx| tx.tally_customers(filter, cap)).unwrap();
+    assert_eq!(tally(&martins, 3), Tally::Exact(3));
+    assert_eq!(tally(&martins, 2), Tally::MoreThan(2));
     let by_email = CustomerFilter {
         text: Some("c-005@example".into()),
         ..CustomerFilter::default()

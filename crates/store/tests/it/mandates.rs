@@ -3,7 +3,7 @@ use prelevo_domain::{
     Amendment, Bic, DebtorAccount, DebtorAddress, Iban, Mandate, MandateId, MandateKind,
     MandateRef, MandateStatus, OriginalAccount, Scheme, SignatureMethod,
 };
-use prelevo_store::{MandateFilter, Position, StoreError, TenantStore};
+use prelevo_store::{MandateFilter, Position, StoreError, Tally, TenantStore};
 use prelevo_testkit::{TestStore, french_iban, on_both_engines};
 
 use crate::customers::customer;
@@ -186,6 +186,16 @@ fn the_seed_s_searches(store: &TestStore) {
         ..MandateFilter::default()
     };
     assert_eq!(tenant.read(|tx| tx.count_mandates(&by_name)).unwrap(), 2);
+    let tally =
+        |filter: &MandateFilter, cap| tenant.read(|tx| tx.tally_mandates(filter, cap)).unwrap();
+    assert_eq!(tally(&by_name, 2), Tally::Exact(2));
+    assert_eq!(tally(&by_name, 1), Tally::MoreThan(1));
+    assert_eq!(tally(&MandateFilter::default(), 3), Tally::MoreThan(3));
+    let unknown_customer = MandateFilter {
+        customer_code: Some("C-404".into()),
+        ..MandateFilter::default()
+    };
+    assert_eq!(tally(&unknown_customer, 3), Tally::Exact(0));
     let last4 = french_iban(3).last4().to_owned();
     let by_iban = MandateFilter {
         iban_last4: Some(last4),

@@ -46,6 +46,7 @@ list-total =
         [one] { $count } result
        *[other] { $count } results
     }
+list-total-more = More than { $count } results
 list-empty = No results.
 list-pagination = Pagination
 list-previous = Previous page

@@ -46,6 +46,7 @@ list-total =
         [one] { $count } résultat
        *[other] { $count } résultats
     }
+list-total-more = Plus de { $count } résultats
 list-empty = Aucun résultat.
 list-pagination = Pagination
 list-previous = Page précédente

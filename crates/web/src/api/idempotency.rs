@@ -45,12 +45,23 @@ pub(crate) async fn run_idempotent(state: AppState, request: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let changes = [Method::POST, Method::PATCH].contains(request.method());
-    let (Some(key), true) = (key, changes) else {
+    let (Some(key), true, false) = (key, changes, is_file_upload(&request)) else {
         return next.run(request).await;
     };
     match run_once(state, key, request, next).await {
         Ok(response) | Err(response) => response,
     }
+}
+
+/// A file sent as the body (a CSV import): idempotent by its content — the
+/// same file again changes nothing — and too large to keep for replay, so
+/// the key is not used.
+fn is_file_upload(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("multipart/"))
 }
 
 async fn run_once(
@@ -123,6 +134,13 @@ async fn remember(
 ) -> Response {
     let (parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_KEPT_RESPONSE).await else {
+        // Free the key rather than leave it "in progress" for a day.
+        let freed = state
+            .blocking(move |_| tenant.write(|tx| tx.release_idempotent(&key)))
+            .await;
+        if !matches!(freed, Ok(Ok(()))) {
+            tracing::error!("cannot free the key of an idempotent request");
+        }
         return Problem::internal("response too large to keep for idempotency").into_response();
     };
     let status = parts.status;

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_bankfiles::{Bom, CsvExport, Separator};
 use prelevo_domain::Permission;
-use prelevo_store::{Actor, AuditEvent, AuditFilter, Position};
+use prelevo_store::{Actor, AuditEvent, AuditFilter, Position, TALLY_CAP};
 
 use super::Member;
 use super::lists::{bad_query, fragment, in_list_order, store_position};
@@ -101,7 +101,7 @@ pub(crate) async fn page(
         .run(move |_, _| {
             Ok(tenant.read(|tx| {
                 let events = tx.audit_events(&filter, position, limit)?;
-                let total = tx.count_audit_events(&filter)?;
+                let total = tx.tally_audit_events(&filter, TALLY_CAP)?;
                 Ok::<_, prelevo_store::StoreError>((events, total))
             })?)
         })
@@ -116,7 +116,7 @@ pub(crate) async fn page(
     let page = Page::new(
         &query,
         events,
-        u64::try_from(total).unwrap_or(0),
+        total,
         "/audit",
         "/audit/export.csv",
         cursor_of,

@@ -17,7 +17,7 @@ use prelevo_app::mandate_import::{
 };
 use prelevo_app::mandates::revoke_mandate;
 use prelevo_domain::{MandateId, MandateStatus, Permission};
-use prelevo_store::{ListedMandate, MandateFilter};
+use prelevo_store::{ListedMandate, MandateFilter, TALLY_CAP};
 use serde::Deserialize;
 
 use super::Member;
@@ -144,7 +144,7 @@ pub(crate) async fn page(
             Ok(tenant.read(|tx| {
                 Ok::<_, prelevo_store::StoreError>((
                     tx.mandates(&filter, page_position, limit)?,
-                    tx.count_mandates(&filter)?,
+                    tx.tally_mandates(&filter, TALLY_CAP)?,
                 ))
             })?)
         })
@@ -160,7 +160,7 @@ pub(crate) async fn page(
     let page = Page::new(
         &query,
         rows,
-        u64::try_from(total).unwrap_or(0),
+        total,
         "/mandates",
         "/mandates/export.csv",
         cursor_of,

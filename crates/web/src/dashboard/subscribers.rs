@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use prelevo_app::card_aliases::delete_card_alias;
 use prelevo_app::customers::{
-    CustomerFile, CustomerInput, CustomerWithHealth, change_customer_status, count_customers,
-    create_customer, customer_file, list_customers,
+    CustomerFile, CustomerInput, CustomerWithHealth, change_customer_status, create_customer,
+    customer_file, list_customers, tally_customers,
 };
 use prelevo_app::exports::write_customers;
 use prelevo_app::mandates::{MandateInput, ReferenceChoice, create_mandate};
@@ -128,7 +128,7 @@ async fn list_page(
     let fetched = state
         .run(move |_, clock| {
             let rows = list_customers(&tenant, clock, &filter, health, page_position, limit)?;
-            let total = count_customers(&tenant, clock, &filter, health)?;
+            let total = tally_customers(&tenant, clock, &filter, health)?;
             Ok((rows, total))
         })
         .await;
@@ -144,7 +144,7 @@ async fn list_page(
     let page = Page::new(
         &query,
         rows,
-        u64::try_from(total).unwrap_or(0),
+        total,
         "/subscribers",
         "/subscribers/export.csv",
         cursor_of,

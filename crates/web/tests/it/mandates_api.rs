@@ -523,6 +523,44 @@ fn mandates_are_imported_after_a_dry_run(store: &TestStore) {
     assert!(commas.body.contains("separated by ';'"), "{}", commas.body);
 }
 
+/// An import file is idempotent by its content: an `Idempotency-Key` on it
+/// is not used, so a file over the JSON limit (1 MiB) is still accepted,
+/// and sending it again changes nothing.
+fn a_large_import_with_an_idempotency_key_is_imported_once(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 1);
+    let write = key(store, &app, &acme, ApiScope::Write);
+    // Blank lines (skipped) bring the file past 1 MiB.
+    let file = format!("{IMPORT}{}", ";;;;\n".repeat(300_000));
+    assert!(file.len() > 1024 * 1024);
+    let send = || {
+        let (key, file) = (write.clone(), file.clone());
+        app.send(Method::POST, "/v1/mandates/import", move |r| {
+            r.bearer_auth(key)
+                .header("content-type", "text/csv")
+                .header("idempotency-key", "import-2026-11-30")
+                .body(file)
+        })
+    };
+    let first = send();
+    assert_eq!(first.status, 200, "{}", first.body);
+    // The second line's IBAN is wrong.
+    assert_eq!(
+        (first.json()["created"].clone(), first.json()["errors"].clone()),
+        (1.into(), 1.into())
+    );
+    let again = send();
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert!(again.headers.get("idempotent-replayed").is_none());
+    assert_eq!(
+        (
+            again.json()["created"].clone(),
+            again.json()["unchanged"].clone()
+        ),
+        (0.into(), 1.into())
+    );
+}
+
 /// A 200 MB upload is refused from its announced length, before a byte of
 /// it is read.
 fn an_oversized_import_is_refused_at_once(store: &TestStore) {
@@ -656,5 +694,6 @@ on_both_engines!(
     keys_reach_their_own_mandates_and_cards_only,
     mandates_are_imported_after_a_dry_run,
     an_oversized_import_is_refused_at_once,
+    a_large_import_with_an_idempotency_key_is_imported_once,
     the_signed_mandate_downloads_as_pdf,
 );

@@ -1,6 +1,8 @@
 //! One page of a list, and the table that shows it
 //! (`templates/partials/list.html`).
 
+use prelevo_store::Tally;
+
 use super::{Cursor, Direction, ListQuery, Position};
 use crate::ui::Layout;
 
@@ -9,8 +11,9 @@ use crate::ui::Layout;
 pub struct Page<T> {
     /// The rows, in display order.
     pub rows: Vec<T>,
-    /// How many rows match the filters, all pages together.
-    pub total: u64,
+    /// How many rows match the filters, all pages together (counted up
+    /// to a cap).
+    pub total: Tally,
     /// Whether rows follow this page.
     pub has_more: bool,
     /// The next page, if rows follow.
@@ -33,7 +36,7 @@ impl<T> Page<T> {
     pub fn new(
         query: &ListQuery,
         mut fetched: Vec<T>,
-        total: u64,
+        total: Tally,
         path: &str,
         export_path: &str,
         cursor_of: impl Fn(&T) -> Cursor,
@@ -180,6 +183,8 @@ impl TableRow {
 pub struct Table {
     /// Translated caption (also names the scrollable region).
     pub caption: String,
+    /// "12 results", or "More than 1000 results" past the count's cap.
+    pub total_label: String,
     /// Column headers.
     pub headers: Vec<HeaderCell>,
     /// The rows and links.
@@ -216,8 +221,13 @@ impl Table {
                 cell.numeric = column.numeric;
             }
         }
+        let total_label = match page.total {
+            Tally::Exact(count) => layout.t_args("list-total", &[("count", &count)]),
+            Tally::MoreThan(count) => layout.t_args("list-total-more", &[("count", &count)]),
+        };
         Self {
             caption: layout.t(caption_key),
+            total_label,
             headers,
             page,
         }

@@ -1,6 +1,7 @@
 use askama::Template;
 use axum::http::Uri;
 use prelevo_domain::{Environment, Locale};
+use prelevo_store::Tally;
 use proptest::prelude::*;
 
 use super::*;
@@ -124,9 +125,14 @@ fn ids(page: &Page<u32>) -> Vec<u32> {
 }
 
 fn page_of(query: &ListQuery, fetched: Vec<u32>) -> Page<u32> {
-    Page::new(query, fetched, 99, "/rows", "/rows/export.csv", |n| {
-        Cursor::new(format!("v{n}"), n.to_string())
-    })
+    Page::new(
+        query,
+        fetched,
+        Tally::Exact(99),
+        "/rows",
+        "/rows/export.csv",
+        |n| Cursor::new(format!("v{n}"), n.to_string()),
+    )
 }
 
 fn position_of(href: &str) -> Position {
@@ -154,7 +160,7 @@ fn pages_link_forward_and_back() {
         "{next}"
     );
     assert_eq!(position_of(&next), Position::After(Cursor::new("v3", "3")));
-    assert_eq!(page.total, 99);
+    assert_eq!(page.total, Tally::Exact(99));
     assert_eq!(page.export_href, "/rows/export.csv?status=ok");
 
     let middle = page_of(&query.clone().at(position_of(&next)), vec![4, 5]);
@@ -197,8 +203,17 @@ const COLUMNS: [Column; 3] = [
 ];
 
 fn table_of(locale: Locale, query: &ListQuery, rows: Vec<TableRow>) -> (Layout, Table) {
+    table_counting(locale, query, rows, Tally::Exact(2))
+}
+
+fn table_counting(
+    locale: Locale,
+    query: &ListQuery,
+    rows: Vec<TableRow>,
+    total: Tally,
+) -> (Layout, Table) {
     let layout = Layout::new(locale, Environment::Production, &"/rows".parse().unwrap());
-    let page = Page::new(query, rows, 2, "/rows", "/rows/export.csv", |row| {
+    let page = Page::new(query, rows, total, "/rows", "/rows/export.csv", |row| {
         Cursor::new(row.cells[0].text.clone(), row.cells[0].text.clone())
     });
     let table = Table::new(&layout, "nav-payments", &COLUMNS, query, "/rows", page);
@@ -316,4 +331,29 @@ proptest! {
     fn any_query_string_parses_or_fails_cleanly(text in "\\PC{0,64}") {
         let _ = ListQuery::parse(SPEC, Some(&text));
     }
+}
+
+#[test]
+fn a_total_past_the_cap_says_more_than() {
+    let query = parse("").unwrap();
+    let rows = || vec![TableRow::new(["Dupont", "12,00", "x"])];
+    let (_, table) = table_counting(Locale::Fr, &query, rows(), Tally::MoreThan(10_000));
+    assert!(
+        table.total_label.starts_with("Plus de "),
+        "{}",
+        table.total_label
+    );
+    assert!(
+        table.total_label.ends_with(" résultats"),
+        "{}",
+        table.total_label
+    );
+    let (_, table) = table_counting(Locale::En, &query, rows(), Tally::MoreThan(10_000));
+    assert!(
+        table.total_label.starts_with("More than "),
+        "{}",
+        table.total_label
+    );
+    let (_, table) = table_counting(Locale::En, &query, rows(), Tally::Exact(1));
+    assert_eq!(table.total_label, "1 result");
 }

@@ -1,0 +1,175 @@
+//! Mandate files at scale through the `prelevo` binary, SQLite: importing a
+//! CSV of N lines (default 100 000, each a new customer and mandate), then
+//! exporting the creditor's mandates, and exporting a creditor with M
+//! mandates (default one million). Each command runs as its own process;
+//! its wall time and peak resident memory (VmHWM, sampled from /proc every
+//! 2 ms) are printed as a Markdown table for docs/PERFORMANCE.md, with
+//! issue 5's targets (import < 10 s; export in constant memory).
+//!
+//! ```text
+//! cargo bench -p prelevo --bench mandate_files
+//! LINES=20000 ROWS=200000 cargo bench -p prelevo --bench mandate_files
+//! ```
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a bench fails by panicking"
+)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use prelevo_store::{PoolOptions, Store};
+use prelevo_testkit::bulk::{bulk_iban, populate};
+use prelevo_testkit::{french_iban, french_ics};
+
+/// The issue's target for the import.
+const IMPORT_TARGET: Duration = Duration::from_secs(10);
+
+/// `prelevo ARGS` on `database_url`.
+fn prelevo(database_url: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_prelevo"));
+    command
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("PRELEVO_LOG", "warn");
+    command
+}
+
+/// Peak resident memory of process `pid` so far, in KiB.
+fn peak_rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `command` to its end: its wall time, peak RSS (KiB) and output.
+fn measured(mut command: Command) -> (Duration, u64, String) {
+    let output = tempfile::NamedTempFile::new().unwrap();
+    command.stdout(output.reopen().unwrap());
+    let started = Instant::now();
+    let mut child = command.spawn().unwrap();
+    let mut peak = 0;
+    let status = loop {
+        if let Some(now) = peak_rss(child.id()) {
+            peak = peak.max(now);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let took = started.elapsed();
+    let printed = std::fs::read_to_string(output.path()).unwrap_or_default();
+    assert!(status.success(), "{command:?} failed: {printed}");
+    (took, peak, printed)
+}
+
+/// A mandate file of `lines` lines: each a new customer with a paper
+/// mandate, every column of the documented format filled.
+fn import_file(path: &Path, lines: u32) {
+    let mut text = String::from(
+        "customer_reference;reference;scheme;type;debtor_name;debtor_address_line1;\
+         debtor_postal_code;debtor_city;debtor_country;iban;bic;signature_date;\
+         signature_place;signature_method\n",
+    );
+    for n in 1..=lines {
+        writeln!(
+            text,
+            "IMP-{n:07};RUM-IMP-{n:08};CORE;recurrent;Zoé Martin {n};12 rue des Lilas;75011;\
+             Paris;FR;{};;2026-03-14;Paris;paper",
+            bulk_iban(n)
+        )
+        .unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1}", kib as f64 / 1024.0)
+}
+
+fn main() {
+    let lines: u32 = std::env::var("LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let rows: u32 = std::env::var("ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    // ICS 1 is the bulk creditor's (below).
+    let ics = french_ics(2).to_string();
+    let iban = french_iban(2).to_string();
+    measured(prelevo(
+        &url,
+        &[
+            "creditor", "create", "--name", "Acme", "--ics", &ics, "--iban", &iban,
+        ],
+    ));
+
+    println!("| command (SQLite) | rows | wall (s) | peak RSS (MiB) | target |");
+    println!("|---|---|---|---|---|");
+    let file = dir.path().join("mandates.csv");
+    import_file(&file, lines);
+    let size = std::fs::metadata(&file).unwrap().len();
+    let file = file.to_str().unwrap();
+    let (took, peak, _) = measured(prelevo(&url, &["mandate", "import", file]));
+    println!(
+        "| `mandate import` (dry run), {:.1} MiB file | {lines} | {} | {} | — |",
+        size as f64 / 1_048_576.0,
+        seconds(took),
+        mib(peak)
+    );
+    let (took, peak, printed) = measured(prelevo(&url, &["mandate", "import", "--apply", file]));
+    assert!(printed.contains(&format!("{lines} created")), "{printed}");
+    let verdict = if took < IMPORT_TARGET {
+        "met"
+    } else {
+        "missed"
+    };
+    println!(
+        "| `mandate import --apply` | {lines} | {} | {} | < 10 s ({verdict}) |",
+        seconds(took),
+        mib(peak)
+    );
+    let export = dir.path().join("export.csv");
+    let export = export.to_str().unwrap();
+    let (took, peak, _) = measured(prelevo(
+        &url,
+        &["mandate", "export", "--creditor", &ics, "--output", export],
+    ));
+    println!(
+        "| `mandate export` | {lines} | {} | {} | constant memory |",
+        seconds(took),
+        mib(peak)
+    );
+
+    // A second creditor with `rows` mandates, written directly.
+    let store = Store::open(&url, &PoolOptions::default()).unwrap();
+    let (tenant, loaded) = populate(&store, rows);
+    let big = tenant.creditor_id().to_string();
+    drop(tenant);
+    drop(store);
+    eprintln!("{rows} customers and mandates loaded in {loaded:.1?}");
+    let (took, peak, _) = measured(prelevo(
+        &url,
+        &["mandate", "export", "--creditor", &big, "--output", export],
+    ));
+    let exported = std::fs::read_to_string(export).unwrap().lines().count() - 1;
+    assert_eq!(exported, rows as usize);
+    println!(
+        "| `mandate export` | {rows} | {} | {} | constant memory |",
+        seconds(took),
+        mib(peak)
+    );
+}
