@@ -546,7 +546,10 @@ fn a_large_import_with_an_idempotency_key_is_imported_once(store: &TestStore) {
     assert_eq!(first.status, 200, "{}", first.body);
     // The second line's IBAN is wrong.
     assert_eq!(
-        (first.json()["created"].clone(), first.json()["errors"].clone()),
+        (
+            first.json()["created"].clone(),
+            first.json()["errors"].clone()
+        ),
         (1.into(), 1.into())
     );
     let again = send();
