@@ -49,6 +49,23 @@ pub(crate) fn record<T: Serialize>(
     Ok(())
 }
 
+/// The entry recording the creation of `created`, at its instant, to
+/// append later with others (`TenantTx::record_audits`).
+pub(crate) fn creation<'a, T: Audited>(
+    actor: &Actor,
+    created: &'a T,
+) -> Result<(NewAuditEvent<'a>, Timestamp), AppError> {
+    let event = NewAuditEvent {
+        actor: actor.clone(),
+        entity: T::ENTITY,
+        entity_id: created.audit_id(),
+        action: "created",
+        before: None,
+        after: Some(to_json(&created.snapshot())?),
+    };
+    Ok((event, created.changed_at()))
+}
+
 /// An object whose changes are recorded the same way by every use case.
 pub(crate) trait Audited {
     /// Kind of object in the log, e.g. `customer`.

@@ -306,44 +306,51 @@ pub(crate) fn create_customer_in(
     actor: &Actor,
     input: &CustomerInput,
 ) -> Result<Customer, AppError> {
+    let customer = checked_customer(tx, input, clock.now())?;
+    tx.insert_customer(&customer).map_err(|e| match e {
+        StoreError::Conflict { .. } => AppError::Conflict(format!(
+            "customer code {} is already used by another customer",
+            customer.code
+        )),
+        other => other.into(),
+    })?;
+    record_change(tx, actor, "created", None, &customer)?;
+    Ok(customer)
+}
+
+/// The new customer `input` describes, created `now`: every field checked
+/// (all refusals at once), nothing stored yet.
+pub(crate) fn checked_customer(
+    tx: &mut TenantTx<'_, '_>,
+    input: &CustomerInput,
+    now: jiff::Timestamp,
+) -> Result<Customer, AppError> {
     let id = fresh_id()?;
-    let now = clock.now();
-    {
-        let mut fields = Fields::default();
-        let code = match input.code.as_deref() {
-            Some(code) => fields.take("reference", CustomerCode::parse(code)),
-            None => {
-                fields.push("reference", "is required");
-                None
-            }
-        };
-        let details = details(&mut fields, input, None);
-        let payer_id = payer(tx, &mut fields, input.payer_id.as_deref(), None, &id)?;
-        let (code, details, payer_id) = fields.finish(match (code, details, payer_id) {
-            (Some(c), Some(d), Some(p)) => Some((c, d, p)),
-            _ => None,
-        })?;
-        let customer = Customer {
-            id: id.clone(),
-            code,
-            details,
-            status: CustomerStatus::Active,
-            payer_id,
-            payment_method: PaymentMethodRef::None,
-            last_outcome: LastOutcome::Unknown,
-            created_at: now,
-            updated_at: now,
-        };
-        tx.insert_customer(&customer).map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Conflict(format!(
-                "customer code {} is already used by another customer",
-                customer.code
-            )),
-            other => other.into(),
-        })?;
-        record_change(tx, actor, "created", None, &customer)?;
-        Ok(customer)
-    }
+    let mut fields = Fields::default();
+    let code = match input.code.as_deref() {
+        Some(code) => fields.take("reference", CustomerCode::parse(code)),
+        None => {
+            fields.push("reference", "is required");
+            None
+        }
+    };
+    let details = details(&mut fields, input, None);
+    let payer_id = payer(tx, &mut fields, input.payer_id.as_deref(), None, &id)?;
+    let (code, details, payer_id) = fields.finish(match (code, details, payer_id) {
+        (Some(c), Some(d), Some(p)) => Some((c, d, p)),
+        _ => None,
+    })?;
+    Ok(Customer {
+        id,
+        code,
+        details,
+        status: CustomerStatus::Active,
+        payer_id,
+        payment_method: PaymentMethodRef::None,
+        last_outcome: LastOutcome::Unknown,
+        created_at: now,
+        updated_at: now,
+    })
 }
 
 /// Changes a customer's details; a struck-off customer refuses.

@@ -7,15 +7,19 @@
 //! mandate reference (UMR): importing the same file again finds every
 //! mandate as it left it and changes nothing.
 
+mod batch;
+
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use prelevo_domain::{Bic, Clock, CustomerCode, Iban, MandateRef, MandateStatus};
+use prelevo_domain::{Bic, Clock, CustomerCode, CustomerStatus, Iban, MandateRef, MandateStatus};
 use prelevo_store::{Actor, NewImportedFile, StoreError, TenantStore, TenantTx};
-
-use crate::customers::{CustomerInput, create_customer_in};
-use crate::mandates::{MandateInput, ReferenceChoice, change_bank_details_in, create_mandate_in};
 use sha2::{Digest, Sha256};
 
+use self::batch::{Creations, Known};
+use crate::customers::{CustomerInput, checked_customer};
+use crate::fields::Fields;
+use crate::mandates::{MandateInput, ReferenceChoice, change_bank_details_in, checked_mandate};
 use crate::{AppError, FieldError};
 
 /// Lines applied per transaction.
@@ -114,15 +118,20 @@ fn file_error(message: impl ToString) -> AppError {
 /// One parsed data line.
 struct Line {
     number: u64,
-    cells: HashMap<String, String>,
+    /// The header's column positions, shared by every line.
+    columns: Arc<HashMap<String, usize>>,
+    cells: csv::StringRecord,
 }
 
 impl Line {
+    /// The cell of `column` as read.
+    fn raw(&self, column: &str) -> Option<&str> {
+        self.columns.get(column).and_then(|&i| self.cells.get(i))
+    }
+
+    /// The cell of `column`, trimmed; `None` when empty.
     fn get(&self, column: &str) -> Option<&str> {
-        self.cells
-            .get(column)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
+        self.raw(column).map(str::trim).filter(|v| !v.is_empty())
     }
 }
 
@@ -180,6 +189,13 @@ fn read_lines(bytes: &[u8]) -> Result<Vec<Line>, AppError> {
     if !problems.is_empty() {
         return Err(file_error(format!("line 1: {}", problems.join(", "))));
     }
+    let columns: Arc<HashMap<String, usize>> = Arc::new(
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), i))
+            .collect(),
+    );
     let mut lines = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -192,11 +208,8 @@ fn read_lines(bytes: &[u8]) -> Result<Vec<Line>, AppError> {
         }
         lines.push(Line {
             number,
-            cells: header
-                .iter()
-                .cloned()
-                .zip(record.iter().map(str::to_owned))
-                .collect(),
+            columns: Arc::clone(&columns),
+            cells: record,
         });
     }
     Ok(lines)
@@ -220,10 +233,23 @@ pub fn import_mandates(
     let mut reports = Vec::with_capacity(lines.len());
     for batch in lines.chunks(IMPORT_BATCH) {
         let outcome = tenant.write(|tx| {
+            let mut known = Known::read(tx, clock, batch)?;
+            let mut creations = Creations::default();
             let done: Vec<LineReport> = batch
                 .iter()
-                .map(|line| apply_line(tx, clock, actor, line, &mut seen))
+                .map(|line| {
+                    apply_line(
+                        tx,
+                        clock,
+                        actor,
+                        line,
+                        &mut seen,
+                        &mut known,
+                        &mut creations,
+                    )
+                })
                 .collect::<Result<_, AppError>>()?;
+            creations.write(tx, actor)?;
             match mode {
                 ImportMode::Apply => Ok(done),
                 // Rolled back: the dry run leaves no trace.
@@ -279,18 +305,19 @@ impl From<StoreError> for Batch {
     }
 }
 
-/// Applies one line in `tx`; a refused line writes nothing and is reported.
+/// Applies one line in `tx` (a creation is only noted in `creations`); a
+/// refused line writes nothing and is reported.
 fn apply_line(
     tx: &mut TenantTx<'_, '_>,
     clock: &dyn Clock,
     actor: &Actor,
     line: &Line,
     seen: &mut HashMap<String, u64>,
+    known: &mut Known,
+    creations: &mut Creations,
 ) -> Result<LineReport, AppError> {
     let reference = line.get("reference").unwrap_or_default().to_owned();
-    // A line that fails after a first write (its customer created, its
-    // mandate refused) is undone whole.
-    let outcome = match tx.savepoint(|tx| line_outcome(tx, clock, actor, line, seen)) {
+    let outcome = match line_outcome(tx, clock, actor, line, seen, known, creations) {
         Ok(outcome) => outcome,
         Err(AppError::Invalid(fields)) => LineOutcome::Error(fields),
         Err(AppError::Conflict(message) | AppError::NotFound(message)) => {
@@ -311,6 +338,8 @@ fn line_outcome(
     actor: &Actor,
     line: &Line,
     seen: &mut HashMap<String, u64>,
+    known: &mut Known,
+    creations: &mut Creations,
 ) -> Result<LineOutcome, AppError> {
     // Checks that need no database, all reported at once.
     let mut refused = Vec::new();
@@ -357,7 +386,7 @@ fn line_outcome(
     }
     seen.insert(reference.as_str().to_owned(), line.number);
 
-    match tx.mandate_by_reference(&reference)? {
+    match known.mandates.remove(reference.as_str()) {
         Some(existing) => {
             let owner = tx.customer(&existing.customer_id)?;
             if owner.code != code {
@@ -398,43 +427,61 @@ fn line_outcome(
                     ),
                 ));
             }
-            change_bank_details_in(
-                tx,
-                clock,
-                actor,
-                &existing.id,
-                Some(name),
-                line.get("iban"),
-                Some(line.get("bic")),
-            )?;
+            // An amendment that fails after a first write is undone whole.
+            tx.savepoint(|tx| {
+                change_bank_details_in(
+                    tx,
+                    clock,
+                    actor,
+                    &existing.id,
+                    Some(name),
+                    line.get("iban"),
+                    Some(line.get("bic")),
+                )
+            })?;
             Ok(LineOutcome::Update)
         }
         None => {
-            let (customer, new_customer) = match tx.customer_by_code(&code)? {
-                Some(customer) => (customer, false),
-                None => {
-                    let Some(name) = line.get("debtor_name") else {
-                        return Err(AppError::invalid(
-                            "debtor_name",
-                            format!("is required to create customer {code}"),
-                        ));
-                    };
-                    let input = CustomerInput {
-                        code: Some(code.to_string()),
-                        last_name: Some(name.to_owned()),
-                        address_line1: line.get("debtor_address_line1").map(str::to_owned),
-                        address_line2: line.get("debtor_address_line2").map(str::to_owned),
-                        postal_code: line.get("debtor_postal_code").map(str::to_owned),
-                        city: line.get("debtor_city").map(str::to_owned),
-                        country: line.get("debtor_country").map(str::to_owned),
-                        ..CustomerInput::default()
-                    };
-                    (create_customer_in(tx, clock, actor, &input)?, true)
-                }
+            let now = clock.now();
+            let mut fields = Fields::default();
+            let (customer, new_customer) = match creations.customer(&code) {
+                Some(created) => (Some(created.clone()), false),
+                None => match known.customers.get(code.as_str()) {
+                    Some(stored) if stored.status == CustomerStatus::StruckOff => {
+                        fields.push(
+                            "customer_reference",
+                            format!("customer {code} is struck off: it takes no new mandate"),
+                        );
+                        (None, false)
+                    }
+                    Some(stored) => (Some(stored.clone()), false),
+                    None => {
+                        let Some(name) = line.get("debtor_name") else {
+                            return Err(AppError::invalid(
+                                "debtor_name",
+                                format!("is required to create customer {code}"),
+                            ));
+                        };
+                        let input = CustomerInput {
+                            code: Some(code.to_string()),
+                            last_name: Some(name.to_owned()),
+                            address_line1: line.get("debtor_address_line1").map(str::to_owned),
+                            address_line2: line.get("debtor_address_line2").map(str::to_owned),
+                            postal_code: line.get("debtor_postal_code").map(str::to_owned),
+                            city: line.get("debtor_city").map(str::to_owned),
+                            country: line.get("debtor_country").map(str::to_owned),
+                            ..CustomerInput::default()
+                        };
+                        (Some(checked_customer(tx, &input, now)?), true)
+                    }
+                },
             };
             let text = |column: &str| line.get(column).map(str::to_owned);
             let input = MandateInput {
-                customer_id: customer.id.to_string(),
+                customer_id: customer
+                    .as_ref()
+                    .map(|c| c.id.to_string())
+                    .unwrap_or_default(),
                 reference: ReferenceChoice::Given(reference.to_string()),
                 scheme: text("scheme"),
                 kind: text("type"),
@@ -450,7 +497,9 @@ fn line_outcome(
                 signature_place: text("signature_place"),
                 signature_method: text("signature_method").unwrap_or_else(|| "paper".into()),
             };
-            create_mandate_in(tx, clock, actor, &input)?;
+            let (mandate, holder) =
+                checked_mandate(tx, fields, customer, &input, known.today, now)?;
+            creations.add(mandate, holder, new_customer);
             Ok(LineOutcome::Create { new_customer })
         }
     }
@@ -496,7 +545,7 @@ pub fn error_file(bytes: &[u8], report: &ImportReport) -> Result<Vec<u8>, AppErr
             row.extend(
                 columns
                     .iter()
-                    .map(|c| line.cells.get(*c).cloned().unwrap_or_default()),
+                    .map(|c| line.raw(c).unwrap_or_default().to_owned()),
             );
             csv.row(row).map_err(written)?;
         }

@@ -6,8 +6,8 @@
 
 use jiff::civil::Date;
 use prelevo_domain::{
-    Bic, Clock, DEFAULT_UMR_PATTERN, DebtorAccount, DebtorAddress, Iban, Mandate, MandateId,
-    MandateKind, MandateRef, MandateStatus, PaymentMethodRef, Scheme, SignatureMethod,
+    Bic, Clock, Customer, DEFAULT_UMR_PATTERN, DebtorAccount, DebtorAddress, Iban, Mandate,
+    MandateId, MandateKind, MandateRef, MandateStatus, PaymentMethodRef, Scheme, SignatureMethod,
     TEXT_FIELD_MAX, UmrPattern, country_field, text_field,
 };
 use prelevo_store::{Actor, StoreError, TenantStore, TenantTx};
@@ -144,13 +144,33 @@ pub(crate) fn create_mandate_in(
     actor: &Actor,
     input: &MandateInput,
 ) -> Result<Mandate, AppError> {
+    let today = clock.today_in(tx.creditor()?.timezone.tz());
+    let mut fields = Fields::default();
+    let customer = live_customer(tx, &mut fields, "customer_id", &input.customer_id)?;
+    let (mandate, mut holder) = checked_mandate(tx, fields, customer, input, today, clock.now())?;
+    tx.insert_mandate(&mandate).map_err(conflict)?;
+    record_change(tx, actor, "created", None, &mandate)?;
+    holder.payment_method = PaymentMethodRef::Mandate(mandate.id.clone());
+    holder.updated_at = mandate.created_at;
+    tx.save_payment_method(&holder)?;
+    Ok(mandate)
+}
+
+/// The new mandate `input` describes for `customer` (already checked live,
+/// refusals so far in `fields`), created `now`: every field checked (all
+/// refusals at once), nothing stored but a generated reference's number.
+/// Answers it with its customer.
+pub(crate) fn checked_mandate(
+    tx: &mut TenantTx<'_, '_>,
+    mut fields: Fields,
+    customer: Option<Customer>,
+    input: &MandateInput,
+    today: Date,
+    now: jiff::Timestamp,
+) -> Result<(Mandate, Customer), AppError> {
     let id = MandateId::from_body(&uuid::Uuid::now_v7().simple().to_string())
         .map_err(|e| AppError::System(e.to_string()))?;
-    let now = clock.now();
     {
-        let today = clock.today_in(tx.creditor()?.timezone.tz());
-        let mut fields = Fields::default();
-        let customer = live_customer(tx, &mut fields, "customer_id", &input.customer_id)?;
         let given = match &input.reference {
             ReferenceChoice::Given(text) => {
                 fields.take("reference", MandateRef::parse(text)).map(Some)
@@ -284,13 +304,7 @@ pub(crate) fn create_mandate_in(
             created_at: now,
             updated_at: now,
         };
-        tx.insert_mandate(&mandate).map_err(conflict)?;
-        record_change(tx, actor, "created", None, &mandate)?;
-        let mut holder = customer;
-        holder.payment_method = PaymentMethodRef::Mandate(mandate.id.clone());
-        holder.updated_at = now;
-        tx.save_payment_method(&holder)?;
-        Ok(mandate)
+        Ok((mandate, customer))
     }
 }
 

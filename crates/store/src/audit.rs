@@ -182,20 +182,38 @@ impl TenantTx<'_, '_> {
         event: &NewAuditEvent<'_>,
         at: Timestamp,
     ) -> Result<(), StoreError> {
+        self.record_audits(&[(event.clone(), at)])
+    }
+
+    /// Appends entries, each with its instant, in this order, in one
+    /// statement (an import's batch).
+    pub fn record_audits(
+        &mut self,
+        events: &[(NewAuditEvent<'_>, Timestamp)],
+    ) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
         let tenant = self.tenant().to_owned();
-        let (actor_kind, actor_id) = event.actor.parts();
+        let rows: Vec<_> = events
+            .iter()
+            .map(|(event, at)| {
+                let (actor_kind, actor_id) = event.actor.parts();
+                (
+                    audit_events::creditor_id.eq(&tenant),
+                    audit_events::at.eq(DbInstant::from(*at)),
+                    audit_events::actor_kind.eq(actor_kind),
+                    audit_events::actor_id.eq(actor_id),
+                    audit_events::entity.eq(event.entity),
+                    audit_events::entity_id.eq(event.entity_id),
+                    audit_events::action.eq(event.action),
+                    audit_events::before_json.eq(event.before.as_deref()),
+                    audit_events::after_json.eq(event.after.as_deref()),
+                )
+            })
+            .collect();
         on_each_engine!(self.conn, |c| diesel::insert_into(audit_events::table)
-            .values((
-                audit_events::creditor_id.eq(&tenant),
-                audit_events::at.eq(DbInstant::from(at)),
-                audit_events::actor_kind.eq(actor_kind),
-                audit_events::actor_id.eq(actor_id),
-                audit_events::entity.eq(event.entity),
-                audit_events::entity_id.eq(event.entity_id),
-                audit_events::action.eq(event.action),
-                audit_events::before_json.eq(event.before.as_deref()),
-                audit_events::after_json.eq(event.after.as_deref()),
-            ))
+            .values(&rows)
             .execute(c))?;
         Ok(())
     }

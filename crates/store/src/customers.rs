@@ -88,7 +88,11 @@ fn method_facts(customer: &Customer, columns: MethodColumns) -> Result<MethodFac
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = customers, treat_none_as_null = true)]
+#[diesel(
+    table_name = customers,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 struct CustomerRow {
     id: String,
     creditor_id: String,
@@ -393,6 +397,42 @@ impl TenantTx<'_, '_> {
             format!("customer code {}", customer.code),
         ))?;
         Ok(())
+    }
+
+    /// Stores new customers in one statement (an import's batch). A code
+    /// already used is a conflict, and then none of them is stored.
+    pub fn insert_customers(&mut self, new: &[Customer]) -> Result<(), StoreError> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<CustomerRow> = new
+            .iter()
+            .map(|c| CustomerRow::from_domain(c, &tenant))
+            .collect();
+        on_each_engine!(self.conn, |c| diesel::insert_into(customers::table)
+            .values(&rows)
+            .execute(c))
+        .map_err(StoreError::conflict_on_unique(
+            "customer",
+            "a customer code of the batch",
+        ))?;
+        Ok(())
+    }
+
+    /// This creditor's customers with these codes (any order).
+    pub fn customers_by_codes(
+        &mut self,
+        codes: &[CustomerCode],
+    ) -> Result<Vec<Customer>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let codes: Vec<&str> = codes.iter().map(CustomerCode::as_str).collect();
+        let rows: Vec<CustomerRow> = on_each_engine!(self.conn, |c| customers::table
+            .filter(customers::creditor_id.eq(&tenant))
+            .filter(customers::code.eq_any(&codes))
+            .select(CustomerRow::as_select())
+            .load(c))?;
+        rows.into_iter().map(CustomerRow::into_domain).collect()
     }
 
     /// Saves a changed customer of this creditor.

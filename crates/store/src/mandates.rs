@@ -46,7 +46,11 @@ pub struct ListedMandate {
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = mandates, treat_none_as_null = true)]
+#[diesel(
+    table_name = mandates,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 struct MandateRow {
     id: String,
     creditor_id: String,
@@ -283,6 +287,47 @@ impl TenantTx<'_, '_> {
             ),
         ))?;
         Ok(())
+    }
+
+    /// Stores new mandates in one statement (an import's batch). A
+    /// reference already used is a conflict, and then none is stored.
+    pub fn insert_mandates(&mut self, new: &[Mandate]) -> Result<(), StoreError> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<_> = new
+            .iter()
+            .map(|m| {
+                (
+                    MandateRow::from_domain(m, &tenant),
+                    mandates::reference_key.eq(reference_key(m)),
+                )
+            })
+            .collect();
+        on_each_engine!(self.conn, |c| diesel::insert_into(mandates::table)
+            .values(rows)
+            .execute(c))
+        .map_err(StoreError::conflict_on_unique(
+            "mandate",
+            "a mandate reference of the batch",
+        ))?;
+        Ok(())
+    }
+
+    /// This creditor's mandates with these references (any order).
+    pub fn mandates_by_references(
+        &mut self,
+        references: &[MandateRef],
+    ) -> Result<Vec<Mandate>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let references: Vec<&str> = references.iter().map(MandateRef::as_str).collect();
+        let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| mandates::table
+            .filter(mandates::creditor_id.eq(&tenant))
+            .filter(mandates::reference.eq_any(&references))
+            .select(MandateRow::as_select())
+            .load(c))?;
+        rows.into_iter().map(MandateRow::into_domain).collect()
     }
 
     /// Saves a changed mandate of this creditor.

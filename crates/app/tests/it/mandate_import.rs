@@ -1,7 +1,8 @@
 use prelevo_app::AppError;
+use prelevo_app::customers::change_customer_status;
 use prelevo_app::mandate_import::{ImportMode, LineOutcome, error_file, import_mandates};
-use prelevo_domain::MandateRef;
-use prelevo_store::{Actor, CustomerFilter, MandateFilter};
+use prelevo_domain::{CustomerCode, CustomerEvent, MandateRef, PaymentMethodRef};
+use prelevo_store::{Actor, AuditFilter, CustomerFilter, MandateFilter, Position};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::{clock, new_tenant};
@@ -152,8 +153,92 @@ fn a_bad_file_is_refused_whole_with_its_line(store: &TestStore) {
     assert_eq!(counts(&tenant), (0, 0));
 }
 
+/// Lines of one batch see each other's creations: a new customer's second
+/// mandate joins it (and becomes its payment method); a struck-off
+/// customer takes no new mandate; the log records every creation in line
+/// order.
+fn lines_of_a_batch_build_on_each_other(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    run(&tenant, EXAMPLE, ImportMode::Apply).unwrap();
+    let c1003 = tenant
+        .read(|tx| tx.customer_by_code(&CustomerCode::parse("C-1003").unwrap()))
+        .unwrap()
+        .unwrap();
+    change_customer_status(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &c1003.id,
+        CustomerEvent::StrikeOff,
+    )
+    .unwrap();
+    let file = "customer_reference;reference;debtor_name;iban;signature_date\n\
+        C-3000;RUM-NEW-A;Nina Petit;FR7630006000011234567890189;2026-04-02\n\
+        C-3000;RUM-NEW-B;Nina Petit;FR1420041010050500013M02606;2026-04-03\n\
+        C-1003;RUM-NEW-C;Dupain;FR7630006000011234567890189;2026-04-03\n\
+        C-1001;RUM-NEW-D;Zoé Martin;FR1420041010050500013M02606;2026-04-04\n";
+    let report = run(&tenant, file.as_bytes(), ImportMode::Apply).unwrap();
+    let outcomes: Vec<&LineOutcome> = report.lines.iter().map(|l| &l.outcome).collect();
+    assert_eq!(outcomes[0], &LineOutcome::Create { new_customer: true });
+    assert_eq!(
+        outcomes[1],
+        &LineOutcome::Create {
+            new_customer: false
+        }
+    );
+    match outcomes[2] {
+        LineOutcome::Error(fields) => {
+            assert_eq!(fields[0].field, "customer_reference");
+            assert!(fields[0].message.contains("struck off"), "{fields:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        outcomes[3],
+        &LineOutcome::Create {
+            new_customer: false
+        }
+    );
+    assert_eq!(counts(&tenant), (4, 6));
+    let method_of = |code: &str| {
+        let customer = tenant
+            .read(|tx| tx.customer_by_code(&CustomerCode::parse(code).unwrap()))
+            .unwrap()
+            .unwrap();
+        let PaymentMethodRef::Mandate(id) = customer.payment_method else {
+            panic!("{code} pays by {:?}", customer.payment_method);
+        };
+        tenant
+            .read(|tx| tx.mandate(&id))
+            .unwrap()
+            .reference
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(method_of("C-3000"), "RUM-NEW-B", "the later mandate");
+    assert_eq!(method_of("C-1001"), "RUM-NEW-D");
+    let log = tenant
+        .read(|tx| tx.audit_events(&AuditFilter::default(), Position::Start, 4))
+        .unwrap();
+    let entries: Vec<(&str, &str)> = log
+        .iter()
+        .rev()
+        .map(|e| (e.entity.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("customer", "created"),
+            ("mandate", "created"),
+            ("mandate", "created"),
+            ("mandate", "created"),
+        ]
+    );
+}
+
 on_both_engines!(
     a_dry_run_writes_nothing_and_the_import_applies_once,
+    lines_of_a_batch_build_on_each_other,
     lines_are_created_updated_or_refused_one_by_one,
     a_bad_file_is_refused_whole_with_its_line,
 );

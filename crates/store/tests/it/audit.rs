@@ -47,6 +47,7 @@ fn pages_walk_forward_and_back_with_filters(store: &TestStore) {
     assert_eq!(tally(&all, 26), Tally::Exact(26), "the cap itself is exact");
     assert_eq!(tally(&all, 25), Tally::MoreThan(25));
     assert_eq!(tally(&all, 1_000), Tally::Exact(26));
+
     let first = page(&all, Position::Start, 10);
     assert_eq!(first[0].entity_id, "obj_24", "newest first");
     let second = page(&all, Position::After(first[9].id), 10);
@@ -82,6 +83,34 @@ fn pages_walk_forward_and_back_with_filters(store: &TestStore) {
     let in_window = page(&window, Position::Start, 100);
     assert_eq!(in_window.len(), 10);
     assert_eq!(in_window[9].entity_id, "obj_0");
+    // Several entries in one statement keep their order and instants.
+    let later = t0() + SignedDuration::from_hours(1);
+    let batch: Vec<_> = ["batch_1", "batch_2"]
+        .into_iter()
+        .zip([later, later + SignedDuration::from_secs(1)])
+        .map(|(id, at)| {
+            (
+                NewAuditEvent {
+                    actor: Actor::Cli,
+                    entity: "thing",
+                    entity_id: id,
+                    action: "imported",
+                    before: None,
+                    after: Some("{}".into()),
+                },
+                at,
+            )
+        })
+        .collect();
+    tenant.write(|tx| tx.record_audits(&batch)).unwrap();
+    let newest = page(&all, Position::Start, 2);
+    assert_eq!(
+        newest
+            .iter()
+            .map(|e| (e.entity_id.as_str(), e.at))
+            .collect::<Vec<_>>(),
+        [("batch_2", batch[1].1), ("batch_1", later)]
+    );
 }
 
 on_both_engines!(pages_walk_forward_and_back_with_filters);

@@ -1,7 +1,7 @@
 use jiff::civil::{Date, date};
 use prelevo_domain::{
-    Amendment, Bic, DebtorAccount, DebtorAddress, Iban, Mandate, MandateId, MandateKind,
-    MandateRef, MandateStatus, OriginalAccount, Scheme, SignatureMethod,
+    Amendment, Bic, CustomerCode, DebtorAccount, DebtorAddress, Iban, Mandate, MandateId,
+    MandateKind, MandateRef, MandateStatus, OriginalAccount, Scheme, SignatureMethod,
 };
 use prelevo_store::{MandateFilter, Position, StoreError, Tally, TenantStore};
 use prelevo_testkit::{TestStore, french_iban, on_both_engines};
@@ -314,7 +314,84 @@ fn another_creditor_cannot_reach_a_mandate(store: &TestStore) {
     assert_eq!(tenant.read(|tx| tx.mandate(&m.id)).unwrap(), m);
 }
 
+/// An import's batch: several rows per statement, read back by key, and a
+/// batch with one taken reference stores nothing; another creditor reads
+/// none of them.
+fn batches_are_written_whole_and_read_by_key(store: &TestStore) {
+    let (tenant, martin, _) = setup(store);
+    let (_, globex) = creditor(store, "Globex", 2);
+    let nina = customer("C-003", "Petit", 3);
+    let noe = customer("C-004", "Blanc", 4);
+    tenant
+        .write(|tx| tx.insert_customers(&[nina.clone(), noe.clone()]))
+        .unwrap();
+    let first = mandate(5, &nina, Some("RUM-B1"), date(2026, 1, 5));
+    let pending = mandate(6, &noe, None, date(2026, 1, 6));
+    tenant
+        .write(|tx| tx.insert_mandates(&[first.clone(), pending.clone()]))
+        .unwrap();
+    assert_eq!(tenant.read(|tx| tx.mandate(&pending.id)).unwrap(), pending);
+    let references = [
+        MandateRef::parse("RUM-B1").unwrap(),
+        MandateRef::parse("RUM-NONE").unwrap(),
+    ];
+    assert_eq!(
+        tenant
+            .read(|tx| tx.mandates_by_references(&references))
+            .unwrap(),
+        [first.clone()]
+    );
+    let codes = [
+        CustomerCode::parse("C-003").unwrap(),
+        CustomerCode::parse("C-404").unwrap(),
+    ];
+    assert_eq!(
+        tenant.read(|tx| tx.customers_by_codes(&codes)).unwrap(),
+        [nina.clone()]
+    );
+
+    let fresh = mandate(7, &martin, Some("RUM-B2"), date(2026, 1, 7));
+    let taken = mandate(8, &martin, Some("RUM-B1"), date(2026, 1, 7));
+    let refused = tenant.write(|tx| tx.insert_mandates(&[fresh.clone(), taken]));
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Conflict {
+                entity: "mandate",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        tenant.read(|tx| tx.mandate(&fresh.id)),
+        Err(StoreError::NotFound { .. })
+    ));
+    let twin = customer("C-003", "Autre", 9);
+    assert!(matches!(
+        tenant.write(|tx| tx.insert_customers(&[twin.clone()])),
+        Err(StoreError::Conflict {
+            entity: "customer",
+            ..
+        })
+    ));
+
+    assert!(
+        globex
+            .read(|tx| tx.mandates_by_references(&references))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        globex
+            .read(|tx| tx.customers_by_codes(&codes))
+            .unwrap()
+            .is_empty()
+    );
+}
+
 on_both_engines!(
+    batches_are_written_whole_and_read_by_key,
     a_mandate_reads_back_identically,
     references_are_unique_but_pending_ones_may_wait_together,
     the_seed_s_searches,

@@ -4,8 +4,9 @@
 
 use prelevo_app::access::{change_role, create_admin};
 use prelevo_app::creditors::{CreditorInput, create_creditor};
-use prelevo_domain::{CreditorKey, Role};
+use prelevo_domain::{CreditorKey, Customer, PaymentMethodRef, Role};
 use prelevo_store::Actor;
+use prelevo_testkit::bulk::bulk_customer;
 use prelevo_testkit::{SmtpSink, TestStore, french_iban, french_ics, on_both_engines};
 use reqwest::Method;
 
@@ -147,6 +148,29 @@ fn a_subscriber_and_its_mandate_are_managed_from_the_dashboard(store: &TestStore
 }
 
 /// A multipart form as a browser sends it.
+/// Past 1 000 matches a list says "more than" instead of counting every
+/// row; a narrower filter is counted exactly.
+fn a_long_list_counts_up_to_its_cap(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &app);
+    let mut ana = logged_in_admin(store, &app, &sink, &acme);
+    let many: Vec<_> = (1..=1_001)
+        .map(|n| Customer {
+            payment_method: PaymentMethodRef::None,
+            ..bulk_customer(n)
+        })
+        .collect();
+    store
+        .tenant(acme.clone())
+        .write(|tx| tx.insert_customers(&many))
+        .unwrap();
+    let html = ana.get("/subscribers").body;
+    assert!(html.contains("Plus de 1000 résultats"), "{html}");
+    let html = ana.get("/subscribers?q=C-0001000").body;
+    assert!(html.contains(">1 résultat<"), "{html}");
+}
+
 fn upload(browser: &mut Browser<'_>, csrf: &str, mode: &str, csv: &str) -> Answer {
     let boundary = "PrelevoTestBoundary";
     let body = format!(
@@ -303,6 +327,7 @@ fn roles_and_creditors_are_kept_apart(store: &TestStore) {
 }
 
 on_both_engines!(
+    a_long_list_counts_up_to_its_cap,
     a_subscriber_and_its_mandate_are_managed_from_the_dashboard,
     mandates_are_imported_from_the_dashboard,
     roles_and_creditors_are_kept_apart,
