@@ -339,7 +339,7 @@ fn batches_are_written_whole_and_read_by_key(store: &TestStore) {
         tenant
             .read(|tx| tx.mandates_by_references(&references))
             .unwrap(),
-        [first.clone()]
+        std::slice::from_ref(&first)
     );
     let codes = [
         CustomerCode::parse("C-003").unwrap(),
@@ -347,7 +347,7 @@ fn batches_are_written_whole_and_read_by_key(store: &TestStore) {
     ];
     assert_eq!(
         tenant.read(|tx| tx.customers_by_codes(&codes)).unwrap(),
-        [nina.clone()]
+        std::slice::from_ref(&nina)
     );
 
     let fresh = mandate(7, &martin, Some("RUM-B2"), date(2026, 1, 7));
@@ -369,7 +369,7 @@ fn batches_are_written_whole_and_read_by_key(store: &TestStore) {
     ));
     let twin = customer("C-003", "Autre", 9);
     assert!(matches!(
-        tenant.write(|tx| tx.insert_customers(&[twin.clone()])),
+        tenant.write(|tx| tx.insert_customers(std::slice::from_ref(&twin))),
         Err(StoreError::Conflict {
             entity: "customer",
             ..
