@@ -6,6 +6,7 @@
 //!
 //!     cargo bench -p prelevo-store --bench mandate_search              # N = 1 000 000
 //!     ROWS=100000 QUERIES=2000 cargo bench -p prelevo-store --bench mandate_search
+//!     SKIP_SQLITE=1 (or SKIP_POSTGRES=1) cargo bench -p prelevo-store --bench mandate_search
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};
@@ -172,14 +173,16 @@ fn main() {
     println!("| engine | query (page of 21) | p50 (µs) | p99 (µs) | target p99 (µs) |");
     println!("|---|---|---|---|---|");
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run(
-        "SQLite",
-        &Store::open(&url, &options).unwrap(),
-        rows,
-        queries,
-        1_000.0,
-    );
+    if std::env::var("SKIP_SQLITE").is_err() {
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        run(
+            "SQLite",
+            &Store::open(&url, &options).unwrap(),
+            rows,
+            queries,
+            1_000.0,
+        );
+    }
     if std::env::var("SKIP_POSTGRES").is_err() {
         let postgres = start_postgres(Durability::Durable);
         let url = postgres.create_database("bench_mandates");
