@@ -14,28 +14,16 @@ use std::time::{Duration, Instant};
 use jiff::civil::date;
 use prelevo_domain::{CustomerId, Health, MandateId, MandateStatus};
 use prelevo_store::{CustomerFilter, MandateFilter, PoolOptions, Position, Store, TALLY_CAP};
-use prelevo_testkit::bulk::{bulk_iban, populate};
+use prelevo_testkit::bulk::{BulkKeys, bulk_iban, p50_p99, populate};
 use prelevo_testkit::{Durability, start_postgres};
-
-/// A small deterministic generator: the same keys on both engines.
-struct Keys(u64);
-
-impl Keys {
-    fn next(&mut self, rows: u32) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % u64::from(rows)) as u32 + 1
-    }
-}
 
 /// p50 and p99 of `queries` runs of `query` with random keys, in µs.
 fn measure(queries: usize, rows: u32, mut query: impl FnMut(u32)) -> (f64, f64) {
-    let mut keys = Keys(0x9e37_79b9_7f4a_7c15);
+    let mut keys = BulkKeys::default();
     for _ in 0..queries / 10 {
         query(keys.next(rows));
     }
-    let mut times: Vec<Duration> = (0..queries)
+    let times: Vec<Duration> = (0..queries)
         .map(|_| {
             let key = keys.next(rows);
             let started = Instant::now();
@@ -43,9 +31,8 @@ fn measure(queries: usize, rows: u32, mut query: impl FnMut(u32)) -> (f64, f64) 
             started.elapsed()
         })
         .collect();
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-    (at(0.50).as_secs_f64() * 1e6, at(0.99).as_secs_f64() * 1e6)
+    let (p50, p99) = p50_p99(times);
+    (p50.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6)
 }
 
 fn run(engine: &str, store: &Store, rows: u32, queries: usize, target_us: f64) {

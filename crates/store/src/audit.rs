@@ -175,6 +175,26 @@ impl AuditRow {
     }
 }
 
+/// The columns of one entry (a single insert keeps its statement cached;
+/// a batch takes several of these).
+macro_rules! audit_row {
+    ($tenant:expr, $event:expr, $at:expr) => {{
+        let event: &NewAuditEvent<'_> = $event;
+        let (actor_kind, actor_id) = event.actor.parts();
+        (
+            audit_events::creditor_id.eq($tenant),
+            audit_events::at.eq(DbInstant::from($at)),
+            audit_events::actor_kind.eq(actor_kind),
+            audit_events::actor_id.eq(actor_id),
+            audit_events::entity.eq(event.entity),
+            audit_events::entity_id.eq(event.entity_id),
+            audit_events::action.eq(event.action),
+            audit_events::before_json.eq(event.before.as_deref()),
+            audit_events::after_json.eq(event.after.as_deref()),
+        )
+    }};
+}
+
 impl TenantTx<'_, '_> {
     /// Appends one entry to this creditor's audit log.
     pub fn record_audit(
@@ -182,7 +202,11 @@ impl TenantTx<'_, '_> {
         event: &NewAuditEvent<'_>,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        self.record_audits(&[(event.clone(), at)])
+        let tenant = self.tenant().to_owned();
+        on_each_engine!(self.conn, |c| diesel::insert_into(audit_events::table)
+            .values(audit_row!(&tenant, event, at))
+            .execute(c))?;
+        Ok(())
     }
 
     /// Appends entries, each with its instant, in this order, in one
@@ -197,20 +221,7 @@ impl TenantTx<'_, '_> {
         let tenant = self.tenant().to_owned();
         let rows: Vec<_> = events
             .iter()
-            .map(|(event, at)| {
-                let (actor_kind, actor_id) = event.actor.parts();
-                (
-                    audit_events::creditor_id.eq(&tenant),
-                    audit_events::at.eq(DbInstant::from(*at)),
-                    audit_events::actor_kind.eq(actor_kind),
-                    audit_events::actor_id.eq(actor_id),
-                    audit_events::entity.eq(event.entity),
-                    audit_events::entity_id.eq(event.entity_id),
-                    audit_events::action.eq(event.action),
-                    audit_events::before_json.eq(event.before.as_deref()),
-                    audit_events::after_json.eq(event.after.as_deref()),
-                )
-            })
+            .map(|(event, at)| audit_row!(&tenant, event, *at))
             .collect();
         on_each_engine!(self.conn, |c| diesel::insert_into(audit_events::table)
             .values(&rows)

@@ -130,3 +130,33 @@ pub fn populate(store: &Store, rows: u32) -> (TenantStore, Duration) {
     }
     (tenant, started.elapsed())
 }
+
+/// Random row numbers in `1..=rows`, the same sequence at every run and on
+/// both engines (xorshift).
+pub struct BulkKeys(u64);
+
+impl Default for BulkKeys {
+    fn default() -> Self {
+        Self(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+impl BulkKeys {
+    /// The next row number.
+    pub fn next(&mut self, rows: u32) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        u32::try_from(self.0 % u64::from(rows)).unwrap_or(0) + 1
+    }
+}
+
+/// The p50 and p99 of `times` (nearest rank).
+pub fn p50_p99(mut times: Vec<Duration>) -> (Duration, Duration) {
+    times.sort_unstable();
+    let at = |q: f64| {
+        let rank = (q * times.len() as f64).ceil() as usize;
+        times[rank.clamp(1, times.len()) - 1]
+    };
+    (at(0.50), at(0.99))
+}

@@ -32,7 +32,7 @@ use hyper_util::rt::TokioIo;
 use prelevo_app::access::create_admin;
 use prelevo_domain::{Clock, SystemClock};
 use prelevo_store::{PoolOptions, Store};
-use prelevo_testkit::bulk::{bulk_iban, populate};
+use prelevo_testkit::bulk::{BulkKeys, bulk_iban, p50_p99, populate};
 use prelevo_web::AppState;
 use sha2::{Digest, Sha256};
 
@@ -41,18 +41,6 @@ const TARGET_P99: Duration = Duration::from_millis(10);
 
 /// The page to ask for a random key.
 type PathOfKey = fn(u32) -> String;
-
-/// A small deterministic generator: the same keys at every run.
-struct Keys(u64);
-
-impl Keys {
-    fn next(&mut self, rows: u32) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % u64::from(rows)) as u32 + 1
-    }
-}
 
 /// A logged-in dashboard session on one connection.
 struct Session {
@@ -87,16 +75,6 @@ fn next_href(html: &str) -> Option<String> {
     let at = html.find(r#"rel="next" href=""#)? + r#"rel="next" href=""#.len();
     let href = html[at..].split('"').next()?;
     Some(href.replace("&amp;", "&").replace("&#38;", "&"))
-}
-
-/// p50 and p99 of `times`.
-fn quantiles(mut times: Vec<Duration>) -> (Duration, Duration) {
-    times.sort_unstable();
-    let at = |q: f64| {
-        let rank = (q * times.len() as f64).ceil() as usize;
-        times[rank.clamp(1, times.len()) - 1]
-    };
-    (at(0.50), at(0.99))
 }
 
 fn millis(d: Duration) -> String {
@@ -177,7 +155,7 @@ fn main() {
         }
     };
     for (label, path_of) in searches {
-        let mut keys = Keys(0x9e37_79b9_7f4a_7c15);
+        let mut keys = BulkKeys::default();
         let times = runtime.block_on(async {
             for _ in 0..pages / 10 {
                 session.get(&path_of(keys.next(rows))).await;
@@ -190,7 +168,7 @@ fn main() {
             }
             times
         });
-        let (p50, p99) = quantiles(times);
+        let (p50, p99) = p50_p99(times);
         println!(
             "| {label} | {} | {} | {} |",
             millis(p50),
@@ -217,7 +195,7 @@ fn main() {
         }
         times
     });
-    let (p50, p99) = quantiles(times);
+    let (p50, p99) = p50_p99(times);
     println!(
         "| active mandates, next page after next page | {} | {} | {} |",
         millis(p50),

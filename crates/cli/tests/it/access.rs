@@ -1,18 +1,6 @@
-use prelevo_testkit::{TestStore, french_iban, french_ics, on_both_engines};
+use prelevo_testkit::{TestStore, on_both_engines};
 
-use crate::{prelevo, stderr, stdout};
-
-fn with_creditor(store: &TestStore) {
-    let ics = french_ics(1).to_string();
-    let iban = french_iban(1).to_string();
-    let created = prelevo(
-        store.url(),
-        &[
-            "creditor", "create", "--name", "Acme", "--ics", &ics, "--iban", &iban,
-        ],
-    );
-    assert!(created.status.success(), "{}", stderr(&created));
-}
+use crate::{prelevo, stderr, stdout, with_creditor};
 
 fn admin_create_prints_nothing_secret(store: &TestStore) {
     with_creditor(store);

@@ -14,6 +14,8 @@ mod serve;
 
 use std::process::{Command, Output};
 
+use prelevo_testkit::{TestStore, french_iban, french_ics};
+
 /// Runs `prelevo ARGS` against `database_url`.
 pub fn prelevo(database_url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_prelevo"))
@@ -30,4 +32,17 @@ pub fn stdout(output: &Output) -> String {
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Registers creditor Acme (ICS and IBAN number 1) through the CLI.
+pub fn with_creditor(store: &TestStore) {
+    let ics = french_ics(1).to_string();
+    let iban = french_iban(1).to_string();
+    let created = prelevo(
+        store.url(),
+        &[
+            "creditor", "create", "--name", "Acme", "--ics", &ics, "--iban", &iban,
+        ],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
 }

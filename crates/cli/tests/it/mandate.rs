@@ -1,18 +1,6 @@
-use prelevo_testkit::{TestStore, french_iban, french_ics, on_both_engines};
+use prelevo_testkit::{TestStore, french_iban, on_both_engines};
 
-use crate::{prelevo, stderr, stdout};
-
-fn with_creditor(store: &TestStore) {
-    let ics = french_ics(1).to_string();
-    let iban = french_iban(1).to_string();
-    let created = prelevo(
-        store.url(),
-        &[
-            "creditor", "create", "--name", "Acme", "--ics", &ics, "--iban", &iban,
-        ],
-    );
-    assert!(created.status.success(), "{}", stderr(&created));
-}
+use crate::{prelevo, stderr, stdout, with_creditor};
 
 /// Two valid lines and one with a wrong IBAN.
 fn mandate_file(dir: &std::path::Path) -> std::path::PathBuf {

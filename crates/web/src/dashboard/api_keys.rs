@@ -96,10 +96,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     Form(form): Form<CreateForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::ManageApiKeys))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::ManageApiKeys) {
         return refused;
     }
     let (creditor, actor, environment) = (
@@ -155,10 +152,7 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::ManageApiKeys))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::ManageApiKeys) {
         return refused;
     }
     let (tenant, actor) = (member.tenant(&state), member.actor());

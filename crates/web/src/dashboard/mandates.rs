@@ -238,10 +238,7 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
     Form(form): Form<RevokeForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::Operate))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
     let Ok(id) = MandateId::parse(&id) else {
@@ -403,10 +400,7 @@ pub(crate) async fn import(
                 .into_response();
         }
     };
-    if let Err(refused) = member
-        .check_form(&headers, &upload.csrf)
-        .and_then(|()| member.require(Permission::Operate))
-    {
+    if let Err(refused) = member.accept_form(&headers, &upload.csrf, Permission::Operate) {
         return refused;
     }
     let mode = if upload.dry_run {

@@ -79,6 +79,18 @@ impl Member {
         }
     }
 
+    /// Refuses (403 page) a form that [`Self::check_form`] refuses, or that
+    /// this member's role may not send.
+    pub fn accept_form(
+        &self,
+        headers: &HeaderMap,
+        token: &str,
+        permission: Permission,
+    ) -> Result<(), Response> {
+        self.check_form(headers, token)
+            .and_then(|()| self.require(permission))
+    }
+
     /// A page saying one thing.
     pub fn message(&self, status: StatusCode, key: &str) -> Response {
         let layout = self.layout(Section::Settings).titled(key);

@@ -77,10 +77,7 @@ pub(crate) async fn save(
     headers: HeaderMap,
     Form(form): Form<SettingsForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::ManageSettings))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::ManageSettings) {
         return refused;
     }
     let tenant = member.tenant(&state);

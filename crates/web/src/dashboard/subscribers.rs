@@ -239,10 +239,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     Form(form): Form<CustomerForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::Operate))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
     let input = CustomerInput {
@@ -401,10 +398,7 @@ pub(crate) async fn act(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::Operate))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
     let id = match customer_id(&member, &id) {
@@ -450,10 +444,7 @@ pub(crate) async fn create_mandate_for(
     headers: HeaderMap,
     Form(form): Form<MandateForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::Operate))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
     let id = match customer_id(&member, &id) {
@@ -495,10 +486,7 @@ pub(crate) async fn delete_card(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::Operate))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
     let (Ok(id), Ok(card)) = (CustomerId::parse(&id), CardAliasId::parse(&card)) else {

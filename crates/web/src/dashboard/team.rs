@@ -81,10 +81,7 @@ pub(crate) async fn invite(
     headers: HeaderMap,
     Form(form): Form<InviteForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::ManageTeam))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::ManageTeam) {
         return refused;
     }
     let (creditor, actor, base_url) = (
@@ -132,10 +129,7 @@ pub(crate) async fn act(
     headers: HeaderMap,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(refused) = member
-        .check_form(&headers, &form.csrf)
-        .and_then(|()| member.require(Permission::ManageTeam))
-    {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::ManageTeam) {
         return refused;
     }
     let Ok(user) = UserId::parse(&user) else {
