@@ -67,9 +67,7 @@ pub use customer::{
 pub use email::{EmailAddress, EmailError};
 pub use end_to_end_id::EndToEndId;
 pub use environment::Environment;
-pub use health::{
-    FailureEffect, Health, LastOutcome, MethodFacts, codes_with_effect, failure_effect, health,
-};
+pub use health::{FailureEffect, Health, LastOutcome, MethodFacts, failure_effect, health};
 pub use iban::{Iban, IbanError};
 pub use ids::{CardAliasId, CreditorKey, CustomerId, IdError, MandateId, UserId};
 pub use locale::{Locale, LocaleError};

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use prelevo_domain::{
     CardAliasId, CardExpiry, Civility, Customer, CustomerCode, CustomerDetails, CustomerId,
     CustomerStatus, EmailAddress, ExpiryBands, FailureEffect, Health, LastOutcome, Locale,
-    MandateId, MandateStatus, MethodFacts, PaymentMethodRef, ReasonCode, codes_with_effect,
+    MandateId, MandateStatus, MethodFacts, PaymentMethodRef, ReasonCode, failure_effect,
 };
 
 use crate::card_aliases::card_status;
@@ -118,6 +118,9 @@ struct CustomerRow {
     payment_method_id: Option<String>,
     last_outcome: Option<String>,
     last_reason_code: Option<String>,
+    /// Derived from `last_reason_code` (see [`effect_key`]), for the health
+    /// filters; never read back.
+    last_failure_effect: Option<String>,
     created_at: DbInstant,
     updated_at: DbInstant,
 }
@@ -156,12 +159,14 @@ impl CustomerRow {
     fn from_domain(c: &Customer, creditor: &str) -> Self {
         let d = &c.details;
         let [line1, line2, line3] = d.address.clone();
-        let (last_outcome, last_reason_code) = match c.last_outcome {
-            LastOutcome::Unknown => (None, None),
-            LastOutcome::Succeeded => (Some("succeeded".to_owned()), None),
-            LastOutcome::Failed(code) => {
-                (Some("failed".to_owned()), Some(code.as_str().to_owned()))
-            }
+        let (last_outcome, last_reason_code, last_failure_effect) = match c.last_outcome {
+            LastOutcome::Unknown => (None, None, None),
+            LastOutcome::Succeeded => (Some("succeeded".to_owned()), None, None),
+            LastOutcome::Failed(code) => (
+                Some("failed".to_owned()),
+                Some(code.as_str().to_owned()),
+                Some(effect_key(failure_effect(code)).to_owned()),
+            ),
         };
         let payment_method_id = match &c.payment_method {
             PaymentMethodRef::Mandate(id) => Some(id.as_str().to_owned()),
@@ -193,6 +198,7 @@ impl CustomerRow {
             payment_method_id,
             last_outcome,
             last_reason_code,
+            last_failure_effect,
             created_at: c.created_at.into(),
             updated_at: c.updated_at.into(),
         }
@@ -325,6 +331,15 @@ macro_rules! matching {
     }};
 }
 
+/// The stored name of what a failed collection says about the method.
+fn effect_key(effect: FailureEffect) -> &'static str {
+    match effect {
+        FailureEffect::InsufficientFunds => "insufficient_funds",
+        FailureEffect::Invalid => "invalid",
+        FailureEffect::NoEffect => "no_effect",
+    }
+}
+
 /// Narrows a joined customer query to one payment-method health: the SQL
 /// twin of `prelevo_domain::health`, proven equal to it by the store's
 /// tests.
@@ -338,17 +353,10 @@ macro_rules! with_health {
             .and(card_aliases::status.eq("active"))
             .and(expiry.ge(bands.expired_below));
         let usable = mandate.and(mandates::status.eq("active")).or(active_card);
-        let failed_with = |effect| {
-            customers::last_outcome
-                .eq("failed")
-                .and(customers::last_reason_code.eq_any(codes_with_effect(effect)))
-        };
-        let mut with_effect = codes_with_effect(FailureEffect::InsufficientFunds);
-        with_effect.extend(codes_with_effect(FailureEffect::Invalid));
-        let unharmed = customers::last_outcome
+        let failed_with = |effect| customers::last_failure_effect.eq(effect_key(effect));
+        let unharmed = customers::last_failure_effect
             .is_null()
-            .or(customers::last_outcome.ne("failed"))
-            .or(customers::last_reason_code.ne_all(with_effect));
+            .or(customers::last_failure_effect.eq(effect_key(FailureEffect::NoEffect)));
         match $health {
             Health::None => $query.filter(
                 customers::payment_method.eq("none").or(card
@@ -456,6 +464,21 @@ impl TenantTx<'_, '_> {
                 id: customer.id.to_string(),
             });
         }
+        // The mandates keep their customer's reference (for their lists):
+        // a new reference is written on them, an unchanged one writes nothing.
+        let code = customer.code.as_str();
+        on_each_engine!(self.conn, |c| diesel::update(
+            mandates::table
+                .filter(mandates::creditor_id.eq(&tenant))
+                .filter(mandates::customer_id.eq(customer.id.as_str()))
+                .filter(
+                    mandates::customer_code
+                        .ne(code)
+                        .or(mandates::customer_code.is_null())
+                )
+        )
+        .set(mandates::customer_code.eq(code))
+        .execute(c))?;
         Ok(())
     }
 

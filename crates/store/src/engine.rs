@@ -97,6 +97,20 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     }
 }
 
+/// Session settings for PostgreSQL: no parallel workers. Every query of
+/// the product is a short, index-bound read or a streamed export; starting
+/// workers costs more than it saves (a list total of 1 000 rows took twice
+/// as long with them). See docs/adr/0005-postgres-sessions.md.
+#[derive(Debug)]
+struct PgSession;
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for PgSession {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute("SET max_parallel_workers_per_gather = 0")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
 /// Pool sizing and timeouts. Connection errors are not logged by the pool:
 /// they reach the caller, whose error names them.
 #[derive(Debug, Clone)]
@@ -172,6 +186,7 @@ impl Pools {
                 .test_on_check_out(false)
                 .connection_timeout(options.connect_timeout)
                 .error_handler(Box::new(r2d2::NopErrorHandler))
+                .connection_customizer(Box::new(PgSession))
                 .build(manager)
                 .and_then(|pool| pool.get().map(|_| pool))
                 .map_err(|e| {

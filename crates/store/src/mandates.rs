@@ -213,6 +213,18 @@ fn reference_key(mandate: &Mandate) -> Option<String> {
         .map(|r| r.as_str().to_uppercase())
 }
 
+/// The reference of the customer `mandate` belongs to, read as the mandate
+/// is written (a sub-query: the caller cannot give a wrong one).
+macro_rules! holder_code {
+    ($tenant:expr, $mandate:expr) => {
+        mandates::customer_code.eq(customers::table
+            .filter(customers::creditor_id.eq($tenant.to_owned()))
+            .filter(customers::id.eq($mandate.customer_id.as_str().to_owned()))
+            .select(customers::code)
+            .single_value())
+    };
+}
+
 /// The keys from `prefix` (included) to the first key after every key
 /// that starts with it (excluded), or `None` for an empty prefix.
 fn prefix_range(prefix: &str) -> Option<(String, String)> {
@@ -276,8 +288,9 @@ impl TenantTx<'_, '_> {
     pub fn insert_mandate(&mut self, mandate: &Mandate) -> Result<(), StoreError> {
         let row = MandateRow::from_domain(mandate, self.tenant());
         let key = mandates::reference_key.eq(reference_key(mandate));
+        let code = holder_code!(self.tenant(), mandate);
         on_each_engine!(self.conn, |c| diesel::insert_into(mandates::table)
-            .values((&row, key.clone()))
+            .values((&row, key.clone(), code.clone()))
             .execute(c))
         .map_err(StoreError::conflict_on_unique(
             "mandate",
@@ -302,6 +315,7 @@ impl TenantTx<'_, '_> {
                 (
                     MandateRow::from_domain(m, &tenant),
                     mandates::reference_key.eq(reference_key(m)),
+                    holder_code!(&tenant, m),
                 )
             })
             .collect();
@@ -435,9 +449,9 @@ impl TenantTx<'_, '_> {
         };
         let filter = &filter;
         let tenant = self.tenant().to_owned();
-        let rows: Vec<MandateRow> = on_each_engine!(self.conn, |c| {
+        let rows: Vec<(MandateRow, Option<String>)> = on_each_engine!(self.conn, |c| {
             let query = matching!(&tenant, filter)
-                .select(MandateRow::as_select())
+                .select((MandateRow::as_select(), mandates::customer_code))
                 .limit(limit);
             match &position {
                 Position::Start => query.order(mandates::id.desc()),
@@ -450,24 +464,12 @@ impl TenantTx<'_, '_> {
             }
             .load(c)
         })?;
-        // The customers' references in one more query by key (a join would
-        // weigh on every count and search).
-        let ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
-        let codes: std::collections::HashMap<String, String> =
-            on_each_engine!(self.conn, |c| customers::table
-                .filter(customers::creditor_id.eq(&tenant))
-                .filter(customers::id.eq_any(&ids))
-                .select((customers::id, customers::code))
-                .load::<(String, String)>(c))?
-            .into_iter()
-            .collect();
         let mut found = rows
             .into_iter()
-            .map(|row| {
-                let customer_code = codes.get(&row.customer_id).cloned().unwrap_or_default();
+            .map(|(row, customer_code)| {
                 Ok(ListedMandate {
                     mandate: row.into_domain()?,
-                    customer_code,
+                    customer_code: customer_code.unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -242,6 +242,7 @@ diesel::table! {
         payment_method_id -> Nullable<Text>,
         last_outcome -> Nullable<Text>,
         last_reason_code -> Nullable<Text>,
+        last_failure_effect -> Nullable<Text>,
         created_at -> UtcInstant,
         updated_at -> UtcInstant,
     }
@@ -283,6 +284,7 @@ diesel::table! {
         created_at -> UtcInstant,
         updated_at -> UtcInstant,
         reference_key -> Nullable<Text>,
+        customer_code -> Nullable<Text>,
     }
 }
 

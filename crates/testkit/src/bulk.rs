@@ -104,7 +104,13 @@ pub fn bulk_mandate(n: u32, customer: &Customer) -> Mandate {
 
 /// A new creditor with `rows` customers and as many mandates, written in
 /// transactions of 5 000; answers its handle and the time the load took.
+/// A database that already holds the bench's creditor (a kept database,
+/// loaded by an earlier run with the same `rows`) is used as it is.
 pub fn populate(store: &Store, rows: u32) -> (TenantStore, Duration) {
+    let loaded = store.list_creditors().unwrap();
+    if let Some(kept) = loaded.iter().find(|c| c.name.as_str() == "Bench") {
+        return (store.tenant(kept.id.clone()), Duration::ZERO);
+    }
     let creditor = store
         .create_creditor(&new_creditor("Bench", 1), t0(), |_, c| {
             Ok::<_, prelevo_store::StoreError>(c.id.clone())

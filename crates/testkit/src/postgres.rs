@@ -22,9 +22,16 @@ pub struct PostgresServer {
 }
 
 impl PostgresServer {
-    /// URL of database `name` on this server.
+    /// URL of database `name` on this server. The server has neither TLS
+    /// nor Kerberos, so libpq is told not to try them: no refused handshake
+    /// per connection, and no Kerberos library to tear down at the process's
+    /// exit while a pool thread still connects (its `k5_mutex_lock`
+    /// assertion aborted test processes now and then).
     pub fn url(&self, name: &str) -> String {
-        format!("postgres://prelevo@127.0.0.1:{}/{name}", self.port)
+        format!(
+            "postgres://prelevo@127.0.0.1:{}/{name}?sslmode=disable&gssencmode=disable",
+            self.port
+        )
     }
 
     /// Runs one SQL statement as the server's superuser.

@@ -390,7 +390,64 @@ fn batches_are_written_whole_and_read_by_key(store: &TestStore) {
     );
 }
 
+/// The references a page of `tenant`'s mandates shows, by mandate id.
+fn listed_codes(tenant: &TenantStore) -> Vec<(String, String)> {
+    let mut listed: Vec<(String, String)> = tenant
+        .read(|tx| tx.mandates(&MandateFilter::default(), Position::Start, 50))
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.mandate.id.to_string(), l.customer_code))
+        .collect();
+    listed.sort();
+    listed
+}
+
+fn a_mandate_list_shows_the_customer_s_current_reference(store: &TestStore) {
+    let (tenant, mut martin, durand) = setup(store);
+    let one = mandate(1, &martin, Some("RUM-L1"), date(2026, 1, 5));
+    let two = mandate(2, &durand, Some("RUM-L2"), date(2026, 1, 5));
+    let three = mandate(3, &martin, None, date(2026, 1, 6));
+    tenant
+        .write(|tx| {
+            tx.insert_mandate(&one)?;
+            tx.insert_mandates(&[two.clone(), three.clone()])
+        })
+        .unwrap();
+    let id = |m: &Mandate| m.id.to_string();
+    assert_eq!(
+        listed_codes(&tenant),
+        vec![
+            (id(&one), "C-001".to_owned()),
+            (id(&two), "C-002".to_owned()),
+            (id(&three), "C-001".to_owned()),
+        ]
+    );
+
+    martin.code = CustomerCode::parse("CRM-9001").unwrap();
+    tenant.write(|tx| tx.save_customer(&martin)).unwrap();
+    assert_eq!(
+        listed_codes(&tenant),
+        vec![
+            (id(&one), "CRM-9001".to_owned()),
+            (id(&two), "C-002".to_owned()),
+            (id(&three), "CRM-9001".to_owned()),
+        ]
+    );
+    let by_new_code = MandateFilter {
+        customer_code: Some("CRM-9001".into()),
+        ..MandateFilter::default()
+    };
+    assert_eq!(
+        tenant
+            .read(|tx| tx.mandates(&by_new_code, Position::Start, 50))
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
 on_both_engines!(
+    a_mandate_list_shows_the_customer_s_current_reference,
     batches_are_written_whole_and_read_by_key,
     a_mandate_reads_back_identically,
     references_are_unique_but_pending_ones_may_wait_together,
