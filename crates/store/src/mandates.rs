@@ -1,5 +1,7 @@
 //! Mandates: one creditor's, through its tenant handle only.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -213,18 +215,6 @@ fn reference_key(mandate: &Mandate) -> Option<String> {
         .map(|r| r.as_str().to_uppercase())
 }
 
-/// The reference of the customer `mandate` belongs to, read as the mandate
-/// is written (a sub-query: the caller cannot give a wrong one).
-macro_rules! holder_code {
-    ($tenant:expr, $mandate:expr) => {
-        mandates::customer_code.eq(customers::table
-            .filter(customers::creditor_id.eq($tenant.to_owned()))
-            .filter(customers::id.eq($mandate.customer_id.as_str().to_owned()))
-            .select(customers::code)
-            .single_value())
-    };
-}
-
 /// The keys from `prefix` (included) to the first key after every key
 /// that starts with it (excluded), or `None` for an empty prefix.
 fn prefix_range(prefix: &str) -> Option<(String, String)> {
@@ -288,7 +278,8 @@ impl TenantTx<'_, '_> {
     pub fn insert_mandate(&mut self, mandate: &Mandate) -> Result<(), StoreError> {
         let row = MandateRow::from_domain(mandate, self.tenant());
         let key = mandates::reference_key.eq(reference_key(mandate));
-        let code = holder_code!(self.tenant(), mandate);
+        let mut codes = self.holder_codes(std::slice::from_ref(mandate))?;
+        let code = mandates::customer_code.eq(codes.remove(mandate.customer_id.as_str()));
         on_each_engine!(self.conn, |c| diesel::insert_into(mandates::table)
             .values((&row, key.clone(), code.clone()))
             .execute(c))
@@ -309,13 +300,14 @@ impl TenantTx<'_, '_> {
             return Ok(());
         }
         let tenant = self.tenant().to_owned();
+        let codes = self.holder_codes(new)?;
         let rows: Vec<_> = new
             .iter()
             .map(|m| {
                 (
                     MandateRow::from_domain(m, &tenant),
                     mandates::reference_key.eq(reference_key(m)),
-                    holder_code!(&tenant, m),
+                    mandates::customer_code.eq(codes.get(m.customer_id.as_str()).cloned()),
                 )
             })
             .collect();
@@ -327,6 +319,20 @@ impl TenantTx<'_, '_> {
             "a mandate reference of the batch",
         ))?;
         Ok(())
+    }
+
+    /// The references of the customers `new` mandates belong to, by
+    /// customer id, read from the customers' rows (a mandate keeps its
+    /// customer's reference for its lists; one query for a whole batch).
+    fn holder_codes(&mut self, new: &[Mandate]) -> Result<HashMap<String, String>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let ids: Vec<&str> = new.iter().map(|m| m.customer_id.as_str()).collect();
+        let codes: Vec<(String, String)> = on_each_engine!(self.conn, |c| customers::table
+            .filter(customers::creditor_id.eq(&tenant))
+            .filter(customers::id.eq_any(&ids))
+            .select((customers::id, customers::code))
+            .load(c))?;
+        Ok(codes.into_iter().collect())
     }
 
     /// This creditor's mandates with these references (any order).
