@@ -33,6 +33,7 @@ mod mandate_profile;
 mod mandate_ref;
 mod mod97;
 mod money;
+mod payment;
 mod reason_code;
 mod sepa_identifier;
 mod sepa_text;
@@ -84,6 +85,7 @@ pub use mandate::{
 pub use mandate_profile::{MandateProfile, PostalAddress};
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
+pub use payment::{PaymentEvent, PaymentKind, PaymentStatus, PaymentTransitionError};
 pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};
 pub use sepa_identifier::SepaIdError;
 pub use sepa_text::SepaText;
