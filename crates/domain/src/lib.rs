@@ -35,6 +35,7 @@ mod mod97;
 mod money;
 mod payment;
 mod reason_code;
+mod schedule;
 mod sepa_identifier;
 mod sepa_text;
 mod serde_util;
@@ -87,6 +88,9 @@ pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
 pub use payment::{PaymentEvent, PaymentKind, PaymentStatus, PaymentTransitionError};
 pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};
+pub use schedule::{
+    CollectionDay, CollectionDayError, Frequency, PlanEnd, Schedule, ScheduleError,
+};
 pub use sepa_identifier::SepaIdError;
 pub use sepa_text::SepaText;
 pub use submission::{SubmissionError, SubmissionRule};
