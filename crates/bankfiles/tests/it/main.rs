@@ -1,4 +1,5 @@
-//! The export writer through its public API, read back with the `csv` reader.
+//! The export writer through its public API, read back with the `csv` reader;
+//! the vendored bank-file schemas.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,3 +8,4 @@
 )]
 
 mod csv_export;
+mod schemas;
