@@ -3,10 +3,16 @@
 //! `std::io::BufRead`, so a million-row file costs constant memory.
 //!
 //! Today: the CSV/TSV export writer ([`CsvExport`]) behind every "Export"
-//! link of the dashboard and the CLI.
+//! link of the dashboard and the CLI, and the pain.008 direct-debit file
+//! writer ([`Pain008Writer`]).
 
 #![deny(missing_docs)]
 
 mod csv_export;
+mod pain008;
 
 pub use csv_export::{Bom, CsvExport, Separator, date_cell, money_cell};
+pub use pain008::{
+    Collection, CreditorParty, MessageHeader, Pain008Error, Pain008Version, Pain008Writer,
+    PaymentBlock, Totals,
+};

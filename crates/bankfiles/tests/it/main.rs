@@ -8,4 +8,5 @@
 )]
 
 mod csv_export;
+mod pain008;
 mod schemas;

@@ -13,7 +13,7 @@ fn crate_file(relative: &str) -> PathBuf {
 
 /// `xmllint --schema` of `xml` against the vendored schema of `version`:
 /// `Ok`, or xmllint's messages.
-fn validate(xml: &Path, version: &str) -> Result<(), String> {
+pub fn validate(xml: &Path, version: &str) -> Result<(), String> {
     let schema = crate_file(&format!("schemas/{version}.xsd"));
     let output = Command::new("xmllint")
         .arg("--noout")
