@@ -57,6 +57,9 @@ const ID_LEN: usize = 35;
 const NAME_LEN: usize = 70;
 const REMITTANCE_LEN: usize = 140;
 
+/// The largest amount of one SEPA collection (EPC: 999 999 999,99 €).
+const MAX_COLLECTION_CENTS: i64 = 99_999_999_999;
+
 /// Counts and sums a caller declares before the rows they cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
@@ -320,6 +323,9 @@ impl<W: Write> Pain008Writer<W> {
         }
         if c.amount.minor() <= 0 {
             return Err(refused("the amount must be more than zero"));
+        }
+        if c.amount.minor() > MAX_COLLECTION_CENTS {
+            return Err(refused("a SEPA collection is at most 999999999.99 EUR"));
         }
         let cents = block
             .written

@@ -205,6 +205,11 @@ fn amounts_and_call_order_are_checked() {
         out.collection(&zero).unwrap_err().to_string(),
         "collection E2E-2027-000001: the amount must be more than zero"
     );
+    zero.amount = eur(100_000_000_000);
+    assert_eq!(
+        out.collection(&zero).unwrap_err().to_string(),
+        "collection E2E-2027-000001: a SEPA collection is at most 999999999.99 EUR"
+    );
     zero.amount = Money::from_minor(100, Currency::parse("CHF").unwrap());
     assert!(matches!(
         out.collection(&zero),
