@@ -220,8 +220,9 @@ impl<W: Write> Pain008Writer<W> {
         version: Pain008Version,
         header: &MessageHeader,
     ) -> Result<Self, Pain008Error> {
-        // Indented: people open bank files to check them.
-        let mut xml = Writer::new_with_indent(out, b' ', 2);
+        // Not indented: a third of a million-collection file would be
+        // spaces (and a third more time to write them).
+        let mut xml = Writer::new(out);
         xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         xml.write_event(Event::Start(
             BytesStart::new("Document").with_attributes([("xmlns", version.namespace())]),
@@ -342,7 +343,7 @@ impl<W: Write> Pain008Writer<W> {
         nested(xml, &["PmtId", "EndToEndId"], c.end_to_end_id.as_str())?;
         xml.create_element("InstdAmt")
             .with_attribute(("Ccy", "EUR"))
-            .write_text_content(BytesText::new(&c.amount.to_decimal_string()))?;
+            .write_text_content(BytesText::from_escaped(c.amount.to_decimal_string()))?;
         open(xml, "DrctDbtTx")?;
         open(xml, "MndtRltdInf")?;
         text(xml, "MndtId", c.mandate.as_str())?;
@@ -420,9 +421,13 @@ fn close<W: Write>(xml: &mut Writer<W>, name: &str) -> std::io::Result<()> {
     xml.write_event(Event::End(BytesEnd::new(name)))
 }
 
+/// `<name>value</name>`. Every value the writer puts in a file is in the
+/// SEPA character set (converted `SepaText`, checked identifiers, IBAN,
+/// BIC, numbers, dates), which holds no character XML escapes in text
+/// (`&`, `<`, `>`; the apostrophe is legal there): it is written as it is.
 fn text<W: Write>(xml: &mut Writer<W>, name: &str, value: &str) -> std::io::Result<()> {
     xml.create_element(name)
-        .write_text_content(BytesText::new(value))
+        .write_text_content(BytesText::from_escaped(value))
         .map(drop)
 }
 

@@ -20,6 +20,9 @@ impl SepaText {
     /// back from storage can safely be converted again; that is also why
     /// there is no `Deserialize`: the maximum length belongs to the field.
     pub fn convert(input: &str, max_len: usize) -> SepaText {
+        if Self::is_clean(input, max_len) {
+            return SepaText(input.to_owned());
+        }
         let mut converted = String::with_capacity(input.len());
         for c in input.chars() {
             if Self::is_sepa_char(c) {
@@ -43,6 +46,18 @@ impl SepaText {
         // Only ASCII remains, so characters and bytes coincide.
         let cut: String = collapsed.chars().take(max_len).collect();
         SepaText(cut.trim_end().to_owned())
+    }
+
+    /// True when `input` would convert to itself (the usual case for text
+    /// already stored or typed in plain ASCII): SEPA characters only, no
+    /// leading, trailing or double space, not too long. A non-ASCII byte is
+    /// never a SEPA character, so bytes can be checked one by one.
+    fn is_clean(input: &str, max_len: usize) -> bool {
+        input.len() <= max_len
+            && !input.starts_with(' ')
+            && !input.ends_with(' ')
+            && !input.contains("  ")
+            && input.bytes().all(|b| Self::is_sepa_char(char::from(b)))
     }
 
     /// True for the characters of the SEPA basic Latin set.

@@ -92,8 +92,9 @@ fn small_file(version: Pain008Version) -> String {
     };
     let mut second = collection(2, 1500);
     second.debtor.name = "Ø".repeat(80);
-    second.remittance = Some(format!("Facture n° 42 – {}", "é".repeat(200)));
     let mut third = collection(3, 1);
+    third.debtor.name = "L'Atelier d'Ève & <Fils>".into();
+    second.remittance = Some(format!("Facture n° 42 – {}", "é".repeat(200)));
     third.amendment.original_account = Some(OriginalAccount::Iban(
         Iban::parse("FR7630004008230001234567819").unwrap(),
     ));
@@ -131,6 +132,7 @@ fn files_of_both_versions_are_valid_and_carry_every_field() {
             format!("<Nm>{}</Nm>", "O".repeat(70)),
             "<NbOfTxs>3</NbOfTxs><CtrlSum>44.91</CtrlSum>".to_owned(),
             "<OrgnlMndtId>OLD-RUM-17</OrgnlMndtId>".to_owned(),
+            "<Nm>L'Atelier d'Eve + (Fils)</Nm>".to_owned(),
             "<OrgnlDbtr><Nm>Zoe Martin</Nm></OrgnlDbtr>".to_owned(),
             "<OrgnlDbtrAcct><Id><Othr><Id>SMNDA</Id></Othr></Id></OrgnlDbtrAcct>".to_owned(),
             "<OrgnlDbtrAcct><Id><IBAN>FR7630004008230001234567819</IBAN></Id></OrgnlDbtrAcct>"
