@@ -149,7 +149,8 @@ code_enum!(
     /// FRST (pain.008.001.02 users, the rulebooks before November 2016) or
     /// RCUR (allowed since; some banks still require FRST).
     FirstCollection, "a first-collection rule: frst or rcur", {
-        /// The first collection of a mandate (and after a change of bank) is FRST.
+        /// The first collection of a mandate (and after a change of bank) is
+        /// FRST, the known last one of a series FNAL.
         Frst => "frst",
         /// Every recurrent collection is RCUR.
         Rcur => "rcur",
@@ -165,6 +166,8 @@ pub enum SequenceType {
     Rcur,
     /// The only collection of a one-off mandate.
     Ooff,
+    /// The last of a series, for banks that want FRST and FNAL.
+    Fnal,
 }
 
 impl SequenceType {
@@ -174,22 +177,28 @@ impl SequenceType {
             SequenceType::Frst => "FRST",
             SequenceType::Rcur => "RCUR",
             SequenceType::Ooff => "OOFF",
+            SequenceType::Fnal => "FNAL",
         }
     }
 }
 
 /// The sequence type of a mandate's next collection: OOFF for a one-off
-/// mandate; FRST when the bank wants it and no collection was made since
-/// the mandate was signed or since the debtor changed bank; else RCUR.
+/// mandate; for a bank that wants FRST, FRST when no collection was made
+/// since the mandate was signed or since the debtor changed bank, and FNAL
+/// when the collection is known to be the mandate's last (`last`: its plan
+/// ends with it and nothing else uses the mandate); else RCUR (the
+/// rulebooks since November 2016 let RCUR stand for both).
 pub fn next_sequence(
     kind: MandateKind,
     rule: FirstCollection,
     first_pending: bool,
+    last: bool,
 ) -> SequenceType {
-    match (kind, rule, first_pending) {
-        (MandateKind::OneOff, _, _) => SequenceType::Ooff,
-        (MandateKind::Recurrent, FirstCollection::Frst, true) => SequenceType::Frst,
-        (MandateKind::Recurrent, _, _) => SequenceType::Rcur,
+    match (kind, rule, first_pending, last) {
+        (MandateKind::OneOff, ..) => SequenceType::Ooff,
+        (MandateKind::Recurrent, FirstCollection::Frst, true, _) => SequenceType::Frst,
+        (MandateKind::Recurrent, FirstCollection::Frst, false, true) => SequenceType::Fnal,
+        (MandateKind::Recurrent, ..) => SequenceType::Rcur,
     }
 }
 
@@ -524,11 +533,34 @@ mod tests {
     fn the_sequence_type_follows_the_mandate_and_the_bank() {
         use FirstCollection::{Frst, Rcur};
         use MandateKind::{OneOff, Recurrent};
-        assert_eq!(next_sequence(Recurrent, Frst, true), SequenceType::Frst);
-        assert_eq!(next_sequence(Recurrent, Frst, false), SequenceType::Rcur);
-        assert_eq!(next_sequence(Recurrent, Rcur, true), SequenceType::Rcur);
-        assert_eq!(next_sequence(OneOff, Frst, true), SequenceType::Ooff);
-        assert_eq!(next_sequence(OneOff, Rcur, false).as_str(), "OOFF");
+        assert_eq!(
+            next_sequence(Recurrent, Frst, true, false),
+            SequenceType::Frst
+        );
+        // A series of one collection is a first one.
+        assert_eq!(
+            next_sequence(Recurrent, Frst, true, true),
+            SequenceType::Frst
+        );
+        assert_eq!(
+            next_sequence(Recurrent, Frst, false, false),
+            SequenceType::Rcur
+        );
+        assert_eq!(
+            next_sequence(Recurrent, Frst, false, true),
+            SequenceType::Fnal
+        );
+        assert_eq!(
+            next_sequence(Recurrent, Rcur, true, false),
+            SequenceType::Rcur
+        );
+        assert_eq!(
+            next_sequence(Recurrent, Rcur, false, true),
+            SequenceType::Rcur
+        );
+        assert_eq!(next_sequence(OneOff, Frst, true, true), SequenceType::Ooff);
+        assert_eq!(next_sequence(OneOff, Rcur, false, false).as_str(), "OOFF");
+        assert_eq!(SequenceType::Fnal.as_str(), "FNAL");
     }
 
     #[test]

@@ -286,6 +286,12 @@ fn ten_thousand_collections_in_many_blocks_are_valid() {
                 next.scheme = Scheme::B2b;
                 next.creditor = creditor(false);
             }
+            next.sequence = [
+                SequenceType::Frst,
+                SequenceType::Rcur,
+                SequenceType::Ooff,
+                SequenceType::Fnal,
+            ][b as usize % 4];
             out.begin_block(&next).unwrap();
             for k in first..=last {
                 out.collection(&collection(k, cents(k))).unwrap();
@@ -296,6 +302,7 @@ fn ten_thousand_collections_in_many_blocks_are_valid() {
         let xml = String::from_utf8(out.finish().unwrap()).unwrap();
         assert_eq!(xml.matches("<DrctDbtTxInf>").count(), 10_000);
         assert_eq!(xml.matches("<Cd>B2B</Cd>").count(), 25);
+        assert_eq!(xml.matches("<SeqTp>FNAL</SeqTp>").count(), 12);
         validated(&xml, version);
     }
 }
