@@ -127,13 +127,7 @@ impl TenantTx<'_, '_> {
         )
         .set(&row)
         .execute(c))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                entity: "card alias",
-                id: alias.id.to_string(),
-            });
-        }
-        Ok(())
+        StoreError::unless_changed(changed, "card alias", &alias.id)
     }
 
     /// One of this creditor's card aliases.

@@ -324,12 +324,6 @@ impl TenantTx<'_, '_> {
         )
         .set(&row)
         .execute(c))?;
-        if updated == 0 {
-            return Err(StoreError::NotFound {
-                entity: "creditor",
-                id: tenant,
-            });
-        }
-        Ok(())
+        StoreError::unless_changed(updated, "creditor", tenant)
     }
 }

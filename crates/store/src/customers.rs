@@ -458,12 +458,7 @@ impl TenantTx<'_, '_> {
             "customer",
             format!("customer code {}", customer.code),
         ))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                entity: "customer",
-                id: customer.id.to_string(),
-            });
-        }
+        StoreError::unless_changed(changed, "customer", &customer.id)?;
         // The mandates keep their customer's reference (for their lists):
         // a new reference is written on them, an unchanged one writes nothing.
         let code = customer.code.as_str();
@@ -498,13 +493,7 @@ impl TenantTx<'_, '_> {
             customers::updated_at.eq(row.updated_at),
         ))
         .execute(c))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                entity: "customer",
-                id: customer.id.to_string(),
-            });
-        }
-        Ok(())
+        StoreError::unless_changed(changed, "customer", &customer.id)
     }
 
     /// One of this creditor's customers.

@@ -41,6 +41,22 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// `Ok` when a statement that names one row by key changed it, else
+    /// [`StoreError::NotFound`] for that row.
+    pub(crate) fn unless_changed(
+        changed: usize,
+        entity: &'static str,
+        id: impl ToString,
+    ) -> Result<(), StoreError> {
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                entity,
+                id: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Maps a unique-violation to [`StoreError::Conflict`], leaves others alone.
     pub(crate) fn conflict_on_unique(
         entity: &'static str,

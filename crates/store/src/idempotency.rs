@@ -116,14 +116,7 @@ impl TenantTx<'_, '_> {
             idempotency_keys::response_body.eq(&record.body),
         ))
         .execute(c))?;
-        if updated == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound {
-                entity: "idempotency key",
-                id: key.to_owned(),
-            })
-        }
+        StoreError::unless_changed(updated, "idempotency key", key)
     }
 
     /// Forgets `key` (its request failed on the server's side and may be

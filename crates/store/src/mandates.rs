@@ -368,13 +368,7 @@ impl TenantTx<'_, '_> {
                 row.reference.as_deref().unwrap_or("")
             ),
         ))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                entity: "mandate",
-                id: mandate.id.to_string(),
-            });
-        }
-        Ok(())
+        StoreError::unless_changed(changed, "mandate", &mandate.id)
     }
 
     /// One of this creditor's mandates.

@@ -153,14 +153,7 @@ impl TenantTx<'_, '_> {
             memberships::updated_at.eq(DbInstant::from(now)),
         ))
         .execute(c))?;
-        if updated == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound {
-                entity: "member",
-                id: user.to_string(),
-            })
-        }
+        StoreError::unless_changed(updated, "member", user)
     }
 }
 
