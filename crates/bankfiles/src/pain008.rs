@@ -158,6 +158,9 @@ pub enum Pain008Error {
         /// Why.
         reason: &'static str,
     },
+    /// A sum past what a file can carry.
+    #[error("the sum of {0} overflows")]
+    Overflow(String),
     /// The calls came in an order the file cannot have.
     #[error("pain.008 writer: {0}")]
     Order(&'static str),
@@ -332,7 +335,7 @@ impl<W: Write> Pain008Writer<W> {
             .written
             .cents
             .checked_add(c.amount.minor())
-            .ok_or(refused("the block's sum overflows"))?;
+            .ok_or_else(|| Pain008Error::Overflow(format!("PmtInf {}", block.id)))?;
         block.written = Written {
             transactions: block.written.transactions + 1,
             cents,
@@ -390,7 +393,7 @@ impl<W: Write> Pain008Writer<W> {
                 .written
                 .cents
                 .checked_add(block.written.cents)
-                .ok_or(Pain008Error::Order("the file's sum overflows"))?,
+                .ok_or_else(|| Pain008Error::Overflow("GrpHdr".to_owned()))?,
         };
         Ok(())
     }

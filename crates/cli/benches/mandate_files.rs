@@ -128,7 +128,8 @@ fn main() {
     let runs: usize = std::env::var("IMPORT_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(3)
+        .max(1);
     let dir = tempfile::tempdir().unwrap();
     // ICS 1 is the bulk creditor's (below).
     let ics = french_ics(2).to_string();
