@@ -13,6 +13,7 @@ mod pain008;
 
 pub use csv_export::{Bom, CsvExport, Separator, date_cell, money_cell};
 pub use pain008::{
-    Collection, CreditorParty, MessageHeader, Pain008Error, Pain008Version, Pain008Writer,
-    PaymentBlock, Totals,
+    Collection, CreditorParty, MessageHeader, Pain008Error, Pain008Writer, PaymentBlock, Totals,
 };
+/// The version a writer produces, as the creditor's bank profile names it.
+pub use prelevo_domain::Pain008Version;

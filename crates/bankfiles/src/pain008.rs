@@ -10,44 +10,26 @@ use std::io::Write;
 
 use jiff::civil::{Date, DateTime};
 use prelevo_domain::{
-    Amendment, Bic, CreditorId, Currency, DebtorAccount, EndToEndId, Iban, MandateRef, Money,
-    OriginalAccount, Scheme, SepaText, SequenceType,
+    Amendment, Bic, CreditorId, Currency, DebtorAccount, EndToEndId, Iban,
+    MAX_SEPA_COLLECTION_CENTS, MandateRef, Money, OriginalAccount, Pain008Version, Scheme,
+    SepaText, SequenceType,
 };
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-/// The pain.008 message version a creditor's bank accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pain008Version {
-    /// pain.008.001.02 (2009), still the most common in France.
-    V02,
-    /// pain.008.001.08 (2019), the EPC's version since November 2023.
-    V08,
+/// The XML namespace of a version.
+fn namespace(version: Pain008Version) -> &'static str {
+    match version {
+        Pain008Version::V02 => "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02",
+        Pain008Version::V08 => "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08",
+    }
 }
 
-impl Pain008Version {
-    /// The XML namespace of the version.
-    pub fn namespace(self) -> &'static str {
-        match self {
-            Pain008Version::V02 => "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02",
-            Pain008Version::V08 => "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08",
-        }
-    }
-
-    /// The name of the version (`pain.008.001.02`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Pain008Version::V02 => "pain.008.001.02",
-            Pain008Version::V08 => "pain.008.001.08",
-        }
-    }
-
-    /// The element that holds a BIC in a financial institution.
-    fn bic_element(self) -> &'static str {
-        match self {
-            Pain008Version::V02 => "BIC",
-            Pain008Version::V08 => "BICFI",
-        }
+/// The element that holds a BIC in a financial institution.
+fn bic_element(version: Pain008Version) -> &'static str {
+    match version {
+        Pain008Version::V02 => "BIC",
+        Pain008Version::V08 => "BICFI",
     }
 }
 
@@ -56,9 +38,6 @@ impl Pain008Version {
 const ID_LEN: usize = 35;
 const NAME_LEN: usize = 70;
 const REMITTANCE_LEN: usize = 140;
-
-/// The largest amount of one SEPA collection (EPC: 999 999 999,99 €).
-const MAX_COLLECTION_CENTS: i64 = 99_999_999_999;
 
 /// Counts and sums a caller declares before the rows they cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +207,7 @@ impl<W: Write> Pain008Writer<W> {
         let mut xml = Writer::new(out);
         xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         xml.write_event(Event::Start(
-            BytesStart::new("Document").with_attributes([("xmlns", version.namespace())]),
+            BytesStart::new("Document").with_attributes([("xmlns", namespace(version))]),
         ))?;
         open(&mut xml, "CstmrDrctDbtInitn")?;
         open(&mut xml, "GrpHdr")?;
@@ -269,7 +248,7 @@ impl<W: Write> Pain008Writer<W> {
             ));
         }
         let xml = &mut self.xml;
-        let bic = self.version.bic_element();
+        let bic = bic_element(self.version);
         open(xml, "PmtInf")?;
         text(xml, "PmtInfId", &identifier(&block.id))?;
         text(xml, "PmtMtd", "DD")?;
@@ -328,7 +307,7 @@ impl<W: Write> Pain008Writer<W> {
         if c.amount.minor() <= 0 {
             return Err(refused("the amount must be more than zero"));
         }
-        if c.amount.minor() > MAX_COLLECTION_CENTS {
+        if c.amount.minor() > MAX_SEPA_COLLECTION_CENTS {
             return Err(refused("a SEPA collection is at most 999999999.99 EUR"));
         }
         let cents = block
@@ -341,7 +320,7 @@ impl<W: Write> Pain008Writer<W> {
             cents,
         };
         let xml = &mut self.xml;
-        let bic = self.version.bic_element();
+        let bic = bic_element(self.version);
         open(xml, "DrctDbtTxInf")?;
         nested(xml, &["PmtId", "EndToEndId"], c.end_to_end_id.as_str())?;
         xml.create_element("InstdAmt")

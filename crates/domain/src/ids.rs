@@ -120,6 +120,21 @@ prefixed_id!(
     CardAliasId,
     "card"
 );
+prefixed_id!(
+    /// A payment (a collection, card charge, refund or transfer), e.g. `pay_0193…`.
+    PaymentId,
+    "pay"
+);
+prefixed_id!(
+    /// A plan of instalments ("échéancier"), e.g. `plan_0193…`.
+    PlanId,
+    "plan"
+);
+prefixed_id!(
+    /// A bank file (a pain.008 sent or to send), e.g. `file_0193…`.
+    BankFileId,
+    "file"
+);
 
 #[cfg(test)]
 mod tests {

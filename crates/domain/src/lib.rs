@@ -9,6 +9,7 @@
 mod value_macros;
 
 mod access;
+mod bank_profile;
 mod bic;
 mod calendar;
 mod card;
@@ -34,6 +35,7 @@ mod mandate_ref;
 mod mod97;
 mod money;
 mod payment;
+mod plan;
 mod reason_code;
 mod schedule;
 mod sepa_identifier;
@@ -47,6 +49,7 @@ pub use access::{
     ApiScope, MembershipEvent, MembershipStatus, MembershipTransitionError, Permission, Role,
     RoleError, ScopeError,
 };
+pub use bank_profile::{BankProfile, BankProfileError, MAX_SEPA_COLLECTION_CENTS, Pain008Version};
 pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};
 pub use card::{
@@ -71,7 +74,9 @@ pub use end_to_end_id::EndToEndId;
 pub use environment::Environment;
 pub use health::{FailureEffect, Health, LastOutcome, MethodFacts, failure_effect, health};
 pub use iban::{Iban, IbanError};
-pub use ids::{CardAliasId, CreditorKey, CustomerId, IdError, MandateId, UserId};
+pub use ids::{
+    BankFileId, CardAliasId, CreditorKey, CustomerId, IdError, MandateId, PaymentId, PlanId, UserId,
+};
 pub use locale::{Locale, LocaleError};
 pub use login::{
     FailureCount, INVITATION_TTL, NewPassword, PASSWORD_LINK_TTL, PasswordError, SessionPolicy,
@@ -86,7 +91,13 @@ pub use mandate::{
 pub use mandate_profile::{MandateProfile, PostalAddress};
 pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
-pub use payment::{PaymentEvent, PaymentKind, PaymentStatus, PaymentTransitionError};
+pub use payment::{
+    AmountError, Instrument, Payment, PaymentChange, PaymentEvent, PaymentKind, PaymentStatus,
+    PaymentTransitionError, REMITTANCE_MAX, RemittanceTooLong, check_amount, remittance,
+};
+pub use plan::{
+    Instalment, Plan, PlanEvent, PlanStatus, PlanStop, PlanTransitionError, StopReason,
+};
 pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};
 pub use schedule::{
     CollectionDay, CollectionDayError, Frequency, PlanEnd, Schedule, ScheduleError,

@@ -1,6 +1,12 @@
 //! Payments (PRODUCT.md §4): their kinds, their states and what moves them.
 
+use jiff::Timestamp;
+use jiff::civil::Date;
+
 use crate::codes::code_enum;
+use crate::{
+    CardAliasId, Currency, CustomerId, EndToEndId, MandateId, Money, PaymentId, PlanId, SepaText,
+};
 
 code_enum!(
     /// What a payment moves, and how.
@@ -120,6 +126,162 @@ impl PaymentStatus {
     }
 }
 
+/// What a payment is collected with or paid to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Instrument {
+    /// The debtor's account under a SEPA mandate (a collection, or a refund
+    /// to the same account).
+    Mandate(MandateId),
+    /// A card alias, charged through the card gateway.
+    Card(CardAliasId),
+    /// The creditor's own account (a transfer out of its balance).
+    OwnAccount,
+}
+
+impl Instrument {
+    /// The mandate, if it is one.
+    pub fn mandate(&self) -> Option<&MandateId> {
+        match self {
+            Instrument::Mandate(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The card alias, if it is one.
+    pub fn card(&self) -> Option<&CardAliasId> {
+        match self {
+            Instrument::Card(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Why an amount cannot be collected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    /// Zero or less.
+    #[error("must be more than zero (got {0} cents)")]
+    NotPositive(i64),
+    /// Another currency than the scheme's euro.
+    #[error("must be in EUR for a SEPA payment (got {0})")]
+    NotEuro(Currency),
+    /// Over the creditor's limit for one payment.
+    #[error("must be at most {limit} cents, the creditor's limit per payment (got {got})")]
+    OverLimit {
+        /// The limit, in cents.
+        limit: i64,
+        /// The refused amount, in cents.
+        got: i64,
+    },
+}
+
+/// Checks an amount to collect: more than zero, in euros, at most `limit`.
+pub fn check_amount(amount: Money, limit: Money) -> Result<Money, AmountError> {
+    if !amount.is_positive() {
+        return Err(AmountError::NotPositive(amount.minor()));
+    }
+    if amount.currency() != Currency::EUR {
+        return Err(AmountError::NotEuro(amount.currency()));
+    }
+    if amount.minor() > limit.minor() {
+        return Err(AmountError::OverLimit {
+            limit: limit.minor(),
+            got: amount.minor(),
+        });
+    }
+    Ok(amount)
+}
+
+/// The most characters of a remittance text (`RmtInf/Ustrd`, `Max140Text`).
+pub const REMITTANCE_MAX: usize = 140;
+
+/// A remittance text longer than a bank file carries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("must be at most 140 characters once converted to the SEPA character set (got {0})")]
+pub struct RemittanceTooLong(pub usize);
+
+/// The text the debtor sees on their statement: converted to the SEPA
+/// character set, refused (not cut) when longer than 140 characters, so the
+/// creditor knows what the debtor will read. Blank text is no text.
+pub fn remittance(text: &str) -> Result<Option<SepaText>, RemittanceTooLong> {
+    let converted = SepaText::convert(text, usize::MAX);
+    match converted.len() {
+        0 => Ok(None),
+        n if n > REMITTANCE_MAX => Err(RemittanceTooLong(n)),
+        _ => Ok(Some(converted)),
+    }
+}
+
+/// A payment: one collection, card charge, refund or transfer, always an
+/// instalment of a plan (a one-off payment has a one-instalment plan).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    /// `pay_…`
+    pub id: PaymentId,
+    /// The plan it is an instalment of.
+    pub plan_id: PlanId,
+    /// Its place among the plan's payments, from 0.
+    pub instalment: u32,
+    /// True when the plan has no instalment after it (FNAL at banks that
+    /// want FRST).
+    pub last_instalment: bool,
+    /// The customer who pays (or is paid).
+    pub customer_id: CustomerId,
+    /// What it moves.
+    pub kind: PaymentKind,
+    /// With what.
+    pub instrument: Instrument,
+    /// How much.
+    pub amount: Money,
+    /// The due date (collection date), a TARGET2 business day.
+    pub due_on: Date,
+    /// The text the debtor sees.
+    pub remittance: Option<SepaText>,
+    /// The creditor's unique reference, carried to the bank and back.
+    pub end_to_end_id: EndToEndId,
+    /// Its state.
+    pub status: PaymentStatus,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last changed.
+    pub updated_at: Timestamp,
+}
+
+/// One change of a payment's state, as its history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentChange {
+    /// The state before.
+    pub from: PaymentStatus,
+    /// The state after.
+    pub to: PaymentStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Why, in words (`cancelled by the creditor`, `file … sent`).
+    pub cause: String,
+}
+
+impl Payment {
+    /// Applies `event` at `at` for `cause`; the change to keep in the
+    /// payment's history, or why it cannot happen (nothing changed then).
+    pub fn apply(
+        &mut self,
+        event: PaymentEvent,
+        at: Timestamp,
+        cause: impl Into<String>,
+    ) -> Result<PaymentChange, PaymentTransitionError> {
+        let to = self.status.apply(event)?;
+        let change = PaymentChange {
+            from: self.status,
+            to,
+            at,
+            cause: cause.into(),
+        };
+        self.status = to;
+        self.updated_at = at;
+        Ok(change)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +318,77 @@ mod tests {
             assert!(S::NotExecuted.apply(event).is_err(), "{event:?}");
             assert!(S::Rejected.apply(event).is_err(), "{event:?}");
         }
+    }
+
+    #[test]
+    fn amounts_are_positive_euros_under_the_limit() {
+        let limit = Money::from_minor(10_000, Currency::EUR);
+        let eur = |c| Money::from_minor(c, Currency::EUR);
+        assert_eq!(check_amount(eur(10_000), limit), Ok(eur(10_000)));
+        assert_eq!(
+            check_amount(eur(0), limit),
+            Err(AmountError::NotPositive(0))
+        );
+        assert_eq!(
+            check_amount(eur(-5), limit),
+            Err(AmountError::NotPositive(-5))
+        );
+        assert_eq!(
+            check_amount(eur(10_001), limit),
+            Err(AmountError::OverLimit {
+                limit: 10_000,
+                got: 10_001
+            })
+        );
+        assert_eq!(
+            check_amount(Money::from_minor(100, Currency::USD), limit),
+            Err(AmountError::NotEuro(Currency::USD))
+        );
+    }
+
+    #[test]
+    fn remittance_is_converted_and_refused_over_140() {
+        assert_eq!(
+            remittance("Cotisation d\u{e9}cembre")
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "Cotisation decembre"
+        );
+        assert_eq!(remittance("   "), Ok(None));
+        assert!(remittance(&"a".repeat(140)).is_ok());
+        assert_eq!(remittance(&"a".repeat(141)), Err(RemittanceTooLong(141)));
+        // ß becomes two characters: the limit counts what the bank receives.
+        assert_eq!(
+            remittance(&format!("{}\u{df}", "a".repeat(139))),
+            Err(RemittanceTooLong(141))
+        );
+    }
+
+    #[test]
+    fn a_payment_keeps_each_change() {
+        let at = Timestamp::from_second(1_800_000_000).unwrap();
+        let mut payment = Payment {
+            id: PaymentId::parse("pay_1").unwrap(),
+            plan_id: PlanId::parse("plan_1").unwrap(),
+            instalment: 0,
+            last_instalment: true,
+            customer_id: CustomerId::parse("cus_1").unwrap(),
+            kind: PaymentKind::SepaDirectDebit,
+            instrument: Instrument::Mandate(MandateId::parse("mdt_1").unwrap()),
+            amount: Money::from_minor(100, Currency::EUR),
+            due_on: jiff::civil::date(2027, 3, 1),
+            remittance: None,
+            end_to_end_id: EndToEndId::parse("E2E-1").unwrap(),
+            status: S::ToExecute,
+            created_at: at,
+            updated_at: at,
+        };
+        let change = payment.apply(E::Send, at, "file sent").unwrap();
+        assert_eq!((change.from, change.to), (S::ToExecute, S::Executing));
+        assert_eq!(change.cause, "file sent");
+        assert!(payment.apply(E::Cancel, at, "too late").is_err());
+        assert_eq!(payment.status, S::Executing);
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn validated(xml: &str, version: Pain008Version) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("file.xml");
     std::fs::write(&file, xml).unwrap();
-    assert_eq!(validate(&file, version.name()), Ok(()), "{xml}");
+    assert_eq!(validate(&file, version.as_str()), Ok(()), "{xml}");
 }
 
 #[test]
