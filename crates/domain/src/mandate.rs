@@ -171,6 +171,13 @@ pub enum SequenceType {
 }
 
 impl SequenceType {
+    /// Parses the code in pain.008 (`FRST`…).
+    pub fn parse(input: &str) -> Option<SequenceType> {
+        [Self::Frst, Self::Rcur, Self::Ooff, Self::Fnal]
+            .into_iter()
+            .find(|s| s.as_str() == input)
+    }
+
     /// The code in pain.008.
     pub fn as_str(&self) -> &'static str {
         match self {

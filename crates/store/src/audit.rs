@@ -22,6 +22,15 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The actor in one word, as a payment's history keeps it: `system`,
+    /// `cli`, `user:usr_…` or `api_key:key_…`.
+    pub fn label(&self) -> String {
+        match self.parts() {
+            (kind, Some(id)) => format!("{kind}:{id}"),
+            (kind, None) => kind.to_owned(),
+        }
+    }
+
     fn parts(&self) -> (&'static str, Option<&str>) {
         match self {
             Actor::System => ("system", None),

@@ -30,6 +30,12 @@ diesel::table! {
         postal_code -> Nullable<Text>,
         city -> Nullable<Text>,
         country -> Nullable<Text>,
+        pain008_version -> Text,
+        batch_booking -> Bool,
+        cutoff_time -> Text,
+        max_file_transactions -> BigInt,
+        collection_limit_cents -> BigInt,
+        file_sequence -> BigInt,
     }
 }
 
@@ -324,6 +330,124 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    plans (id) {
+        id -> Text,
+        creditor_id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        mandate_id -> Nullable<Text>,
+        card_alias_id -> Nullable<Text>,
+        amount_cents -> BigInt,
+        currency -> Text,
+        frequency -> Text,
+        collection_day -> Integer,
+        start_on -> Text,
+        end_on -> Nullable<Text>,
+        instalments -> Nullable<BigInt>,
+        remittance -> Nullable<Text>,
+        status -> Text,
+        next_index -> BigInt,
+        next_due_on -> Nullable<Text>,
+        created_count -> BigInt,
+        stop_reason -> Nullable<Text>,
+        stopped_at -> Nullable<UtcInstant>,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    payments (id) {
+        id -> Text,
+        creditor_id -> Text,
+        plan_id -> Text,
+        instalment -> BigInt,
+        last_instalment -> Bool,
+        customer_id -> Text,
+        kind -> Text,
+        mandate_id -> Nullable<Text>,
+        card_alias_id -> Nullable<Text>,
+        amount_cents -> BigInt,
+        currency -> Text,
+        due_on -> Text,
+        remittance -> Nullable<Text>,
+        end_to_end_id -> Text,
+        status -> Text,
+        created_at -> UtcInstant,
+        updated_at -> UtcInstant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    payment_events (id) {
+        id -> BigInt,
+        creditor_id -> Text,
+        payment_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        occurred_at -> UtcInstant,
+        cause -> Text,
+        actor -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    bank_files (id) {
+        id -> Text,
+        creditor_id -> Text,
+        message_id -> Text,
+        format -> Text,
+        batch_booking -> Bool,
+        run_on -> Text,
+        status -> Text,
+        transactions -> BigInt,
+        control_sum_cents -> BigInt,
+        sha256 -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        created_at -> UtcInstant,
+        sent_at -> Nullable<UtcInstant>,
+        discarded_at -> Nullable<UtcInstant>,
+        discard_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    bank_file_entries (file_id, position) {
+        file_id -> Text,
+        position -> BigInt,
+        creditor_id -> Text,
+        payment_id -> Text,
+        scheme -> Text,
+        sequence_type -> Text,
+        due_on -> Text,
+        amount_cents -> BigInt,
+        end_to_end_id -> Text,
+        remittance -> Nullable<Text>,
+        mandate_reference -> Text,
+        signed_on -> Text,
+        debtor_name -> Text,
+        iban -> Text,
+        bic -> Nullable<Text>,
+        original_reference -> Nullable<Text>,
+        original_debtor_name -> Nullable<Text>,
+        original_account -> Nullable<Text>,
+        original_debtor_agent -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> creditors (creditor_id));
 diesel::joinable!(mandates -> customers (customer_id));
@@ -331,6 +455,7 @@ diesel::joinable!(card_aliases -> customers (customer_id));
 diesel::joinable!(api_keys -> creditors (creditor_id));
 diesel::joinable!(audit_events -> creditors (creditor_id));
 diesel::joinable!(outbox -> creditors (creditor_id));
+diesel::joinable!(payments -> plans (plan_id));
 diesel::allow_tables_to_appear_in_same_query!(
     creditors,
     users,
@@ -348,4 +473,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     mandates,
     card_aliases,
     domain_events,
+    plans,
+    payments,
+    payment_events,
+    bank_files,
+    bank_file_entries,
 );

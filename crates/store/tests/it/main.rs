@@ -9,6 +9,7 @@
 
 mod audit;
 mod card_aliases;
+mod collections;
 mod creditors;
 mod customers;
 mod health;

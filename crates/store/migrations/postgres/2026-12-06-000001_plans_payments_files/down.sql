@@ -1,0 +1,11 @@
+DROP TABLE bank_file_entries;
+DROP TABLE bank_files;
+DROP TABLE payment_events;
+DROP TABLE payments;
+DROP TABLE plans;
+ALTER TABLE creditors DROP COLUMN file_sequence;
+ALTER TABLE creditors DROP COLUMN collection_limit_cents;
+ALTER TABLE creditors DROP COLUMN max_file_transactions;
+ALTER TABLE creditors DROP COLUMN cutoff_time;
+ALTER TABLE creditors DROP COLUMN batch_booking;
+ALTER TABLE creditors DROP COLUMN pain008_version;

@@ -1,0 +1,379 @@
+//! Payments and their history: one creditor's, through its tenant handle
+//! only.
+
+use diesel::prelude::*;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use prelevo_domain::{
+    BankFileId, Currency, CustomerId, EndToEndId, Money, Payment, PaymentChange, PaymentId,
+    PaymentKind, PaymentStatus, PlanId, SepaText,
+};
+
+use crate::engine::on_each_engine;
+use crate::plans::instrument;
+use crate::schema::{bank_file_entries, payment_events, payments};
+use crate::sql_types::DbInstant;
+use crate::{Actor, Position, StoreError, TenantTx};
+
+/// Which payments a list shows (PRODUCT.md §4: status, type, date range,
+/// amount, customer, plan, file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentFilter {
+    /// In this state.
+    pub status: Option<PaymentStatus>,
+    /// Of this kind.
+    pub kind: Option<PaymentKind>,
+    /// Due on or after.
+    pub due_from: Option<Date>,
+    /// Due on or before.
+    pub due_to: Option<Date>,
+    /// Created at or after.
+    pub created_from: Option<Timestamp>,
+    /// Created before.
+    pub created_to: Option<Timestamp>,
+    /// At least this many cents.
+    pub amount_min: Option<i64>,
+    /// At most this many cents.
+    pub amount_max: Option<i64>,
+    /// Of this customer.
+    pub customer_id: Option<CustomerId>,
+    /// Of this plan.
+    pub plan_id: Option<PlanId>,
+    /// In this bank file.
+    pub file_id: Option<BankFileId>,
+}
+
+/// A payment as lists and the API show it: with the bank file holding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPayment {
+    /// The payment.
+    pub payment: Payment,
+    /// The pending or sent file it is in, if any.
+    pub file_id: Option<BankFileId>,
+}
+
+/// One entry of a payment's history.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = payment_events)]
+pub struct PaymentEventRecord {
+    /// Position in the creditor's history.
+    pub id: i64,
+    /// The state before.
+    pub from_status: String,
+    /// The state after.
+    pub to_status: String,
+    /// When.
+    #[diesel(deserialize_as = DbInstant)]
+    pub occurred_at: Timestamp,
+    /// Why.
+    pub cause: String,
+    /// Who: `system`, `cli`, `user:usr_…`, `api_key:key_…`.
+    pub actor: String,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = payments, treat_none_as_null = true)]
+pub(crate) struct PaymentRow {
+    id: String,
+    creditor_id: String,
+    plan_id: String,
+    instalment: i64,
+    last_instalment: bool,
+    customer_id: String,
+    kind: String,
+    mandate_id: Option<String>,
+    card_alias_id: Option<String>,
+    amount_cents: i64,
+    currency: String,
+    due_on: String,
+    remittance: Option<String>,
+    end_to_end_id: String,
+    status: String,
+    created_at: DbInstant,
+    updated_at: DbInstant,
+}
+
+impl PaymentRow {
+    fn from_domain(p: &Payment, creditor: &str) -> Self {
+        Self {
+            id: p.id.as_str().to_owned(),
+            creditor_id: creditor.to_owned(),
+            plan_id: p.plan_id.as_str().to_owned(),
+            instalment: i64::from(p.instalment),
+            last_instalment: p.last_instalment,
+            customer_id: p.customer_id.as_str().to_owned(),
+            kind: p.kind.as_str().to_owned(),
+            mandate_id: p.instrument.mandate().map(|m| m.as_str().to_owned()),
+            card_alias_id: p.instrument.card().map(|c| c.as_str().to_owned()),
+            amount_cents: p.amount.minor(),
+            currency: p.amount.currency().as_str().to_owned(),
+            due_on: p.due_on.to_string(),
+            remittance: p.remittance.as_ref().map(|r| r.as_str().to_owned()),
+            end_to_end_id: p.end_to_end_id.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
+            created_at: p.created_at.into(),
+            updated_at: p.updated_at.into(),
+        }
+    }
+
+    /// Decodes a row through the domain's constructors.
+    pub(crate) fn into_domain(self) -> Result<Payment, StoreError> {
+        let id = self.id.clone();
+        let corrupt = |reason: String| StoreError::Corrupt {
+            entity: "payment",
+            id: id.clone(),
+            reason,
+        };
+        let currency = Currency::parse(&self.currency).map_err(|e| corrupt(e.to_string()))?;
+        Ok(Payment {
+            id: PaymentId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?,
+            plan_id: PlanId::parse(&self.plan_id).map_err(|e| corrupt(e.to_string()))?,
+            instalment: u32::try_from(self.instalment).map_err(|e| corrupt(e.to_string()))?,
+            last_instalment: self.last_instalment,
+            customer_id: CustomerId::parse(&self.customer_id)
+                .map_err(|e| corrupt(e.to_string()))?,
+            kind: PaymentKind::parse(&self.kind).map_err(|e| corrupt(e.to_string()))?,
+            instrument: instrument(self.mandate_id, self.card_alias_id)
+                .map_err(|e| corrupt(e.to_string()))?,
+            amount: Money::from_minor(self.amount_cents, currency),
+            due_on: self
+                .due_on
+                .parse::<Date>()
+                .map_err(|e| corrupt(e.to_string()))?,
+            remittance: self.remittance.map(|r| SepaText::convert(&r, usize::MAX)),
+            end_to_end_id: EndToEndId::parse(&self.end_to_end_id)
+                .map_err(|e| corrupt(e.to_string()))?,
+            status: PaymentStatus::parse(&self.status)
+                .ok_or_else(|| corrupt(format!("status {:?}", self.status)))?,
+            created_at: self.created_at.get(),
+            updated_at: self.updated_at.get(),
+        })
+    }
+}
+
+/// The boxed query of a tenant's payments matching a filter.
+macro_rules! matching {
+    ($tenant:expr, $filter:expr) => {{
+        let filter: &PaymentFilter = $filter;
+        let tenant: &str = $tenant;
+        let mut query = payments::table
+            .left_join(
+                bank_file_entries::table.on(bank_file_entries::creditor_id
+                    .eq(payments::creditor_id)
+                    .and(bank_file_entries::payment_id.eq(payments::id))),
+            )
+            .filter(payments::creditor_id.eq(tenant.to_owned()))
+            .into_boxed();
+        if let Some(status) = filter.status {
+            query = query.filter(payments::status.eq(status.as_str()));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(payments::kind.eq(kind.as_str()));
+        }
+        if let Some(from) = filter.due_from {
+            query = query.filter(payments::due_on.ge(from.to_string()));
+        }
+        if let Some(to) = filter.due_to {
+            query = query.filter(payments::due_on.le(to.to_string()));
+        }
+        if let Some(from) = filter.created_from {
+            query = query.filter(payments::created_at.ge(DbInstant::from(from)));
+        }
+        if let Some(to) = filter.created_to {
+            query = query.filter(payments::created_at.lt(DbInstant::from(to)));
+        }
+        if let Some(min) = filter.amount_min {
+            query = query.filter(payments::amount_cents.ge(min));
+        }
+        if let Some(max) = filter.amount_max {
+            query = query.filter(payments::amount_cents.le(max));
+        }
+        if let Some(customer) = &filter.customer_id {
+            query = query.filter(payments::customer_id.eq(customer.as_str().to_owned()));
+        }
+        if let Some(plan) = &filter.plan_id {
+            query = query.filter(payments::plan_id.eq(plan.as_str().to_owned()));
+        }
+        if let Some(file) = &filter.file_id {
+            query = query.filter(bank_file_entries::file_id.eq(file.as_str().to_owned()));
+        }
+        query
+    }};
+}
+
+fn listed(row: (PaymentRow, Option<String>)) -> Result<ListedPayment, StoreError> {
+    let (row, file) = row;
+    let payment = row.into_domain()?;
+    let file_id = file
+        .map(|f| BankFileId::parse(&f))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt {
+            entity: "payment",
+            id: payment.id.to_string(),
+            reason: e.to_string(),
+        })?;
+    Ok(ListedPayment { payment, file_id })
+}
+
+impl TenantTx<'_, '_> {
+    /// Stores new payments, a few hundred per statement. An end-to-end id
+    /// already used by this creditor, or an instalment of a plan stored
+    /// twice, is a conflict; then none is stored.
+    pub fn insert_payments(&mut self, new: &[Payment]) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        // 17 columns: 1 500 rows stay under SQLite's 32 766 variables.
+        for chunk in new.chunks(1_500) {
+            let rows: Vec<PaymentRow> = chunk
+                .iter()
+                .map(|p| PaymentRow::from_domain(p, &tenant))
+                .collect();
+            on_each_engine!(self.conn, |c| diesel::insert_into(payments::table)
+                .values(&rows)
+                .execute(c))
+            .map_err(StoreError::conflict_on_unique(
+                "payment",
+                "an end-to-end id or a plan's instalment",
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Saves a changed payment: its state, amount, due date, text.
+    pub fn save_payment(&mut self, payment: &Payment) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        let changed = on_each_engine!(self.conn, |c| diesel::update(
+            payments::table
+                .filter(payments::creditor_id.eq(&tenant))
+                .filter(payments::id.eq(payment.id.as_str()))
+        )
+        .set((
+            payments::status.eq(payment.status.as_str()),
+            payments::amount_cents.eq(payment.amount.minor()),
+            payments::due_on.eq(payment.due_on.to_string()),
+            payments::remittance.eq(payment.remittance.as_ref().map(|r| r.as_str().to_owned())),
+            payments::updated_at.eq(DbInstant::from(payment.updated_at)),
+        ))
+        .execute(c))?;
+        StoreError::unless_changed(changed, "payment", &payment.id)
+    }
+
+    /// Keeps changes in the payments' history.
+    pub fn record_payment_changes(
+        &mut self,
+        changes: &[(PaymentId, PaymentChange)],
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        let actor = actor.label();
+        for chunk in changes.chunks(1_000) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(id, change)| {
+                    (
+                        payment_events::creditor_id.eq(&tenant),
+                        payment_events::payment_id.eq(id.as_str()),
+                        payment_events::from_status.eq(change.from.as_str()),
+                        payment_events::to_status.eq(change.to.as_str()),
+                        payment_events::occurred_at.eq(DbInstant::from(change.at)),
+                        payment_events::cause.eq(change.cause.as_str()),
+                        payment_events::actor.eq(&actor),
+                    )
+                })
+                .collect();
+            on_each_engine!(self.conn, |c| diesel::insert_into(payment_events::table)
+                .values(&rows)
+                .execute(c))?;
+        }
+        Ok(())
+    }
+
+    /// A payment's history, oldest first.
+    pub fn payment_history(
+        &mut self,
+        id: &PaymentId,
+    ) -> Result<Vec<PaymentEventRecord>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        Ok(on_each_engine!(self.conn, |c| payment_events::table
+            .filter(payment_events::creditor_id.eq(&tenant))
+            .filter(payment_events::payment_id.eq(id.as_str()))
+            .order(payment_events::id.asc())
+            .select(PaymentEventRecord::as_select())
+            .load(c))?)
+    }
+
+    /// One of this creditor's payments, with its file.
+    pub fn payment(&mut self, id: &PaymentId) -> Result<ListedPayment, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let filter = PaymentFilter::default();
+        let row: Option<(PaymentRow, Option<String>)> =
+            on_each_engine!(self.conn, |c| matching!(&tenant, &filter)
+                .filter(payments::id.eq(id.as_str()))
+                .select((
+                    PaymentRow::as_select(),
+                    bank_file_entries::file_id.nullable()
+                ))
+                .get_result(c)
+                .optional())?;
+        listed(row.ok_or_else(|| StoreError::NotFound {
+            entity: "payment",
+            id: id.to_string(),
+        })?)
+    }
+
+    /// A page of payments matching `filter`, newest first.
+    pub fn payments(
+        &mut self,
+        filter: &PaymentFilter,
+        position: Position<PaymentId>,
+        limit: i64,
+    ) -> Result<Vec<ListedPayment>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<(PaymentRow, Option<String>)> = on_each_engine!(self.conn, |c| {
+            let query = matching!(&tenant, filter)
+                .select((
+                    PaymentRow::as_select(),
+                    bank_file_entries::file_id.nullable(),
+                ))
+                .limit(limit);
+            match &position {
+                Position::Start => query.order(payments::id.desc()),
+                Position::After(id) => query
+                    .filter(payments::id.lt(id.as_str().to_owned()))
+                    .order(payments::id.desc()),
+                Position::Before(id) => query
+                    .filter(payments::id.gt(id.as_str().to_owned()))
+                    .order(payments::id.asc()),
+            }
+            .load(c)
+        })?;
+        let mut found = rows
+            .into_iter()
+            .map(listed)
+            .collect::<Result<Vec<_>, _>>()?;
+        if matches!(position, Position::Before(_)) {
+            found.reverse();
+        }
+        Ok(found)
+    }
+
+    /// How many payments match `filter`.
+    pub fn count_payments(&mut self, filter: &PaymentFilter) -> Result<i64, StoreError> {
+        let tenant = self.tenant().to_owned();
+        Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
+            .count()
+            .get_result(c))?)
+    }
+
+    /// A plan's payments still waiting to be sent, in order.
+    pub fn pending_payments_of_plan(&mut self, plan: &PlanId) -> Result<Vec<Payment>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<PaymentRow> = on_each_engine!(self.conn, |c| payments::table
+            .filter(payments::creditor_id.eq(&tenant))
+            .filter(payments::plan_id.eq(plan.as_str()))
+            .filter(payments::status.eq(PaymentStatus::ToExecute.as_str()))
+            .order(payments::instalment.asc())
+            .select(PaymentRow::as_select())
+            .load(c))?;
+        rows.into_iter().map(PaymentRow::into_domain).collect()
+    }
+}

@@ -1,0 +1,296 @@
+//! Plans ("échéanciers"): one creditor's, through its tenant handle only.
+
+use diesel::prelude::*;
+use jiff::civil::Date;
+use prelevo_domain::{
+    CardAliasId, CollectionDay, Currency, CustomerId, Frequency, Instrument, MandateId, Money,
+    PaymentKind, Plan, PlanEnd, PlanId, PlanStatus, PlanStop, Schedule, SepaText, StopReason,
+};
+
+use crate::engine::on_each_engine;
+use crate::schema::plans;
+use crate::sql_types::DbInstant;
+use crate::{Position, StoreError, TenantTx};
+
+/// Which plans a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanFilter {
+    /// In this state.
+    pub status: Option<PlanStatus>,
+    /// Of this customer.
+    pub customer_id: Option<CustomerId>,
+    /// Collected on this mandate.
+    pub mandate_id: Option<MandateId>,
+    /// Charged to this card alias.
+    pub card_alias_id: Option<CardAliasId>,
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = plans, treat_none_as_null = true)]
+struct PlanRow {
+    id: String,
+    creditor_id: String,
+    customer_id: String,
+    kind: String,
+    mandate_id: Option<String>,
+    card_alias_id: Option<String>,
+    amount_cents: i64,
+    currency: String,
+    frequency: String,
+    collection_day: i32,
+    start_on: String,
+    end_on: Option<String>,
+    instalments: Option<i64>,
+    remittance: Option<String>,
+    status: String,
+    next_index: i64,
+    next_due_on: Option<String>,
+    created_count: i64,
+    stop_reason: Option<String>,
+    stopped_at: Option<DbInstant>,
+    created_at: DbInstant,
+    updated_at: DbInstant,
+}
+
+impl PlanRow {
+    fn from_domain(p: &Plan, creditor: &str) -> Self {
+        let (end_on, instalments) = match p.schedule.end() {
+            PlanEnd::OpenEnded => (None, None),
+            PlanEnd::OnDate(date) => (Some(date.to_string()), None),
+            PlanEnd::AfterInstalments(n) => (None, Some(i64::from(n))),
+        };
+        Self {
+            id: p.id.as_str().to_owned(),
+            creditor_id: creditor.to_owned(),
+            customer_id: p.customer_id.as_str().to_owned(),
+            kind: p.kind.as_str().to_owned(),
+            mandate_id: p.instrument.mandate().map(|m| m.as_str().to_owned()),
+            card_alias_id: p.instrument.card().map(|c| c.as_str().to_owned()),
+            amount_cents: p.amount.minor(),
+            currency: p.amount.currency().as_str().to_owned(),
+            frequency: p.schedule.frequency().as_str().to_owned(),
+            collection_day: i32::from(p.schedule.day().get()),
+            start_on: p.schedule.start().to_string(),
+            end_on,
+            instalments,
+            remittance: p.remittance.as_ref().map(|r| r.as_str().to_owned()),
+            status: p.status.as_str().to_owned(),
+            next_index: i64::from(p.next_index),
+            next_due_on: p.next_due().map(|d| d.to_string()),
+            created_count: i64::from(p.created_count),
+            stop_reason: p.stop.as_ref().map(|s| s.reason.as_str().to_owned()),
+            stopped_at: p.stop.as_ref().map(|s| s.at.into()),
+            created_at: p.created_at.into(),
+            updated_at: p.updated_at.into(),
+        }
+    }
+
+    /// Decodes a row through the domain's constructors.
+    fn into_domain(self) -> Result<Plan, StoreError> {
+        let id = self.id.clone();
+        let corrupt = |reason: String| StoreError::Corrupt {
+            entity: "plan",
+            id: id.clone(),
+            reason,
+        };
+        let date = |text: &str| text.parse::<Date>().map_err(|e| corrupt(e.to_string()));
+        let count = |n: i64| u32::try_from(n).map_err(|e| corrupt(e.to_string()));
+        let end = match (self.end_on.as_deref(), self.instalments) {
+            (Some(on), _) => PlanEnd::OnDate(date(on)?),
+            (None, Some(n)) => PlanEnd::AfterInstalments(count(n)?),
+            (None, None) => PlanEnd::OpenEnded,
+        };
+        let schedule = Schedule::new(
+            Frequency::parse(&self.frequency).map_err(|e| corrupt(e.to_string()))?,
+            CollectionDay::new(i64::from(self.collection_day))
+                .map_err(|e| corrupt(e.to_string()))?,
+            date(&self.start_on)?,
+            end,
+        )
+        .map_err(|e| corrupt(e.to_string()))?;
+        let stop = match (self.stop_reason.as_deref(), self.stopped_at) {
+            (Some(reason), Some(at)) => Some(PlanStop {
+                reason: StopReason::parse(reason).map_err(|e| corrupt(e.to_string()))?,
+                at: at.get(),
+            }),
+            _ => None,
+        };
+        let currency = Currency::parse(&self.currency).map_err(|e| corrupt(e.to_string()))?;
+        Ok(Plan {
+            id: PlanId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?,
+            customer_id: CustomerId::parse(&self.customer_id)
+                .map_err(|e| corrupt(e.to_string()))?,
+            kind: PaymentKind::parse(&self.kind).map_err(|e| corrupt(e.to_string()))?,
+            instrument: instrument(self.mandate_id, self.card_alias_id)
+                .map_err(|e| corrupt(e.to_string()))?,
+            amount: Money::from_minor(self.amount_cents, currency),
+            schedule,
+            remittance: self.remittance.map(|r| SepaText::convert(&r, usize::MAX)),
+            status: PlanStatus::parse(&self.status)
+                .ok_or_else(|| corrupt(format!("status {:?}", self.status)))?,
+            next_index: count(self.next_index)?,
+            created_count: count(self.created_count)?,
+            stop,
+            created_at: self.created_at.get(),
+            updated_at: self.updated_at.get(),
+        })
+    }
+}
+
+/// The instrument of a stored plan or payment: its mandate, its card, or
+/// neither (the creditor's own account).
+pub(crate) fn instrument(
+    mandate_id: Option<String>,
+    card_alias_id: Option<String>,
+) -> Result<Instrument, prelevo_domain::IdError> {
+    Ok(match (mandate_id, card_alias_id) {
+        (Some(m), _) => Instrument::Mandate(MandateId::parse(&m)?),
+        (None, Some(c)) => Instrument::Card(CardAliasId::parse(&c)?),
+        (None, None) => Instrument::OwnAccount,
+    })
+}
+
+impl TenantTx<'_, '_> {
+    /// Stores a new plan.
+    pub fn insert_plan(&mut self, plan: &Plan) -> Result<(), StoreError> {
+        self.insert_plans(std::slice::from_ref(plan))
+    }
+
+    /// Stores new plans in one statement per thousand.
+    pub fn insert_plans(&mut self, new: &[Plan]) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        // 22 columns: a thousand rows stay under SQLite's 32 766 variables.
+        for chunk in new.chunks(1_000) {
+            let rows: Vec<PlanRow> = chunk
+                .iter()
+                .map(|p| PlanRow::from_domain(p, &tenant))
+                .collect();
+            on_each_engine!(self.conn, |c| diesel::insert_into(plans::table)
+                .values(&rows)
+                .execute(c))
+            .map_err(StoreError::conflict_on_unique("plan", "a plan id"))?;
+        }
+        Ok(())
+    }
+
+    /// Saves a changed plan of this creditor.
+    pub fn save_plan(&mut self, plan: &Plan) -> Result<(), StoreError> {
+        let row = PlanRow::from_domain(plan, self.tenant());
+        let tenant = self.tenant().to_owned();
+        let changed = on_each_engine!(self.conn, |c| diesel::update(
+            plans::table
+                .filter(plans::creditor_id.eq(&tenant))
+                .filter(plans::id.eq(plan.id.as_str()))
+        )
+        .set(&row)
+        .execute(c))?;
+        StoreError::unless_changed(changed, "plan", &plan.id)
+    }
+
+    /// Saves plans moved on by the daily run: their cursor, state and
+    /// last-change time only.
+    pub fn save_plan_progress(&mut self, moved: &[Plan]) -> Result<(), StoreError> {
+        let tenant = self.tenant().to_owned();
+        for plan in moved {
+            let changed = on_each_engine!(self.conn, |c| diesel::update(
+                plans::table
+                    .filter(plans::creditor_id.eq(&tenant))
+                    .filter(plans::id.eq(plan.id.as_str()))
+            )
+            .set((
+                plans::status.eq(plan.status.as_str()),
+                plans::next_index.eq(i64::from(plan.next_index)),
+                plans::next_due_on.eq(plan.next_due().map(|d| d.to_string())),
+                plans::created_count.eq(i64::from(plan.created_count)),
+                plans::updated_at.eq(DbInstant::from(plan.updated_at)),
+            ))
+            .execute(c))?;
+            StoreError::unless_changed(changed, "plan", &plan.id)?;
+        }
+        Ok(())
+    }
+
+    /// One of this creditor's plans.
+    pub fn plan(&mut self, id: &PlanId) -> Result<Plan, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let row: Option<PlanRow> = on_each_engine!(self.conn, |c| plans::table
+            .filter(plans::creditor_id.eq(&tenant))
+            .filter(plans::id.eq(id.as_str()))
+            .select(PlanRow::as_select())
+            .get_result(c)
+            .optional())?;
+        row.ok_or_else(|| StoreError::NotFound {
+            entity: "plan",
+            id: id.to_string(),
+        })?
+        .into_domain()
+    }
+
+    /// Active plans whose next instalment falls due on or before `horizon`,
+    /// after plan `after` in id order: a batch of the daily run.
+    pub fn plans_due(
+        &mut self,
+        horizon: Date,
+        after: Option<&PlanId>,
+        limit: i64,
+    ) -> Result<Vec<Plan>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let after = after.map_or_else(String::new, |id| id.as_str().to_owned());
+        let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| plans::table
+            .filter(plans::creditor_id.eq(&tenant))
+            .filter(plans::next_due_on.le(horizon.to_string()))
+            .filter(plans::id.gt(&after))
+            .order(plans::id.asc())
+            .limit(limit)
+            .select(PlanRow::as_select())
+            .load(c))?;
+        rows.into_iter().map(PlanRow::into_domain).collect()
+    }
+
+    /// A page of plans matching `filter`, newest first.
+    pub fn plans(
+        &mut self,
+        filter: &PlanFilter,
+        position: Position<PlanId>,
+        limit: i64,
+    ) -> Result<Vec<Plan>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| {
+            let mut query = plans::table
+                .filter(plans::creditor_id.eq(&tenant))
+                .select(PlanRow::as_select())
+                .limit(limit)
+                .into_boxed();
+            if let Some(status) = filter.status {
+                query = query.filter(plans::status.eq(status.as_str()));
+            }
+            if let Some(customer) = &filter.customer_id {
+                query = query.filter(plans::customer_id.eq(customer.as_str().to_owned()));
+            }
+            if let Some(mandate) = &filter.mandate_id {
+                query = query.filter(plans::mandate_id.eq(mandate.as_str().to_owned()));
+            }
+            if let Some(card) = &filter.card_alias_id {
+                query = query.filter(plans::card_alias_id.eq(card.as_str().to_owned()));
+            }
+            match &position {
+                Position::Start => query.order(plans::id.desc()),
+                Position::After(id) => query
+                    .filter(plans::id.lt(id.as_str().to_owned()))
+                    .order(plans::id.desc()),
+                Position::Before(id) => query
+                    .filter(plans::id.gt(id.as_str().to_owned()))
+                    .order(plans::id.asc()),
+            }
+            .load(c)
+        })?;
+        let mut found = rows
+            .into_iter()
+            .map(PlanRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        if matches!(position, Position::Before(_)) {
+            found.reverse();
+        }
+        Ok(found)
+    }
+}
