@@ -87,8 +87,7 @@ pub fn create_card_alias(
     actor: &Actor,
     input: &CardAliasInput,
 ) -> Result<CardAlias, AppError> {
-    let id = CardAliasId::from_body(&uuid::Uuid::now_v7().simple().to_string())
-        .map_err(|e| AppError::System(e.to_string()))?;
+    let id = crate::ids::fresh_id(CardAliasId::from_body)?;
     let now = clock.now();
     let held = ask_gateway(gateway, &input.token)?;
     tenant.write(|tx| {
@@ -192,10 +191,11 @@ fn delete_in(
         customer.updated_at = at;
         tx.save_customer(&customer)?;
     }
-    tx.record_domain_event(
+    crate::events::publish(
+        tx,
         "card_alias.deleted",
         after.id.as_str(),
-        &json!({ "customer_id": after.customer_id.as_str(), "why": why.as_str() }).to_string(),
+        &json!({ "customer_id": after.customer_id.as_str(), "why": why.as_str() }),
         at,
     )?;
     record_change(tx, actor, "deleted", Some(before), &after)?;

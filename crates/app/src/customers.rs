@@ -283,11 +283,6 @@ impl Audited for Customer {
     }
 }
 
-fn fresh_id() -> Result<CustomerId, AppError> {
-    CustomerId::from_body(&uuid::Uuid::now_v7().simple().to_string())
-        .map_err(|e| AppError::System(e.to_string()))
-}
-
 /// Creates a customer; its code must be new for this creditor.
 pub fn create_customer(
     tenant: &TenantStore,
@@ -325,7 +320,7 @@ pub(crate) fn checked_customer(
     input: &CustomerInput,
     now: jiff::Timestamp,
 ) -> Result<Customer, AppError> {
-    let id = fresh_id()?;
+    let id = crate::ids::fresh_id(CustomerId::from_body)?;
     let mut fields = Fields::default();
     let code = match input.code.as_deref() {
         Some(code) => fields.take("reference", CustomerCode::parse(code)),
@@ -431,10 +426,11 @@ pub fn change_customer_status(
             ..before.clone()
         };
         tx.save_customer(&after)?;
-        tx.record_domain_event(
+        crate::events::publish(
+            tx,
             kind,
             id.as_str(),
-            &json!({ "status": status.as_str() }).to_string(),
+            &json!({ "status": status.as_str() }),
             after.updated_at,
         )?;
         record_change(tx, actor, action, Some(&before), &after)?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::card_aliases::delete_expired_card_aliases;
+use crate::collection_run::run_collections;
 use crate::jobs::{BackgroundJob, JobContext, JobError, JobRegistry, enqueue};
 use crate::mandates::expire_dormant_mandates;
 
@@ -51,11 +52,36 @@ impl BackgroundJob for DeleteExpiredCards {
     }
 }
 
+/// Runs one creditor's collection day: instalments, settlements, files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCollections;
+
+impl BackgroundJob for RunCollections {
+    const KIND: &'static str = "collections.run";
+
+    fn run(&self, ctx: &JobContext<'_>) -> Result<(), JobError> {
+        let tenant = ctx
+            .tenant
+            .as_ref()
+            .ok_or_else(|| JobError::Permanent(format!("{} needs a creditor", Self::KIND)))?;
+        let report = run_collections(tenant, ctx.clock, None, &mut |_| Ok(()))?;
+        tracing::info!(
+            day = %report.day,
+            instalments = report.instalments,
+            executed = report.executed,
+            files = report.files.len(),
+            "collection day run"
+        );
+        Ok(())
+    }
+}
+
 /// The registry of every job kind Prelevo runs.
 pub fn product_jobs() -> JobRegistry {
     JobRegistry::default()
         .register::<ExpireDormantMandates>()
         .register::<DeleteExpiredCards>()
+        .register::<RunCollections>()
 }
 
 /// Enqueues each creditor's daily jobs for its current day, once: a second
@@ -82,7 +108,18 @@ pub fn schedule_daily_jobs(store: &Store, clock: &dyn Clock) -> Result<usize, Ap
                 now,
                 Some(&day(DeleteExpiredCards::KIND)),
             )?;
-            Ok::<_, AppError>(usize::from(mandates.is_some()) + usize::from(cards.is_some()))
+            let collections = enqueue(
+                tx,
+                &RunCollections,
+                now,
+                now,
+                Some(&day(RunCollections::KIND)),
+            )?;
+            Ok::<_, AppError>(
+                usize::from(mandates.is_some())
+                    + usize::from(cards.is_some())
+                    + usize::from(collections.is_some()),
+            )
         })?;
     }
     Ok(enqueued)

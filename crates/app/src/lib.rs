@@ -7,13 +7,17 @@ mod audit;
 mod background;
 mod emails;
 mod error;
+mod events;
 mod fields;
+mod ids;
 mod passwords;
 mod secrets;
 
 pub mod access;
+pub mod bank_files;
 pub mod card_aliases;
 pub mod card_gateway;
+pub mod collection_run;
 pub mod creditors;
 pub mod customers;
 pub mod daily;
@@ -24,6 +28,8 @@ pub mod mail;
 pub mod mandate_import;
 pub mod mandates;
 pub mod outbox;
+pub mod payments;
+pub mod plans;
 
 pub use error::{AppError, ErrorKind, FieldError};
 pub use secrets::{constant_time_eq as secrets_equal, new_secret, sha256_hex};

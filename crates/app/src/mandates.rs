@@ -168,8 +168,7 @@ pub(crate) fn checked_mandate(
     today: Date,
     now: jiff::Timestamp,
 ) -> Result<(Mandate, Customer), AppError> {
-    let id = MandateId::from_body(&uuid::Uuid::now_v7().simple().to_string())
-        .map_err(|e| AppError::System(e.to_string()))?;
+    let id = crate::ids::fresh_id(MandateId::from_body)?;
     {
         let given = match &input.reference {
             ReferenceChoice::Given(text) => {
@@ -338,11 +337,13 @@ fn change_mandate_in(
         change(&mut after)?;
         after.updated_at = clock.now();
         tx.save_mandate(&after).map_err(conflict)?;
+        crate::bank_files::discard_files_of_mandate(tx, id, after.updated_at, actor)?;
         if let Some(kind) = event {
-            tx.record_domain_event(
+            crate::events::publish(
+                tx,
                 kind,
                 id.as_str(),
-                &json!({ "customer_id": after.customer_id.as_str() }).to_string(),
+                &json!({ "customer_id": after.customer_id.as_str() }),
                 after.updated_at,
             )?;
         }
@@ -465,10 +466,11 @@ pub fn expire_dormant_mandates(tenant: &TenantStore, clock: &dyn Clock) -> Resul
                 if after.expire_if_dormant(today).map_err(refused)? {
                     after.updated_at = clock.now();
                     tx.save_mandate(&after)?;
-                    tx.record_domain_event(
+                    crate::events::publish(
+                        tx,
                         "mandate.expired",
                         after.id.as_str(),
-                        &json!({ "customer_id": after.customer_id.as_str(), "on": today.to_string() }).to_string(),
+                        &json!({ "customer_id": after.customer_id.as_str(), "on": today.to_string() }),
                         after.updated_at,
                     )?;
                     record_change(tx, &Actor::System, "expired", Some(&before), &after)?;

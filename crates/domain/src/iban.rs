@@ -73,6 +73,12 @@ const SEPA_COUNTRIES: &[&str] = &[
     "VA", "YT",
 ];
 
+/// SEPA countries outside the EEA: a payment with one of them needs the
+/// bank's BIC (the EEA's "IBAN only" rule does not reach them).
+const SEPA_COUNTRIES_OUTSIDE_EEA: &[&str] = &[
+    "AD", "AL", "CH", "GB", "GI", "MC", "MD", "ME", "MK", "SM", "VA",
+];
+
 impl Iban {
     /// Parses an IBAN in electronic or paper form; spaces and lower case are
     /// accepted.
@@ -183,6 +189,14 @@ impl Iban {
     /// True when the IBAN's country is reachable by SEPA Direct Debit.
     pub fn is_sepa(&self) -> bool {
         SEPA_COUNTRIES.binary_search(&self.country_code()).is_ok()
+    }
+
+    /// True when a SEPA payment to or from this account needs the bank's
+    /// BIC: its country is in SEPA but outside the EEA.
+    pub fn needs_bic(&self) -> bool {
+        SEPA_COUNTRIES_OUTSIDE_EEA
+            .binary_search(&self.country_code())
+            .is_ok()
     }
 }
 
@@ -311,6 +325,23 @@ mod tests {
             SEPA_COUNTRIES
                 .iter()
                 .all(|cc| registry::lookup(cc).is_some())
+        );
+    }
+
+    #[test]
+    fn only_sepa_countries_outside_the_eea_need_a_bic() {
+        assert!(Iban::parse("CH9300762011623852957").unwrap().needs_bic());
+        assert!(Iban::parse("GB29NWBK60161331926819").unwrap().needs_bic());
+        assert!(
+            !Iban::parse("FR7630006000011234567890189")
+                .unwrap()
+                .needs_bic()
+        );
+        assert!(SEPA_COUNTRIES_OUTSIDE_EEA.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            SEPA_COUNTRIES_OUTSIDE_EEA
+                .iter()
+                .all(|cc| SEPA_COUNTRIES.contains(cc))
         );
     }
 

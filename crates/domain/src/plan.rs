@@ -208,15 +208,16 @@ impl Plan {
         Ok(())
     }
 
-    /// Changes amount, schedule and text. Instalments not created yet
-    /// follow the new schedule from its first date on or after `today`
-    /// (the caller re-creates those waiting to be sent).
+    /// Changes amount, schedule and text. Instalments follow the new
+    /// schedule from its first date on or after `resume_on` (the caller
+    /// passes the day after the last instalment sent to the bank, or today,
+    /// and re-creates those waiting to be sent).
     pub fn edit(
         &mut self,
         amount: Money,
         schedule: Schedule,
         remittance: Option<SepaText>,
-        today: Date,
+        resume_on: Date,
         at: Timestamp,
     ) -> Result<(), PlanTransitionError> {
         self.status = self.status.apply(PlanEvent::Edit)?;
@@ -224,7 +225,7 @@ impl Plan {
         self.schedule = schedule;
         self.remittance = remittance;
         self.next_index = schedule
-            .due_between(today, Date::MAX)
+            .due_between(resume_on, Date::MAX)
             .next()
             .map_or(u32::MAX, |(index, _)| index);
         if schedule.instalment(self.next_index).is_none() {

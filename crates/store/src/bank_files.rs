@@ -13,12 +13,12 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
     Amendment, BankFileId, BankFileStatus, Bic, Currency, DebtorAccount, EndToEndId,
-    FirstCollection, Iban, MandateRef, Money, OriginalAccount, Pain008Version, PaymentId,
-    PaymentStatus, Scheme, SequenceType,
+    FirstCollection, Iban, MandateId, MandateRef, Money, OriginalAccount, Pain008Version,
+    PaymentId, PaymentStatus, Scheme, SequenceType,
 };
 
 use crate::engine::on_each_engine;
-use crate::schema::{bank_file_entries, bank_files};
+use crate::schema::{bank_file_entries, bank_files, payments};
 use crate::sql_types::{DbInstant, UtcInstant};
 use crate::{Actor, Position, StoreError, TenantTx};
 
@@ -694,6 +694,33 @@ impl TenantTx<'_, '_> {
                     bank_file_entries::table
                         .filter(bank_file_entries::creditor_id.eq(&tenant))
                         .filter(bank_file_entries::payment_id.eq_any(&ids))
+                        .select(bank_file_entries::file_id),
+                ),
+            )
+            .select(BankFileRow::as_select())
+            .load(c))?;
+        rows.into_iter().map(BankFileRow::into_domain).collect()
+    }
+
+    /// The pending files holding collections on this mandate.
+    pub fn pending_files_of_mandate(
+        &mut self,
+        mandate: &MandateId,
+    ) -> Result<Vec<BankFileRecord>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<BankFileRow> = on_each_engine!(self.conn, |c| bank_files::table
+            .filter(bank_files::creditor_id.eq(&tenant))
+            .filter(bank_files::status.eq(BankFileStatus::Pending.as_str()))
+            .filter(
+                bank_files::id.eq_any(
+                    bank_file_entries::table
+                        .inner_join(
+                            payments::table.on(payments::creditor_id
+                                .eq(bank_file_entries::creditor_id)
+                                .and(payments::id.eq(bank_file_entries::payment_id))),
+                        )
+                        .filter(bank_file_entries::creditor_id.eq(&tenant))
+                        .filter(payments::mandate_id.eq(mandate.as_str()))
                         .select(bank_file_entries::file_id),
                 ),
             )

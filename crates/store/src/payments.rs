@@ -364,6 +364,32 @@ impl TenantTx<'_, '_> {
             .get_result(c))?)
     }
 
+    /// The latest due date of a plan's payments sent to the bank (executing,
+    /// executed or rejected), if any.
+    pub fn last_sent_due_on(&mut self, plan: &PlanId) -> Result<Option<Date>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let sent = [
+            PaymentStatus::Executing.as_str(),
+            PaymentStatus::Executed.as_str(),
+            PaymentStatus::Rejected.as_str(),
+        ];
+        let latest: Option<String> = on_each_engine!(self.conn, |c| payments::table
+            .filter(payments::creditor_id.eq(&tenant))
+            .filter(payments::plan_id.eq(plan.as_str()))
+            .filter(payments::status.eq_any(sent))
+            .select(diesel::dsl::max(payments::due_on))
+            .get_result(c))?;
+        latest
+            .map(|d| {
+                d.parse::<Date>().map_err(|e| StoreError::Corrupt {
+                    entity: "plan",
+                    id: plan.to_string(),
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
+    }
+
     /// A plan's payments still waiting to be sent, in order.
     pub fn pending_payments_of_plan(&mut self, plan: &PlanId) -> Result<Vec<Payment>, StoreError> {
         let tenant = self.tenant().to_owned();

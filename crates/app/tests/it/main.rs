@@ -8,6 +8,7 @@
 
 mod access;
 mod card_aliases;
+mod collections;
 mod creditors;
 mod customers;
 mod jobs;

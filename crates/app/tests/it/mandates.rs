@@ -343,8 +343,8 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
     };
     let mandate = create_mandate(&tenant, &clock(), &Actor::Cli, &old).unwrap();
     let morning = FixedClock::new("2026-11-30T07:00:00Z".parse::<Timestamp>().unwrap());
-    // The mandates' chore and the cards'.
-    assert_eq!(schedule_daily_jobs(store, &morning).unwrap(), 2);
+    // The mandates' chore, the cards' and the collection run.
+    assert_eq!(schedule_daily_jobs(store, &morning).unwrap(), 3);
     assert_eq!(
         schedule_daily_jobs(store, &morning).unwrap(),
         0,
@@ -353,7 +353,7 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
     let next_day = FixedClock::new("2026-11-30T23:30:00Z".parse::<Timestamp>().unwrap());
     assert_eq!(
         schedule_daily_jobs(store, &next_day).unwrap(),
-        2,
+        3,
         "Paris is on Dec 1st"
     );
     let ctx = JobContext {

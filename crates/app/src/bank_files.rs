@@ -1,0 +1,310 @@
+//! Bank files — "Fichiers bancaires" (PRODUCT.md §12): written from their
+//! stored entries (the same bytes every time), sent, discarded, listed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use prelevo_bankfiles::{
+    Collection, CreditorParty, MessageHeader, Pain008Writer, PaymentBlock, Totals,
+};
+use prelevo_domain::{
+    BankFileEvent, BankFileId, BankFileStatus, Clock, Currency, MandateId, Money, PaymentId,
+};
+use prelevo_store::{Actor, BankFileRecord, Position, TenantStore, TenantTx};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::AppError;
+use crate::audit::{Audited, record_change};
+
+impl Audited for BankFileRecord {
+    const ENTITY: &'static str = "bank_file";
+
+    fn audit_id(&self) -> &str {
+        self.id.as_str()
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        json!({
+            "message_id": self.message_id,
+            "status": self.status.as_str(),
+            "transactions": self.transactions,
+            "control_sum_cents": self.control_sum.minor(),
+            "sha256": self.sha256,
+        })
+    }
+
+    fn changed_at(&self) -> Timestamp {
+        self.sent_at
+            .or(self.discarded.as_ref().map(|(at, _)| *at))
+            .unwrap_or(self.created_at)
+    }
+}
+
+/// Collections read from the database per page while writing a file.
+const ENTRIES_PAGE: i64 = 2_000;
+
+/// A writer that passes bytes on and keeps their SHA-256 and count.
+struct Digesting<W> {
+    inner: W,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl<W: Write> Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(written) = buf.get(..n) {
+            self.hasher.update(written);
+        }
+        self.size += u64::try_from(n).unwrap_or(u64::MAX);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// What writing a file produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFile {
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// How many bytes.
+    pub size: u64,
+}
+
+fn writing(error: impl std::fmt::Display) -> AppError {
+    AppError::System(format!("cannot write the bank file: {error}"))
+}
+
+/// Writes file `id` to `out` from its stored entries, streaming them page
+/// by page (constant memory whatever its size): the same bytes every time.
+pub fn write_bank_file<W: Write>(
+    tenant: &TenantStore,
+    id: &BankFileId,
+    out: W,
+) -> Result<WrittenFile, AppError> {
+    let (file, creditor, blocks) = tenant
+        .read(|tx| Ok::<_, AppError>((tx.bank_file(id)?, tx.creditor()?, tx.file_blocks(id)?)))?;
+    let created = creditor.timezone.tz().to_datetime(file.created_at);
+    let header = MessageHeader {
+        message_id: file.message_id.clone(),
+        created_at: created,
+        initiating_party: creditor.name.as_str().to_owned(),
+        totals: Totals {
+            transactions: file.transactions,
+            control_sum: file.control_sum,
+        },
+    };
+    let party = CreditorParty {
+        name: creditor.name.as_str().to_owned(),
+        iban: creditor.iban.clone(),
+        bic: creditor.bic.clone(),
+        identifier: creditor.ics.clone(),
+    };
+    let mut sink = Digesting {
+        inner: out,
+        hasher: Sha256::new(),
+        size: 0,
+    };
+    let mut writer = Pain008Writer::start(&mut sink, file.format, &header).map_err(writing)?;
+    let mut after = 0;
+    let mut page = Vec::new().into_iter();
+    for (n, block) in blocks.iter().enumerate() {
+        writer
+            .begin_block(&PaymentBlock {
+                id: format!("{}-{}", file.message_id, n + 1),
+                scheme: block.scheme,
+                sequence: block.sequence,
+                collection_date: block.due_on,
+                batch_booking: file.batch_booking,
+                creditor: party.clone(),
+                totals: Totals {
+                    transactions: block.transactions,
+                    control_sum: Money::from_minor(block.sum_cents, Currency::EUR),
+                },
+            })
+            .map_err(writing)?;
+        for _ in 0..block.transactions {
+            let entry = match page.next() {
+                Some(entry) => entry,
+                None => {
+                    page = tenant
+                        .read(|tx| tx.file_entries(id, after, ENTRIES_PAGE))?
+                        .into_iter();
+                    page.next().ok_or_else(|| {
+                        writing(format!("file {id} has fewer collections than its blocks"))
+                    })?
+                }
+            };
+            after = entry.position;
+            writer
+                .collection(&Collection {
+                    end_to_end_id: entry.end_to_end_id,
+                    amount: entry.amount,
+                    mandate: entry.mandate,
+                    signed_on: entry.signed_on,
+                    amendment: entry.amendment,
+                    debtor: entry.debtor,
+                    remittance: entry.remittance,
+                })
+                .map_err(writing)?;
+        }
+        writer.end_block().map_err(writing)?;
+    }
+    writer.finish().map_err(writing)?;
+    sink.flush().map_err(writing)?;
+    Ok(WrittenFile {
+        sha256: hex::encode(sink.hasher.finalize()),
+        size: sink.size,
+    })
+}
+
+/// Writes a file made by a run once, to record its hash and size; a file
+/// that cannot be written is removed, and its collections go into the
+/// next one.
+pub(crate) fn seal_file(tenant: &TenantStore, id: &BankFileId) -> Result<WrittenFile, AppError> {
+    match write_bank_file(tenant, id, std::io::sink()) {
+        Ok(written) => {
+            tenant.write(|tx| tx.set_file_content(id, &written.sha256, written.size))?;
+            Ok(written)
+        }
+        Err(error) => {
+            tenant.write(|tx| tx.remove_unwritten_file(id))?;
+            Err(error)
+        }
+    }
+}
+
+/// Marks a written, pending file as sent: its payments become `executing`.
+pub fn send_bank_file(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &BankFileId,
+) -> Result<BankFileRecord, AppError> {
+    let now = clock.now();
+    tenant.write(|tx| {
+        let before = tx.bank_file(id)?;
+        if before.sha256.is_none() {
+            return Err(AppError::Conflict(format!(
+                "bank file {} is not written yet: run the collection again",
+                before.message_id
+            )));
+        }
+        let mut after = before.clone();
+        after.status = before
+            .status
+            .apply(BankFileEvent::Send)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        after.sent_at = Some(now);
+        tx.save_file_status(&after, actor)?;
+        record_change(tx, actor, "sent", Some(&before), &after)?;
+        Ok(after)
+    })
+}
+
+/// Writes every pending file into `dir` (as `<message id>.xml`, complete
+/// or not at all) and marks it sent. A file whose bytes differ from those
+/// recorded when it was made is refused, not sent.
+pub fn send_pending_files_to(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    dir: &Path,
+) -> Result<Vec<(BankFileRecord, PathBuf)>, AppError> {
+    let pending = tenant
+        .read(|tx| tx.bank_files(Some(BankFileStatus::Pending), Position::Start, i64::MAX))?;
+    let mut sent = Vec::new();
+    // Oldest first: the order the run made them.
+    for file in pending.into_iter().rev() {
+        let Some(expected) = file.sha256.clone() else {
+            continue;
+        };
+        let path = dir.join(format!("{}.xml", file.message_id));
+        let mut partial = tempfile::NamedTempFile::new_in(dir).map_err(writing)?;
+        let written = write_bank_file(
+            tenant,
+            &file.id,
+            std::io::BufWriter::new(partial.as_file_mut()),
+        )?;
+        if written.sha256 != expected {
+            return Err(AppError::System(format!(
+                "bank file {} no longer gives the bytes recorded when it was made \
+                 (SHA-256 {} instead of {expected}); it was not sent",
+                file.message_id, written.sha256
+            )));
+        }
+        partial.as_file().sync_all().map_err(writing)?;
+        partial.persist(&path).map_err(writing)?;
+        let file = send_bank_file(tenant, clock, actor, &file.id)?;
+        sent.push((file, path));
+    }
+    Ok(sent)
+}
+
+/// Discards the pending files holding any of `payments` (one of them was
+/// cancelled or changed): their collections go into the next file.
+pub(crate) fn discard_files_holding(
+    tx: &mut TenantTx<'_, '_>,
+    payments: &[PaymentId],
+    why: &str,
+    at: Timestamp,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    if payments.is_empty() {
+        return Ok(());
+    }
+    let holding = tx.pending_files_holding(payments)?;
+    discard(tx, holding, why, at, actor)
+}
+
+/// Discards the pending files holding collections on `mandate` (it
+/// changed: the files carry its former details).
+pub(crate) fn discard_files_of_mandate(
+    tx: &mut TenantTx<'_, '_>,
+    mandate: &MandateId,
+    at: Timestamp,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let holding = tx.pending_files_of_mandate(mandate)?;
+    discard(tx, holding, "a mandate in it changed", at, actor)
+}
+
+fn discard(
+    tx: &mut TenantTx<'_, '_>,
+    files: Vec<BankFileRecord>,
+    why: &str,
+    at: Timestamp,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    for before in files {
+        let mut after = before.clone();
+        after.status = before
+            .status
+            .apply(BankFileEvent::Discard)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        after.discarded = Some((at, why.to_owned()));
+        tx.save_file_status(&after, actor)?;
+        record_change(tx, actor, "discarded", Some(&before), &after)?;
+    }
+    Ok(())
+}
+
+/// One of the creditor's bank files.
+pub fn bank_file(tenant: &TenantStore, id: &BankFileId) -> Result<BankFileRecord, AppError> {
+    Ok(tenant.read(|tx| tx.bank_file(id))?)
+}
+
+/// A page of the creditor's bank files, newest first.
+pub fn bank_files(
+    tenant: &TenantStore,
+    status: Option<BankFileStatus>,
+    position: Position<BankFileId>,
+    limit: i64,
+) -> Result<Vec<BankFileRecord>, AppError> {
+    Ok(tenant.read(|tx| tx.bank_files(status, position, limit))?)
+}

@@ -1,0 +1,391 @@
+//! Plans — "Échéanciers" (PRODUCT.md §5): create, change and stop them;
+//! take their instalments due; stop them when their mandate, card or
+//! customer can no longer pay.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use prelevo_domain::{
+    BusinessCalendar, Clock, CollectionDay, CustomerId, EndToEndId, Frequency, Instrument, Money,
+    Payment, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, Schedule, StopReason,
+    remittance,
+};
+use prelevo_store::{Actor, PlanFilter, Position, TenantStore, TenantTx};
+use serde_json::json;
+
+use crate::audit::{Audited, record_change};
+use crate::fields::Fields;
+use crate::ids::fresh_id;
+use crate::payments::{check_method, check_plan_amount};
+use crate::{AppError, bank_files};
+
+impl Audited for Plan {
+    const ENTITY: &'static str = "plan";
+
+    fn audit_id(&self) -> &str {
+        self.id.as_str()
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        json!({
+            "customer_id": self.customer_id.as_str(),
+            "instrument": format!("{:?}", self.instrument),
+            "amount_cents": self.amount.minor(),
+            "currency": self.amount.currency().as_str(),
+            "frequency": self.schedule.frequency().as_str(),
+            "collection_day": self.schedule.day().get(),
+            "start_on": self.schedule.start().to_string(),
+            "end": format!("{:?}", self.schedule.end()),
+            "remittance": self.remittance.as_ref().map(|r| r.as_str()),
+            "status": self.status.as_str(),
+            "stop_reason": self.stop.as_ref().map(|s| s.reason.as_str()),
+        })
+    }
+
+    fn changed_at(&self) -> Timestamp {
+        self.updated_at
+    }
+}
+
+/// What a plan is made of, as the API and the import give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanInput {
+    /// The customer who pays.
+    pub customer_id: CustomerId,
+    /// The mandate or card alias it is collected with.
+    pub instrument: Instrument,
+    /// Each instalment's amount.
+    pub amount: Money,
+    /// How often.
+    pub frequency: Frequency,
+    /// The day of the month (1–31).
+    pub collection_day: i64,
+    /// The first possible date.
+    pub start_on: Date,
+    /// When it ends.
+    pub end: PlanEnd,
+    /// The text the debtor sees.
+    pub remittance: Option<String>,
+}
+
+/// The plan's schedule, amount and text, every field checked.
+fn checked(
+    tx: &mut TenantTx<'_, '_>,
+    input: &PlanInput,
+) -> Result<
+    (
+        prelevo_domain::PaymentKind,
+        Schedule,
+        Option<prelevo_domain::SepaText>,
+    ),
+    AppError,
+> {
+    let mut fields = Fields::default();
+    let kind = check_method(tx, &mut fields, &input.customer_id, &input.instrument)?;
+    let limit = tx.bank_profile()?.collection_limit();
+    fields.take("amount", check_plan_amount(kind, input.amount, limit));
+    let text = fields.optional("remittance_info", input.remittance.as_deref(), |t| {
+        remittance(t)
+    });
+    let day = fields.take("collection_day", CollectionDay::new(input.collection_day));
+    let schedule = day.and_then(|day| {
+        fields.take(
+            "end",
+            Schedule::new(input.frequency, day, input.start_on, input.end),
+        )
+    });
+    let parts = match (kind, schedule, text) {
+        (Some(kind), Some(schedule), Some(text)) => Some((kind, schedule, text.flatten())),
+        _ => None,
+    };
+    fields.finish(parts)
+}
+
+/// The day the creditor is in, and the last day whose instalments are
+/// created now (its pre-notification period).
+pub(crate) fn horizon(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+) -> Result<(Date, Date), AppError> {
+    let creditor = tx.creditor()?;
+    let today = clock.today_in(creditor.timezone.tz());
+    Ok((
+        today,
+        horizon_from(today, creditor.settings.pre_notification_days()),
+    ))
+}
+
+/// `today` plus the pre-notification period.
+pub(crate) fn horizon_from(today: Date, days: u32) -> Date {
+    today
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .unwrap_or(Date::MAX)
+}
+
+/// Creates a plan and its instalments already within the pre-notification
+/// period (the daily run creates the later ones).
+pub fn create_plan(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &PlanInput,
+) -> Result<Plan, AppError> {
+    let id = fresh_id(PlanId::from_body)?;
+    let now = clock.now();
+    tenant.write(|tx| {
+        let (kind, schedule, remittance) = checked(tx, input)?;
+        let mut plan = Plan {
+            id,
+            customer_id: input.customer_id.clone(),
+            kind,
+            instrument: input.instrument.clone(),
+            amount: input.amount,
+            schedule,
+            remittance,
+            status: PlanStatus::Active,
+            next_index: 0,
+            created_count: 0,
+            stop: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_plan(&plan)?;
+        let (today, until) = horizon(tx, clock)?;
+        take_instalments(tx, std::slice::from_mut(&mut plan), today, until, now)?;
+        record_change(tx, actor, "created", None, &plan)?;
+        Ok(plan)
+    })
+}
+
+/// Changes a plan's amount, schedule and text. Its instalments not sent
+/// yet are cancelled and made again from the new schedule.
+pub fn edit_plan(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &PlanId,
+    input: &PlanInput,
+) -> Result<Plan, AppError> {
+    let now = clock.now();
+    tenant.write(|tx| {
+        let before = tx.plan(id)?;
+        if before.customer_id != input.customer_id || before.instrument != input.instrument {
+            return Err(AppError::invalid(
+                "instrument",
+                "a plan keeps its customer and payment method: stop it and create another",
+            ));
+        }
+        let (_, schedule, remittance) = checked(tx, input)?;
+        let (today, until) = horizon(tx, clock)?;
+        // Never again a date already sent to the bank.
+        let resume_on = match tx.last_sent_due_on(id)? {
+            Some(sent) if sent >= today => sent.tomorrow().unwrap_or(sent),
+            _ => today,
+        };
+        let mut after = before.clone();
+        after
+            .edit(input.amount, schedule, remittance, resume_on, now)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        cancel_pending(tx, &after.id, "plan changed", now, actor)?;
+        tx.save_plan(&after)?;
+        take_instalments(tx, std::slice::from_mut(&mut after), today, until, now)?;
+        record_change(tx, actor, "changed", Some(&before), &after)?;
+        Ok(after)
+    })
+}
+
+/// Stops a plan at the creditor's request: no more instalments, and those
+/// not sent yet are cancelled.
+pub fn stop_plan(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &PlanId,
+) -> Result<Plan, AppError> {
+    let now = clock.now();
+    tenant.write(|tx| {
+        let plan = tx.plan(id)?;
+        stop_in(tx, plan, StopReason::ByCreditor, now, actor)
+    })
+}
+
+fn stop_in(
+    tx: &mut TenantTx<'_, '_>,
+    before: Plan,
+    reason: StopReason,
+    at: Timestamp,
+    actor: &Actor,
+) -> Result<Plan, AppError> {
+    let mut after = before.clone();
+    after
+        .stop(reason, at)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    tx.save_plan(&after)?;
+    cancel_pending(
+        tx,
+        &after.id,
+        &format!("plan stopped: {}", reason.as_str()),
+        at,
+        actor,
+    )?;
+    record_change(tx, actor, "stopped", Some(&before), &after)?;
+    Ok(after)
+}
+
+/// Cancels a plan's payments not sent yet, each with its history, and
+/// discards the pending files that held them.
+fn cancel_pending(
+    tx: &mut TenantTx<'_, '_>,
+    plan: &PlanId,
+    cause: &str,
+    at: Timestamp,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let mut changes = Vec::new();
+    for mut payment in tx.pending_payments_of_plan(plan)? {
+        let change = payment
+            .apply(PaymentEvent::Cancel, at, cause)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        tx.save_payment(&payment)?;
+        changes.push((payment.id, change));
+    }
+    let ids: Vec<_> = changes.iter().map(|(id, _)| id.clone()).collect();
+    tx.record_payment_changes(&changes, actor)?;
+    bank_files::discard_files_holding(tx, &ids, cause, at, actor)
+}
+
+/// What stops a plan, for an event that does.
+fn stopping(kind: &str, entity_id: &str) -> Option<(StopReason, PlanFilter)> {
+    let active = PlanFilter {
+        status: Some(PlanStatus::Active),
+        ..PlanFilter::default()
+    };
+    let by_mandate = |reason| {
+        prelevo_domain::MandateId::parse(entity_id).ok().map(|id| {
+            (
+                reason,
+                PlanFilter {
+                    mandate_id: Some(id),
+                    ..active.clone()
+                },
+            )
+        })
+    };
+    let by_customer = |reason| {
+        CustomerId::parse(entity_id).ok().map(|id| {
+            (
+                reason,
+                PlanFilter {
+                    customer_id: Some(id),
+                    ..active.clone()
+                },
+            )
+        })
+    };
+    match kind {
+        "mandate.revoked" => by_mandate(StopReason::MandateRevoked),
+        "mandate.expired" => by_mandate(StopReason::MandateExpired),
+        "card_alias.deleted" => prelevo_domain::CardAliasId::parse(entity_id)
+            .ok()
+            .map(|id| {
+                (
+                    StopReason::CardDeleted,
+                    PlanFilter {
+                        card_alias_id: Some(id),
+                        ..active.clone()
+                    },
+                )
+            }),
+        "customer.suspended" => by_customer(StopReason::CustomerSuspended),
+        "customer.struck_off" => by_customer(StopReason::CustomerStruckOff),
+        _ => None,
+    }
+}
+
+/// Stops the active plans a domain event leaves without a way to pay
+/// (subscriber of [`crate::events::publish`]).
+pub(crate) fn on_domain_event(
+    tx: &mut TenantTx<'_, '_>,
+    kind: &str,
+    entity_id: &str,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    let Some((reason, filter)) = stopping(kind, entity_id) else {
+        return Ok(());
+    };
+    // Stopped plans leave the filter: read the first page until it is empty.
+    loop {
+        let plans = tx.plans(&filter, Position::Start, 500)?;
+        if plans.is_empty() {
+            return Ok(());
+        }
+        for plan in plans {
+            stop_in(tx, plan, reason, at, &Actor::System)?;
+        }
+    }
+}
+
+/// Creates the payments of `plans` falling due from `today` to `until`,
+/// and saves how far each plan went. Returns how many were created.
+pub(crate) fn take_instalments(
+    tx: &mut TenantTx<'_, '_>,
+    plans: &mut [Plan],
+    today: Date,
+    until: Date,
+    now: Timestamp,
+) -> Result<usize, AppError> {
+    let calendar = BusinessCalendar::TARGET2;
+    let mut payments = Vec::new();
+    for plan in plans.iter_mut() {
+        let taken = plan
+            .take_due(today, until, &calendar, now)
+            .map_err(|e| AppError::System(e.to_string()))?;
+        for instalment in taken {
+            payments.push(instalment_payment(plan, instalment, now)?);
+        }
+    }
+    tx.insert_payments(&payments)?;
+    tx.save_plan_progress(plans)?;
+    Ok(payments.len())
+}
+
+/// The payment of one instalment: its end-to-end id is its own id's body.
+fn instalment_payment(
+    plan: &Plan,
+    instalment: prelevo_domain::Instalment,
+    now: Timestamp,
+) -> Result<Payment, AppError> {
+    let id = fresh_id(prelevo_domain::PaymentId::from_body)?;
+    let end_to_end_id = EndToEndId::parse(id.as_str().trim_start_matches("pay_"))
+        .map_err(|e| AppError::System(e.to_string()))?;
+    Ok(Payment {
+        id,
+        plan_id: plan.id.clone(),
+        instalment: instalment.index,
+        last_instalment: instalment.last,
+        customer_id: plan.customer_id.clone(),
+        kind: plan.kind,
+        instrument: plan.instrument.clone(),
+        amount: plan.amount,
+        due_on: instalment.due_on,
+        remittance: plan.remittance.clone(),
+        end_to_end_id,
+        status: PaymentStatus::ToExecute,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// One of the creditor's plans.
+pub fn plan(tenant: &TenantStore, id: &PlanId) -> Result<Plan, AppError> {
+    Ok(tenant.read(|tx| tx.plan(id))?)
+}
+
+/// A page of the creditor's plans.
+pub fn plans(
+    tenant: &TenantStore,
+    filter: &PlanFilter,
+    position: Position<PlanId>,
+    limit: i64,
+) -> Result<Vec<Plan>, AppError> {
+    Ok(tenant.read(|tx| tx.plans(filter, position, limit))?)
+}

@@ -1,0 +1,719 @@
+//! Plans, payments, the daily run and its pain.008 files, through the use
+//! cases, on both engines.
+
+use std::path::Path;
+use std::process::Command;
+
+use jiff::civil::{Date, date};
+use prelevo_app::AppError;
+use prelevo_app::bank_files::{send_bank_file, send_pending_files_to, write_bank_file};
+use prelevo_app::card_aliases::{CardAliasInput, create_card_alias, delete_card_alias};
+use prelevo_app::card_gateway::UnconnectedGateway;
+use prelevo_app::collection_run::{RunProgress, RunReport, run_collections};
+use prelevo_app::customers::change_customer_status;
+use prelevo_app::mandates::{
+    MandateInput, ReferenceChoice, change_bank_details, create_mandate, expire_dormant_mandates,
+    revoke_mandate,
+};
+use prelevo_app::payments::{
+    PaymentChanges, PaymentInput, amend_payment, cancel_payment, create_payment, payment,
+};
+use prelevo_app::plans::{PlanInput, create_plan, edit_plan, stop_plan};
+use prelevo_domain::{
+    BankFileStatus, Clock, Currency, Customer, CustomerEvent, FixedClock, Frequency, Instrument,
+    Mandate, Money, PaymentStatus, Plan, PlanEnd, PlanStatus, StopReason,
+};
+use prelevo_store::{Actor, PaymentFilter, Position, TenantStore};
+use prelevo_testkit::{TestStore, french_iban, on_both_engines};
+
+use crate::{clock, fields_of, martin, new_tenant};
+
+fn eur(cents: i64) -> Money {
+    Money::from_minor(cents, Currency::EUR)
+}
+
+fn mandate_of(tenant: &TenantStore, customer: &Customer, n: u32) -> Mandate {
+    create_mandate(
+        tenant,
+        &clock(),
+        &Actor::Cli,
+        &MandateInput {
+            customer_id: customer.id.to_string(),
+            reference: ReferenceChoice::Given(format!("RUM-ACME-{n}")),
+            scheme: None,
+            kind: None,
+            debtor_name: None,
+            debtor_address_line1: Some("12 rue des Lilas".into()),
+            debtor_address_line2: None,
+            debtor_postal_code: Some("75011".into()),
+            debtor_city: Some("Paris".into()),
+            debtor_country: Some("FR".into()),
+            iban: french_iban(100 + n).to_string(),
+            bic: None,
+            signed_on: "2026-11-02".into(),
+            signature_place: Some("Paris".into()),
+            signature_method: "paper".into(),
+        },
+    )
+    .unwrap()
+}
+
+fn one_off(customer: &Customer, mandate: &Mandate) -> PaymentInput {
+    PaymentInput {
+        customer_id: customer.id.clone(),
+        instrument: Instrument::Mandate(mandate.id.clone()),
+        amount: eur(4_990),
+        due_on: None,
+        remittance: Some("Facture décembre".into()),
+        end_to_end_id: None,
+    }
+}
+
+fn monthly(customer: &Customer, mandate: &Mandate, day: i64, end: PlanEnd) -> PlanInput {
+    PlanInput {
+        customer_id: customer.id.clone(),
+        instrument: Instrument::Mandate(mandate.id.clone()),
+        amount: eur(2_990),
+        frequency: Frequency::Monthly,
+        collection_day: day,
+        start_on: date(2026, 12, 1),
+        end,
+        remittance: Some("Abonnement".into()),
+    }
+}
+
+fn all_payments(tenant: &TenantStore) -> Vec<prelevo_store::ListedPayment> {
+    tenant
+        .read(|tx| tx.payments(&PaymentFilter::default(), Position::Start, 100_000))
+        .unwrap()
+}
+
+fn run(tenant: &TenantStore, clock: &FixedClock, day: Date) -> RunReport {
+    run_collections(tenant, clock, Some(day), &mut |_| Ok(())).unwrap()
+}
+
+/// `xmllint` against the vendored schema of the file's version.
+fn assert_valid(xml: &[u8], version: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("file.xml");
+    std::fs::write(&path, xml).unwrap();
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../bankfiles/schemas")
+        .join(format!("{version}.xsd"));
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .arg(&path)
+        .output()
+        .expect("xmllint runs");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(xml)
+    );
+}
+
+fn a_one_off_payment_is_checked_then_created(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 1);
+    let refused = |input: PaymentInput| {
+        fields_of(create_payment(&tenant, &clock(), &Actor::Cli, &input).unwrap_err())
+    };
+    let base = one_off(&customer, &mandate);
+    assert_eq!(
+        refused(PaymentInput {
+            amount: eur(0),
+            ..base.clone()
+        }),
+        ["amount"]
+    );
+    assert_eq!(
+        refused(PaymentInput {
+            amount: Money::from_minor(100, Currency::USD),
+            ..base.clone()
+        }),
+        ["amount"]
+    );
+    // Over the bank profile's limit per payment (10 000 €).
+    assert_eq!(
+        refused(PaymentInput {
+            amount: eur(1_000_001),
+            ..base.clone()
+        }),
+        ["amount"]
+    );
+    // Christmas is a TARGET2 holiday; today (Monday 10:00 in Paris) the
+    // bank can still collect tomorrow, not today.
+    for day in [date(2026, 12, 25), date(2026, 11, 30), date(2026, 12, 5)] {
+        assert_eq!(
+            refused(PaymentInput {
+                due_on: Some(day),
+                ..base.clone()
+            }),
+            ["due_date"],
+            "{day}"
+        );
+    }
+    assert_eq!(
+        refused(PaymentInput {
+            remittance: Some("x".repeat(141)),
+            ..base.clone()
+        }),
+        ["remittance_info"]
+    );
+    assert_eq!(
+        refused(PaymentInput {
+            end_to_end_id: Some("é".repeat(40)),
+            amount: eur(-1),
+            ..base.clone()
+        }),
+        ["amount", "end_to_end_id"]
+    );
+    assert!(all_payments(&tenant).is_empty(), "nothing created");
+
+    let created = create_payment(&tenant, &clock(), &Actor::Cli, &base).unwrap();
+    assert_eq!(created.due_on, date(2026, 12, 1), "the earliest date");
+    assert_eq!(created.status, PaymentStatus::ToExecute);
+    assert_eq!(
+        created.remittance.as_ref().map(|r| r.as_str()),
+        Some("Facture decembre")
+    );
+    let plan = tenant.read(|tx| tx.plan(&created.plan_id)).unwrap();
+    assert_eq!(plan.status, PlanStatus::Inactive, "a one-instalment plan");
+    assert_eq!(plan.schedule.instalment(0), Some(date(2026, 12, 1)));
+    // The same end-to-end id again is refused by name.
+    let again = create_payment(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &PaymentInput {
+            end_to_end_id: Some(created.end_to_end_id.as_str().to_owned()),
+            ..base.clone()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(fields_of(again), ["end_to_end_id"]);
+    // A revoked mandate takes no payment.
+    revoke_mandate(&tenant, &clock(), &Actor::Cli, &mandate.id, "closed").unwrap();
+    assert_eq!(refused(base), ["mandate_id"]);
+}
+
+fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
+    let tenant = new_tenant(store, 2);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 2);
+    let p = create_payment(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &one_off(&customer, &mandate),
+    )
+    .unwrap();
+    let changed = amend_payment(
+        &tenant,
+        &clock(),
+        &Actor::User("usr_1".into()),
+        &p.id,
+        &PaymentChanges {
+            amount: Some(eur(5_500)),
+            due_on: Some(date(2026, 12, 4)),
+            remittance: Some(None),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (changed.amount, changed.due_on),
+        (eur(5_500), date(2026, 12, 4))
+    );
+    assert_eq!(changed.remittance, None);
+    let bad = amend_payment(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &p.id,
+        &PaymentChanges {
+            due_on: Some(date(2026, 12, 25)),
+            ..PaymentChanges::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(fields_of(bad), ["due_date"]);
+    let cancelled = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap();
+    assert_eq!(cancelled.status, PaymentStatus::NotExecuted);
+    let again = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap_err();
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+    let (_, history) = payment(&tenant, &p.id).unwrap();
+    let seen: Vec<_> = history
+        .iter()
+        .map(|h| {
+            (
+                h.from_status.as_str(),
+                h.to_status.as_str(),
+                h.actor.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("to_execute", "to_execute", "user:usr_1"),
+            ("to_execute", "not_executed", "cli")
+        ]
+    );
+    assert_eq!(
+        history[0].cause,
+        "changed by the creditor: amount 49.90 to 55.00, due date 2026-12-01 to 2026-12-04, remittance text"
+    );
+}
+
+fn the_daily_run_makes_a_valid_file_once_and_settles_it(store: &TestStore) {
+    let tenant = new_tenant(store, 3);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 3);
+    let plan = create_plan(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &monthly(&customer, &mandate, 3, PlanEnd::AfterInstalments(12)),
+    )
+    .unwrap();
+    // Created at once: the instalment of 3 December, within 14 days.
+    assert_eq!(all_payments(&tenant).len(), 1);
+    assert_eq!(plan.created_count, 1);
+    let clock = clock();
+    clock.set("2026-12-02T08:00:00Z".parse().unwrap());
+    let report = run(&tenant, &clock, date(2026, 12, 2));
+    assert_eq!(report.first_due_date, date(2026, 12, 3));
+    assert_eq!(report.files.len(), 1);
+    let file = &report.files[0];
+    assert_eq!((file.transactions, file.control_sum), (1, eur(2_990)));
+    assert_eq!(file.status, BankFileStatus::Pending);
+    let mut xml = Vec::new();
+    let written = write_bank_file(&tenant, &file.id, &mut xml).unwrap();
+    assert_eq!(Some(&written.sha256), file.sha256.as_ref());
+    assert_eq!(Some(written.size), file.size_bytes);
+    assert_valid(&xml, "pain.008.001.08");
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(text.contains("<SeqTp>FRST</SeqTp>"), "{text}");
+    assert!(text.contains("<MndtId>RUM-ACME-3</MndtId>"), "{text}");
+    assert!(
+        text.contains("<ReqdColltnDt>2026-12-03</ReqdColltnDt>"),
+        "{text}"
+    );
+    // Running the same day again makes nothing more.
+    let again = run(&tenant, &clock, date(2026, 12, 2));
+    assert!(again.files.is_empty());
+    assert_eq!(again.instalments, 0);
+    // Sent: the payment is executing, the mandate's first collection made.
+    let sent = send_bank_file(&tenant, &clock, &Actor::Cli, &file.id).unwrap();
+    assert_eq!(sent.status, BankFileStatus::Sent);
+    let refused = send_bank_file(&tenant, &clock, &Actor::Cli, &file.id).unwrap_err();
+    assert!(matches!(refused, AppError::Conflict(_)), "{refused:?}");
+    let listed = all_payments(&tenant);
+    assert_eq!(listed[0].payment.status, PaymentStatus::Executing);
+    assert_eq!(listed[0].file_id.as_ref(), Some(&file.id));
+    let m = tenant.read(|tx| tx.mandate(&mandate.id)).unwrap();
+    assert!(!m.first_collection_pending);
+    // The same bytes, whatever happens to the mandate afterwards.
+    change_bank_details(
+        &tenant,
+        &clock,
+        &Actor::Cli,
+        &mandate.id,
+        Some("Zoé Martin-Durand"),
+        None,
+        None,
+    )
+    .unwrap();
+    let mut regenerated = Vec::new();
+    write_bank_file(&tenant, &file.id, &mut regenerated).unwrap();
+    assert_eq!(regenerated, xml);
+    // Its settlement date: executed.
+    clock.set("2026-12-03T08:00:00Z".parse().unwrap());
+    let settled = run(&tenant, &clock, date(2026, 12, 3));
+    assert_eq!(settled.executed, 1);
+    assert_eq!(
+        all_payments(&tenant)[0].payment.status,
+        PaymentStatus::Executed
+    );
+    // The next month's instalment comes within its 14 days, RCUR.
+    clock.set("2026-12-21T08:00:00Z".parse().unwrap());
+    let later = run(&tenant, &clock, date(2026, 12, 21));
+    assert_eq!(later.instalments, 1);
+    clock.set("2027-01-04T08:00:00Z".parse().unwrap());
+    let january = run(&tenant, &clock, date(2027, 1, 4));
+    assert_eq!(january.files.len(), 1);
+    let mut xml = Vec::new();
+    write_bank_file(&tenant, &january.files[0].id, &mut xml).unwrap();
+    let text = String::from_utf8(xml).unwrap();
+    assert!(text.contains("<SeqTp>RCUR</SeqTp>"), "{text}");
+    assert!(text.contains("<Nm>Zoe Martin-Durand</Nm>"), "{text}");
+}
+
+fn files_go_to_a_folder_complete_and_are_marked_sent(store: &TestStore) {
+    let tenant = new_tenant(store, 4);
+    tenant
+        .write(|tx| {
+            let mut profile = tx.bank_profile()?;
+            profile.pain008_version = prelevo_domain::Pain008Version::V02;
+            tx.save_bank_profile(&profile)
+        })
+        .unwrap();
+    let customer = martin(&tenant);
+    for n in 0..3 {
+        let mandate = mandate_of(&tenant, &customer, 40 + n);
+        create_payment(
+            &tenant,
+            &clock(),
+            &Actor::Cli,
+            &one_off(&customer, &mandate),
+        )
+        .unwrap();
+    }
+    let report = run(&tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(report.files.len(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let sent = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
+    assert_eq!(sent.len(), 1);
+    let (file, path) = &sent[0];
+    assert_eq!(file.status, BankFileStatus::Sent);
+    let bytes = std::fs::read(path).unwrap();
+    assert_valid(&bytes, "pain.008.001.02");
+    assert_eq!(
+        path.file_name().unwrap(),
+        format!("{}.xml", file.message_id).as_str()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no partial file left"
+    );
+    assert!(
+        all_payments(&tenant)
+            .iter()
+            .all(|p| p.payment.status == PaymentStatus::Executing)
+    );
+    // Nothing pending any more: a second send writes nothing.
+    let none = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
+    assert!(none.is_empty());
+}
+
+fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStore) {
+    let tenant = new_tenant(store, 5);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 5);
+    let now = Clock::now(&clock());
+    // More plans than one batch of the run (2 000).
+    let plans: Vec<Plan> = (0..4_100u32)
+        .map(|n| Plan {
+            id: prelevo_domain::PlanId::from_body(&format!("{n:032}")).unwrap(),
+            customer_id: customer.id.clone(),
+            kind: prelevo_domain::PaymentKind::SepaDirectDebit,
+            instrument: Instrument::Mandate(mandate.id.clone()),
+            amount: eur(1_000 + i64::from(n)),
+            schedule: prelevo_domain::Schedule::new(
+                Frequency::Monthly,
+                prelevo_domain::CollectionDay::new(3).unwrap(),
+                date(2026, 12, 1),
+                PlanEnd::OpenEnded,
+            )
+            .unwrap(),
+            remittance: None,
+            status: PlanStatus::Active,
+            next_index: 0,
+            created_count: 0,
+            stop: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    tenant.write(|tx| tx.insert_plans(&plans)).unwrap();
+    let clock = clock();
+    clock.set("2026-12-02T08:00:00Z".parse().unwrap());
+    // Killed after the first batch of instalments.
+    let killed = run_collections(
+        &tenant,
+        &clock,
+        Some(date(2026, 12, 2)),
+        &mut |step| match step {
+            RunProgress::Instalments { .. } => Err(AppError::System("killed".into())),
+            _ => Ok(()),
+        },
+    );
+    assert!(killed.is_err());
+    assert_eq!(all_payments(&tenant).len(), 2_000);
+    // Killed between making the files and writing them.
+    let killed = run_collections(
+        &tenant,
+        &clock,
+        Some(date(2026, 12, 2)),
+        &mut |step| match step {
+            RunProgress::Staged { .. } => Err(AppError::System("killed".into())),
+            _ => Ok(()),
+        },
+    );
+    assert!(killed.is_err());
+    assert_eq!(all_payments(&tenant).len(), 4_100);
+    let unwritten = tenant.read(|tx| tx.unwritten_files()).unwrap();
+    assert_eq!(unwritten.len(), 1);
+    // The next run writes that file and makes no other.
+    let finished = run(&tenant, &clock, date(2026, 12, 2));
+    assert_eq!(finished.instalments, 0);
+    assert_eq!(finished.files.len(), 1);
+    assert_eq!(finished.files[0].id, unwritten[0]);
+    assert_eq!(finished.files[0].transactions, 4_100);
+    let expected: i64 = (0..4_100).map(|n| 1_000 + n).sum();
+    assert_eq!(finished.files[0].control_sum, eur(expected));
+    let mut xml = Vec::new();
+    let written = write_bank_file(&tenant, &finished.files[0].id, &mut xml).unwrap();
+    assert_eq!(finished.files[0].sha256.as_ref(), Some(&written.sha256));
+    assert_valid(&xml, "pain.008.001.08");
+    let text = String::from_utf8(xml).unwrap();
+    assert_eq!(text.matches("<DrctDbtTxInf>").count(), 4_100);
+    assert_eq!(text.matches("<SeqTp>FRST</SeqTp>").count(), 1);
+    let nothing = run(&tenant, &clock, date(2026, 12, 2));
+    assert!(nothing.files.is_empty());
+    assert_eq!(all_payments(&tenant).len(), 4_100);
+}
+
+fn a_plan_stops_when_its_method_or_customer_can_no_longer_pay(store: &TestStore) {
+    let tenant = new_tenant(store, 6);
+    let customer = martin(&tenant);
+    let stopped_by = |plan: &Plan| {
+        let back = tenant.read(|tx| tx.plan(&plan.id)).unwrap();
+        assert_eq!(back.status, PlanStatus::Inactive);
+        let pending = tenant
+            .read(|tx| {
+                tx.payments(
+                    &PaymentFilter {
+                        plan_id: Some(plan.id.clone()),
+                        ..PaymentFilter::default()
+                    },
+                    Position::Start,
+                    10,
+                )
+            })
+            .unwrap();
+        assert!(
+            pending
+                .iter()
+                .all(|p| p.payment.status == PaymentStatus::NotExecuted)
+        );
+        assert!(!pending.is_empty());
+        back.stop.unwrap().reason
+    };
+    let plan_on = |mandate: &Mandate| {
+        create_plan(
+            &tenant,
+            &clock(),
+            &Actor::Cli,
+            &monthly(&customer, mandate, 10, PlanEnd::OpenEnded),
+        )
+        .unwrap()
+    };
+    // Revoked mandate.
+    let m1 = mandate_of(&tenant, &customer, 61);
+    let p1 = plan_on(&m1);
+    revoke_mandate(&tenant, &clock(), &Actor::Cli, &m1.id, "closed").unwrap();
+    assert_eq!(stopped_by(&p1), StopReason::MandateRevoked);
+    // Expired mandate: 36 months later, with no collection.
+    let m2 = mandate_of(&tenant, &customer, 62);
+    let p2 = plan_on(&m2);
+    let later = clock();
+    later.set("2029-11-10T08:00:00Z".parse().unwrap());
+    expire_dormant_mandates(&tenant, &later).unwrap();
+    assert_eq!(stopped_by(&p2), StopReason::MandateExpired);
+    // Deleted card.
+    let card = create_card_alias(
+        &tenant,
+        &clock(),
+        &UnconnectedGateway,
+        &Actor::Cli,
+        &CardAliasInput {
+            customer_id: customer.id.to_string(),
+            token: "tok_1".into(),
+            brand: "visa".into(),
+            last4: "4242".into(),
+            expiry_month: 12,
+            expiry_year: 2030,
+            holder: None,
+        },
+    )
+    .unwrap();
+    let p3 = create_plan(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &PlanInput {
+            instrument: Instrument::Card(card.id.clone()),
+            ..monthly(&customer, &m1, 10, PlanEnd::OpenEnded)
+        },
+    )
+    .unwrap();
+    delete_card_alias(
+        &tenant,
+        &clock(),
+        &UnconnectedGateway,
+        &Actor::Cli,
+        &card.id,
+    )
+    .unwrap();
+    assert_eq!(stopped_by(&p3), StopReason::CardDeleted);
+    // Suspended customer, then struck off.
+    let m4 = mandate_of(&tenant, &customer, 64);
+    let p4 = plan_on(&m4);
+    change_customer_status(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &customer.id,
+        CustomerEvent::Suspend,
+    )
+    .unwrap();
+    assert_eq!(stopped_by(&p4), StopReason::CustomerSuspended);
+    change_customer_status(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &customer.id,
+        CustomerEvent::Reactivate,
+    )
+    .unwrap();
+    let p5 = plan_on(&m4);
+    change_customer_status(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &customer.id,
+        CustomerEvent::StrikeOff,
+    )
+    .unwrap();
+    assert_eq!(stopped_by(&p5), StopReason::CustomerStruckOff);
+    // A stopped plan cannot be stopped again.
+    let again = stop_plan(&tenant, &clock(), &Actor::Cli, &p5.id).unwrap_err();
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+}
+
+fn a_changed_plan_applies_to_instalments_not_sent(store: &TestStore) {
+    let tenant = new_tenant(store, 7);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 7);
+    let input = monthly(&customer, &mandate, 3, PlanEnd::OpenEnded);
+    let plan = create_plan(&tenant, &clock(), &Actor::Cli, &input).unwrap();
+    let clock = clock();
+    clock.set("2026-12-02T08:00:00Z".parse().unwrap());
+    let report = run(&tenant, &clock, date(2026, 12, 2));
+    send_bank_file(&tenant, &clock, &Actor::Cli, &report.files[0].id).unwrap();
+    clock.set("2026-12-21T08:00:00Z".parse().unwrap());
+    run(&tenant, &clock, date(2026, 12, 21));
+    // Sent: 3 December; waiting: 4 January (the 3rd is a Sunday).
+    let changed = edit_plan(
+        &tenant,
+        &clock,
+        &Actor::Cli,
+        &plan.id,
+        &PlanInput {
+            amount: eur(3_500),
+            start_on: date(2026, 12, 1),
+            ..input.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(changed.amount, eur(3_500));
+    let mut seen: Vec<_> = all_payments(&tenant)
+        .into_iter()
+        .map(|p| (p.payment.due_on, p.payment.amount, p.payment.status))
+        .collect();
+    seen.sort_by_key(|(due, _, status)| (*due, status.as_str()));
+    assert_eq!(
+        seen,
+        [
+            (date(2026, 12, 3), eur(2_990), PaymentStatus::Executed),
+            (date(2027, 1, 4), eur(2_990), PaymentStatus::NotExecuted),
+            (date(2027, 1, 4), eur(3_500), PaymentStatus::ToExecute),
+        ]
+    );
+    let stopped = stop_plan(&tenant, &clock, &Actor::Cli, &plan.id).unwrap();
+    assert_eq!(stopped.status, PlanStatus::Inactive);
+    assert!(
+        all_payments(&tenant)
+            .iter()
+            .all(|p| p.payment.status != PaymentStatus::ToExecute)
+    );
+}
+
+fn a_changed_payment_or_mandate_discards_its_pending_file(store: &TestStore) {
+    let tenant = new_tenant(store, 8);
+    let customer = martin(&tenant);
+    let m1 = mandate_of(&tenant, &customer, 81);
+    let m2 = mandate_of(&tenant, &customer, 82);
+    let p1 = create_payment(&tenant, &clock(), &Actor::Cli, &one_off(&customer, &m1)).unwrap();
+    create_payment(&tenant, &clock(), &Actor::Cli, &one_off(&customer, &m2)).unwrap();
+    let first = run(&tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(first.files[0].transactions, 2);
+    cancel_payment(&tenant, &clock(), &Actor::Cli, &p1.id).unwrap();
+    let discarded = tenant.read(|tx| tx.bank_file(&first.files[0].id)).unwrap();
+    assert_eq!(discarded.status, BankFileStatus::Discarded);
+    let second = run(&tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(second.files[0].transactions, 1);
+    // The debtor's IBAN changes before the file is sent: it is made again
+    // with the new account and the amendment.
+    change_bank_details(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &m2.id,
+        None,
+        Some(french_iban(999).as_str()),
+        None,
+    )
+    .unwrap();
+    let gone = tenant.read(|tx| tx.bank_file(&second.files[0].id)).unwrap();
+    assert_eq!(gone.status, BankFileStatus::Discarded);
+    let third = run(&tenant, &clock(), date(2026, 11, 30));
+    let mut xml = Vec::new();
+    write_bank_file(&tenant, &third.files[0].id, &mut xml).unwrap();
+    let text = String::from_utf8(xml).unwrap();
+    assert!(text.contains(french_iban(999).as_str()), "{text}");
+    assert!(text.contains("<AmdmntInd>true</AmdmntInd>"), "{text}");
+}
+
+fn a_file_that_cannot_be_written_leaves_nothing_behind(store: &TestStore) {
+    let tenant = new_tenant(store, 9);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 9);
+    let p = create_payment(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &one_off(&customer, &mandate),
+    )
+    .unwrap();
+    // An amount no bank file can carry, stored behind the checks' back.
+    let mut huge = p.clone();
+    huge.amount = eur(100_000_000_000);
+    tenant.write(|tx| tx.save_payment(&huge)).unwrap();
+    let failed = run_collections(&tenant, &clock(), Some(date(2026, 11, 30)), &mut |_| Ok(()));
+    assert!(failed.is_err());
+    let files = tenant
+        .read(|tx| tx.bank_files(None, Position::Start, 10))
+        .unwrap();
+    assert!(files.is_empty(), "{files:?}");
+    let listed = all_payments(&tenant);
+    assert_eq!(listed[0].payment.status, PaymentStatus::ToExecute);
+    assert_eq!(listed[0].file_id, None);
+}
+
+on_both_engines!(
+    a_one_off_payment_is_checked_then_created,
+    a_payment_is_cancelled_or_changed_only_before_it_is_sent,
+    the_daily_run_makes_a_valid_file_once_and_settles_it,
+    files_go_to_a_folder_complete_and_are_marked_sent,
+    a_run_stopped_anywhere_finishes_without_doing_anything_twice,
+    a_plan_stops_when_its_method_or_customer_can_no_longer_pay,
+    a_changed_plan_applies_to_instalments_not_sent,
+    a_changed_payment_or_mandate_discards_its_pending_file,
+    a_file_that_cannot_be_written_leaves_nothing_behind,
+);
