@@ -79,6 +79,12 @@ enum Command {
     /// Import and export a creditor's mandates as `;` CSV files.
     #[command(subcommand)]
     Mandate(commands::mandate::MandateCommand),
+    /// Run a creditor's collection day: instalments due, settlements, and
+    /// the pain.008 files to send (safe to run again).
+    Collect(commands::collect::CollectArgs),
+    /// List, send and write the bank files the collection runs made.
+    #[command(subcommand)]
+    Files(commands::files::FilesCommand),
 }
 
 fn main() -> ExitCode {
@@ -102,6 +108,8 @@ fn main() -> ExitCode {
             commands::jobs::run(&settings.database_url, settings.json, command)
         }
         Command::Mandate(command) => commands::mandate::run(&settings, command),
+        Command::Collect(args) => commands::collect::run(&settings, args),
+        Command::Files(command) => commands::files::run(&settings, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

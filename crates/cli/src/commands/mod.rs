@@ -2,7 +2,9 @@
 
 pub mod admin;
 pub mod api_key;
+pub mod collect;
 pub mod creditor;
+pub mod files;
 pub mod jobs;
 pub mod mandate;
 pub mod serve;

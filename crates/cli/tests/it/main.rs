@@ -8,6 +8,7 @@
 )]
 
 mod access;
+mod collect;
 mod creditor;
 mod mandate;
 mod serve;
