@@ -10,7 +10,7 @@ use crate::{prelevo, stderr, stdout, with_creditor};
 fn due_and_run_days() -> (jiff::civil::Date, jiff::civil::Date) {
     let calendar = BusinessCalendar::TARGET2;
     let soon = jiff::tz::TimeZone::UTC
-        .to_datetime(jiff::Timestamp::now())
+        .to_datetime(prelevo_domain::Clock::now(&SystemClock))
         .date()
         .checked_add(jiff::Span::new().days(10))
         .unwrap();
