@@ -19,7 +19,7 @@ use crate::ids::fresh_id;
 use crate::plans::{horizon_from, take_instalments};
 
 /// Plans moved on per transaction.
-const PLANS_BATCH: i64 = 2_000;
+const PLANS_BATCH: i64 = 10_000;
 
 /// Where a run is, for a progress bar or a log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,27 +102,35 @@ pub fn run_collections(
         progress(RunProgress::Written)?;
     }
 
+    let started = std::time::Instant::now();
     let until = horizon_from(day, creditor.settings.pre_notification_days());
-    let mut after: Option<PlanId> = None;
+    let mut first_of_last_batch: Option<PlanId> = None;
     let mut examined = 0;
     loop {
         let now = clock.now();
-        let (count, last, created) = tenant.write(|tx| {
-            let mut plans = tx.plans_due(until, after.as_ref(), PLANS_BATCH)?;
-            let last = plans.last().map(|p| p.id.clone());
+        let (count, first, created) = tenant.write(|tx| {
+            let mut plans = tx.plans_due(until, PLANS_BATCH)?;
+            let first = plans.first().map(|p| p.id.clone());
             let created = take_instalments(tx, &mut plans, day, until, now)?;
-            Ok::<_, AppError>((plans.len(), last, created))
+            Ok::<_, AppError>((plans.len(), first, created))
         })?;
-        let Some(last) = last else { break };
+        let Some(first) = first else { break };
+        // Each batch moves its plans past the horizon; one that comes back
+        // first again did not move (a stored state the domain rejects).
+        if first_of_last_batch.as_ref() == Some(&first) {
+            return Err(AppError::System(format!("plan {first} does not move on")));
+        }
+        first_of_last_batch = Some(first);
         examined += u64::try_from(count).unwrap_or(0);
         report.instalments += u64::try_from(created).unwrap_or(0);
-        after = Some(last);
         progress(RunProgress::Instalments {
             plans: examined,
             instalments: report.instalments,
         })?;
     }
 
+    tracing::info!(instalments = report.instalments, took = ?started.elapsed(), "instalments created");
+    let started = std::time::Instant::now();
     let now = clock.now();
     report.executed = tenant
         .write(|tx| tx.execute_settled(day, now, &Actor::System))?
@@ -166,6 +174,8 @@ pub fn run_collections(
         Ok::<_, AppError>((moved, made))
     })?;
     report.moved = u64::try_from(moved).unwrap_or(0);
+    tracing::info!(files = made.len(), took = ?started.elapsed(), "collections placed in files");
+    let started = std::time::Instant::now();
     progress(RunProgress::Staged {
         collections: made.iter().map(|f| f.transactions).sum(),
         files: u64::try_from(made.len()).unwrap_or(0),
@@ -179,5 +189,6 @@ pub fn run_collections(
         });
         progress(RunProgress::Written)?;
     }
+    tracing::info!(took = ?started.elapsed(), "files written");
     Ok(report)
 }

@@ -23,10 +23,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use prelevo_store::{PoolOptions, Store};
 use prelevo_testkit::bulk::{bulk_iban, populate};
+use prelevo_testkit::measure::{measured, mib, seconds};
 use prelevo_testkit::{french_iban, french_ics};
 
 /// The target for the import.
@@ -40,35 +41,6 @@ fn prelevo(database_url: &str, args: &[&str]) -> Command {
         .env("DATABASE_URL", database_url)
         .env("PRELEVO_LOG", "warn");
     command
-}
-
-/// Peak resident memory of process `pid` so far, in KiB.
-fn peak_rss(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Runs `command` to its end: its wall time, peak RSS (KiB) and output.
-fn measured(mut command: Command) -> (Duration, u64, String) {
-    let output = tempfile::NamedTempFile::new().unwrap();
-    command.stdout(output.reopen().unwrap());
-    let started = Instant::now();
-    let mut child = command.spawn().unwrap();
-    let mut peak = 0;
-    let status = loop {
-        if let Some(now) = peak_rss(child.id()) {
-            peak = peak.max(now);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let took = started.elapsed();
-    let printed = std::fs::read_to_string(output.path()).unwrap_or_default();
-    assert!(status.success(), "{command:?} failed: {printed}");
-    (took, peak, printed)
 }
 
 /// A mandate file of `lines` lines: each a new customer with a paper
@@ -91,10 +63,6 @@ fn import_file(path: &Path, lines: u32) {
     std::fs::write(path, text).unwrap();
 }
 
-fn seconds(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64())
-}
-
 /// "median (min–max)" of `runs`, and the median.
 fn spread(runs: &mut [Duration]) -> (String, Duration) {
     runs.sort_unstable();
@@ -110,10 +78,6 @@ fn spread(runs: &mut [Duration]) -> (String, Duration) {
         seconds(median)
     };
     (shown, median)
-}
-
-fn mib(kib: u64) -> String {
-    format!("{:.1}", kib as f64 / 1024.0)
 }
 
 fn main() {

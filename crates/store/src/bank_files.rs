@@ -99,7 +99,11 @@ pub struct FileEntry {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = bank_files, treat_none_as_null = true)]
+#[diesel(
+    table_name = bank_files,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 struct BankFileRow {
     id: String,
     creditor_id: String,
@@ -237,6 +241,10 @@ impl EntryRow {
 /// compares them on every case): OOFF on a one-off mandate; for a bank that
 /// wants FRST, FRST on the first collection due of a mandate whose first is
 /// still to come, FNAL on a plan's last; RCUR otherwise.
+///
+/// `CROSS JOIN` keeps SQLite's loop on the payments waiting to be sent
+/// (`payments_to_send`), never on all of the creditor's mandates or all of
+/// its payments ever made; PostgreSQL plans it as the inner join it is.
 const STAGE_COLLECTIONS: &str = "
 WITH due AS (
     SELECT p.id AS payment_id, p.due_on, p.amount_cents, p.end_to_end_id, p.remittance,
@@ -244,9 +252,8 @@ WITH due AS (
            m.reference, m.signed_on, m.debtor_name, m.iban, m.bic, m.original_reference,
            m.original_debtor_name, m.original_account, m.original_debtor_agent,
            ROW_NUMBER() OVER (PARTITION BY p.mandate_id ORDER BY p.due_on, p.id) AS nth
-    FROM payments p
-    JOIN mandates m ON m.creditor_id = p.creditor_id AND m.id = p.mandate_id
-    WHERE p.creditor_id = $1 AND p.status = 'to_execute' AND p.kind = 'sepa_direct_debit'
+    FROM payments p CROSS JOIN mandates m
+    WHERE m.id = p.mandate_id AND m.creditor_id = p.creditor_id AND p.creditor_id = $1 AND p.status = 'to_execute' AND p.kind = 'sepa_direct_debit'
       AND p.due_on <= $2 AND m.status = 'active' AND m.reference IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM bank_file_entries e
                       WHERE e.creditor_id = p.creditor_id AND e.payment_id = p.id)

@@ -72,7 +72,11 @@ pub struct PaymentEventRecord {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = payments, treat_none_as_null = true)]
+#[diesel(
+    table_name = payments,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub(crate) struct PaymentRow {
     id: String,
     creditor_id: String,

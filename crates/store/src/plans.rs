@@ -1,5 +1,7 @@
 //! Plans ("échéanciers"): one creditor's, through its tenant handle only.
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
 use jiff::civil::Date;
 use prelevo_domain::{
@@ -26,7 +28,11 @@ pub struct PlanFilter {
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = plans, treat_none_as_null = true)]
+#[diesel(
+    table_name = plans,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 struct PlanRow {
     id: String,
     creditor_id: String,
@@ -188,24 +194,45 @@ impl TenantTx<'_, '_> {
     }
 
     /// Saves plans moved on by the daily run: their cursor, state and
-    /// last-change time only.
+    /// last-change time only. Plans moved to the same place (a batch of
+    /// monthly plans on the same day) are saved by one statement.
     pub fn save_plan_progress(&mut self, moved: &[Plan]) -> Result<(), StoreError> {
         let tenant = self.tenant().to_owned();
+        let mut groups: BTreeMap<_, Vec<&str>> = BTreeMap::new();
         for plan in moved {
-            let changed = on_each_engine!(self.conn, |c| diesel::update(
-                plans::table
-                    .filter(plans::creditor_id.eq(&tenant))
-                    .filter(plans::id.eq(plan.id.as_str()))
-            )
-            .set((
-                plans::status.eq(plan.status.as_str()),
-                plans::next_index.eq(i64::from(plan.next_index)),
-                plans::next_due_on.eq(plan.next_due().map(|d| d.to_string())),
-                plans::created_count.eq(i64::from(plan.created_count)),
-                plans::updated_at.eq(DbInstant::from(plan.updated_at)),
-            ))
-            .execute(c))?;
-            StoreError::unless_changed(changed, "plan", &plan.id)?;
+            let place = (
+                plan.status.as_str(),
+                i64::from(plan.next_index),
+                plan.next_due().map(|d| d.to_string()),
+                i64::from(plan.created_count),
+                DbInstant::from(plan.updated_at),
+            );
+            groups.entry(place).or_default().push(plan.id.as_str());
+        }
+        let mut changed = 0;
+        for ((status, next_index, next_due_on, created_count, updated_at), ids) in groups {
+            // Under both engines' limits on bound values.
+            for chunk in ids.chunks(10_000) {
+                changed += on_each_engine!(self.conn, |c| diesel::update(
+                    plans::table
+                        .filter(plans::creditor_id.eq(&tenant))
+                        .filter(plans::id.eq_any(chunk))
+                )
+                .set((
+                    plans::status.eq(status),
+                    plans::next_index.eq(next_index),
+                    plans::next_due_on.eq(&next_due_on),
+                    plans::created_count.eq(created_count),
+                    plans::updated_at.eq(updated_at),
+                ))
+                .execute(c))?;
+            }
+        }
+        if changed != moved.len() {
+            return Err(StoreError::NotFound {
+                entity: "plan",
+                id: format!("{} of {} plans", moved.len() - changed, moved.len()),
+            });
         }
         Ok(())
     }
@@ -227,20 +254,16 @@ impl TenantTx<'_, '_> {
     }
 
     /// Active plans whose next instalment falls due on or before `horizon`,
-    /// after plan `after` in id order: a batch of the daily run.
-    pub fn plans_due(
-        &mut self,
-        horizon: Date,
-        after: Option<&PlanId>,
-        limit: i64,
-    ) -> Result<Vec<Plan>, StoreError> {
+    /// the earliest first: a batch of the daily run. A plan the run moved
+    /// on leaves this set (its next date is past the horizon), so the run
+    /// asks again until none is left; the index serves each batch in order
+    /// without sorting the rest.
+    pub fn plans_due(&mut self, horizon: Date, limit: i64) -> Result<Vec<Plan>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let after = after.map_or_else(String::new, |id| id.as_str().to_owned());
         let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| plans::table
             .filter(plans::creditor_id.eq(&tenant))
             .filter(plans::next_due_on.le(horizon.to_string()))
-            .filter(plans::id.gt(&after))
-            .order(plans::id.asc())
+            .order((plans::next_due_on.asc(), plans::id.asc()))
             .limit(limit)
             .select(PlanRow::as_select())
             .load(c))?;

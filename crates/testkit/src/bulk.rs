@@ -11,6 +11,10 @@ use prelevo_domain::{
     DebtorAccount, DebtorAddress, Iban, LastOutcome, Mandate, MandateId, MandateKind, MandateRef,
     MandateStatus, PaymentMethodRef, Scheme, SignatureMethod,
 };
+use prelevo_domain::{
+    CollectionDay, Currency, Frequency, Instrument, Money, PaymentKind, Plan, PlanEnd, PlanId,
+    PlanStatus, Schedule, SepaText,
+};
 use prelevo_store::{Store, TenantStore};
 
 use crate::new_creditor;
@@ -99,6 +103,32 @@ pub fn bulk_mandate(n: u32, customer: &Customer) -> Mandate {
         expired_on: None,
         created_at: customer.created_at,
         updated_at: customer.created_at,
+    }
+}
+
+/// Plan `n` on mandate `mandate`: monthly on the 2nd from 1 December 2026,
+/// open-ended, an amount that varies.
+pub fn bulk_plan(n: u32, mandate: &Mandate) -> Plan {
+    Plan {
+        id: PlanId::from_body(&format!("{n:032}")).unwrap(),
+        customer_id: mandate.customer_id.clone(),
+        kind: PaymentKind::SepaDirectDebit,
+        instrument: Instrument::Mandate(mandate.id.clone()),
+        amount: Money::from_minor(1_000 + i64::from(n % 99_000), Currency::EUR),
+        schedule: Schedule::new(
+            Frequency::Monthly,
+            CollectionDay::new(2).unwrap(),
+            date(2026, 12, 1),
+            PlanEnd::OpenEnded,
+        )
+        .unwrap(),
+        remittance: Some(SepaText::convert(&format!("Abonnement {n:07}"), 140)),
+        status: PlanStatus::Active,
+        next_index: 0,
+        created_count: 0,
+        stop: None,
+        created_at: t0(),
+        updated_at: t0(),
     }
 }
 

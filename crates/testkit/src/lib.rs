@@ -8,6 +8,7 @@
 
 pub mod browser;
 pub mod bulk;
+pub mod measure;
 mod postgres;
 mod samples;
 mod smtp_sink;

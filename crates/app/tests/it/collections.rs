@@ -405,8 +405,8 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     let customer = martin(&tenant);
     let mandate = mandate_of(&tenant, &customer, 5);
     let now = Clock::now(&clock());
-    // More plans than one batch of the run (2 000).
-    let plans: Vec<Plan> = (0..4_100u32)
+    // More plans than one batch of the run (10 000).
+    let plans: Vec<Plan> = (0..10_100u32)
         .map(|n| Plan {
             id: prelevo_domain::PlanId::from_body(&format!("{n:032}")).unwrap(),
             customer_id: customer.id.clone(),
@@ -443,7 +443,7 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
         },
     );
     assert!(killed.is_err());
-    assert_eq!(all_payments(&tenant).len(), 2_000);
+    assert_eq!(all_payments(&tenant).len(), 10_000);
     // Killed between making the files and writing them.
     let killed = run_collections(
         &tenant,
@@ -455,7 +455,7 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
         },
     );
     assert!(killed.is_err());
-    assert_eq!(all_payments(&tenant).len(), 4_100);
+    assert_eq!(all_payments(&tenant).len(), 10_100);
     let unwritten = tenant.read(|tx| tx.unwritten_files()).unwrap();
     assert_eq!(unwritten.len(), 1);
     // The next run writes that file and makes no other.
@@ -463,19 +463,19 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     assert_eq!(finished.instalments, 0);
     assert_eq!(finished.files.len(), 1);
     assert_eq!(finished.files[0].id, unwritten[0]);
-    assert_eq!(finished.files[0].transactions, 4_100);
-    let expected: i64 = (0..4_100).map(|n| 1_000 + n).sum();
+    assert_eq!(finished.files[0].transactions, 10_100);
+    let expected: i64 = (0..10_100).map(|n| 1_000 + n).sum();
     assert_eq!(finished.files[0].control_sum, eur(expected));
     let mut xml = Vec::new();
     let written = write_bank_file(&tenant, &finished.files[0].id, &mut xml).unwrap();
     assert_eq!(finished.files[0].sha256.as_ref(), Some(&written.sha256));
     assert_valid(&xml, "pain.008.001.08");
     let text = String::from_utf8(xml).unwrap();
-    assert_eq!(text.matches("<DrctDbtTxInf>").count(), 4_100);
+    assert_eq!(text.matches("<DrctDbtTxInf>").count(), 10_100);
     assert_eq!(text.matches("<SeqTp>FRST</SeqTp>").count(), 1);
     let nothing = run(&tenant, &clock, date(2026, 12, 2));
     assert!(nothing.files.is_empty());
-    assert_eq!(all_payments(&tenant).len(), 4_100);
+    assert_eq!(all_payments(&tenant).len(), 10_100);
 }
 
 fn a_plan_stops_when_its_method_or_customer_can_no_longer_pay(store: &TestStore) {

@@ -160,12 +160,12 @@ fn plans_and_payments_read_back(store: &TestStore) {
     // Due on or before the horizon: the plan whose next date is 5 March.
     let due = w
         .tenant
-        .read(|tx| tx.plans_due(date(2027, 3, 5), None, 10))
+        .read(|tx| tx.plans_due(date(2027, 3, 5), 10))
         .unwrap();
     assert_eq!(due.len(), 4);
     let due = w
         .tenant
-        .read(|tx| tx.plans_due(date(2027, 3, 4), None, 10))
+        .read(|tx| tx.plans_due(date(2027, 3, 4), 10))
         .unwrap();
     assert_eq!(due.len(), 3, "the moved plan is next due in March");
     // An instalment stored twice, or an end-to-end id used twice, is refused.
@@ -489,7 +489,7 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
             ));
             assert!(tx.file_entries(&first, 0, 10)?.is_empty());
             assert!(tx.file_blocks(&first)?.is_empty());
-            assert!(tx.plans_due(date(2030, 1, 1), None, 10)?.is_empty());
+            assert!(tx.plans_due(date(2030, 1, 1), 10)?.is_empty());
             assert!(
                 tx.payments(&PaymentFilter::default(), Position::Start, 10)?
                     .is_empty()

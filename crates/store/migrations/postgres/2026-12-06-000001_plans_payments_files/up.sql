@@ -42,6 +42,9 @@ CREATE INDEX plans_by_customer ON plans (creditor_id, customer_id);
 CREATE INDEX plans_by_mandate ON plans (creditor_id, mandate_id);
 CREATE INDEX plans_by_card ON plans (creditor_id, card_alias_id);
 CREATE INDEX plans_by_status ON plans (creditor_id, status, id);
+-- A batch of plans named by id is looked up by key, not by walking the
+-- creditor's plans.
+CREATE INDEX plans_by_id ON plans (creditor_id, id);
 
 CREATE TABLE payments (
     id TEXT PRIMARY KEY,
@@ -66,7 +69,6 @@ CREATE UNIQUE INDEX payments_instalment ON payments (plan_id, instalment);
 CREATE UNIQUE INDEX payments_end_to_end ON payments (creditor_id, end_to_end_id);
 CREATE INDEX payments_to_send ON payments (creditor_id, status, due_on);
 CREATE INDEX payments_by_customer ON payments (creditor_id, customer_id, id);
-CREATE INDEX payments_by_mandate ON payments (creditor_id, mandate_id);
 
 CREATE TABLE payment_events (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,0 +1,190 @@
+//! The daily collection run at scale through the `prelevo` binary: a
+//! creditor with N customers, N mandates and N active monthly plans (default
+//! one million), all due on the same day. Measured, each as its own process
+//! (wall time, peak RSS):
+//!
+//! - `prelevo collect --date 2026-12-01`: the N instalments created and the
+//!   file made and written once (its hash recorded);
+//! - `prelevo files write ID --output FILE`: the pain.008 of N collections
+//!   read from the database and written to a file (the issue's "DB → file").
+//!
+//! The file is then checked against the official XSD with `xmllint
+//! --stream` (not timed). Printed as a Markdown table for
+//! docs/PERFORMANCE.md; the peers and ceilings it is compared with are run
+//! beside it (see docs/PERFORMANCE.md for the commands).
+//!
+//! ```text
+//! cargo bench -p prelevo --bench collection_day
+//! NS="100000 1000000" cargo bench -p prelevo --bench collection_day
+//! POSTGRES_URL=postgres://…/empty_db NS=1000000 cargo bench -p prelevo --bench collection_day
+//! ```
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a bench fails by panicking"
+)]
+
+use std::path::Path;
+use std::process::Command;
+
+use prelevo_domain::{BankProfile, Pain008Version};
+use prelevo_store::{PoolOptions, Store};
+use prelevo_testkit::bulk::{bulk_customer, bulk_mandate, bulk_plan};
+use prelevo_testkit::measure::{measured, mib, seconds};
+use prelevo_testkit::new_creditor;
+
+/// `prelevo ARGS` on `database_url`.
+fn prelevo(database_url: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_prelevo"));
+    command
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("PRELEVO_LOG", "warn");
+    command
+}
+
+/// A creditor with `n` customers, mandates and plans, its bank taking files
+/// of up to a million collections in pain.008.001.02 (the peers' version).
+fn load(url: &str, n: u32) {
+    let store = Store::open(url, &PoolOptions::default()).unwrap();
+    let at = "2026-11-30T09:00:00Z".parse().unwrap();
+    let creditor = store
+        .create_creditor(&new_creditor("Bench", 1), at, |_, c| {
+            Ok::<_, prelevo_store::StoreError>(c.id.clone())
+        })
+        .unwrap();
+    let tenant = store.tenant(creditor);
+    tenant
+        .write(|tx| {
+            let mut profile = tx.bank_profile()?;
+            profile = BankProfile::new(
+                Pain008Version::V02,
+                profile.first_collection,
+                profile.batch_booking,
+                profile.cutoff,
+                i64::from(BankProfile::MAX_FILE_TRANSACTIONS),
+                profile.collection_limit().minor(),
+            )
+            .unwrap();
+            tx.save_bank_profile(&profile)
+        })
+        .unwrap();
+    let batch = 10_000;
+    let mut from = 1;
+    while from <= n {
+        let until = (from + batch).min(n + 1);
+        let customers: Vec<_> = (from..until).map(bulk_customer).collect();
+        let mandates: Vec<_> = customers
+            .iter()
+            .zip(from..until)
+            .map(|(c, i)| prelevo_domain::Mandate {
+                // Every plan's mandate can be collected on.
+                status: prelevo_domain::MandateStatus::Active,
+                revocation: None,
+                ..bulk_mandate(i, c)
+            })
+            .collect();
+        let plans: Vec<_> = mandates
+            .iter()
+            .zip(from..until)
+            .map(|(m, i)| bulk_plan(i, m))
+            .collect();
+        tenant
+            .write(|tx| {
+                for c in &customers {
+                    tx.insert_customer(c)?;
+                }
+                tx.insert_mandates(&mandates)?;
+                tx.insert_plans(&plans)
+            })
+            .unwrap();
+        from = until;
+    }
+}
+
+fn validate(file: &Path) -> String {
+    let schema =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../bankfiles/schemas/pain.008.001.02.xsd");
+    let out = Command::new("xmllint")
+        .args(["--stream", "--noout", "--schema"])
+        .arg(schema)
+        .arg(file)
+        .output()
+        .expect("xmllint runs");
+    if out.status.success() {
+        "valid".to_owned()
+    } else {
+        format!(
+            "INVALID: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
+        )
+    }
+}
+
+fn main() {
+    let ns: Vec<u32> = std::env::var("NS")
+        .unwrap_or_else(|_| "1000000".to_owned())
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let postgres = std::env::var("POSTGRES_URL").ok();
+    // BENCH_DIR keeps the databases (to look at them after the run).
+    let temporary = tempfile::tempdir().unwrap();
+    let dir = std::env::var("BENCH_DIR")
+        .map_or_else(|_| temporary.path().to_path_buf(), std::path::PathBuf::from);
+    println!("| engine | N | step | wall (s) | peak RSS (MiB) | output |");
+    println!("|---|---|---|---|---|---|");
+    for &n in &ns {
+        let url = match &postgres {
+            // An empty database: the bench loads its creditor there.
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", dir.join(format!("day-{n}.db")).display()),
+        };
+        let engine = if postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        let started = std::time::Instant::now();
+        load(&url, n);
+        eprintln!(
+            "{n} customers, mandates and plans loaded in {:.1?}",
+            started.elapsed()
+        );
+        let (took, peak, printed) = measured(prelevo(
+            &url,
+            &["--json", "collect", "--date", "2026-12-01"],
+        ));
+        let report: serde_json::Value = serde_json::from_str(&printed).unwrap();
+        assert_eq!(report["instalments"], n, "{report}");
+        let files = report["files"].as_array().unwrap();
+        let id = files[0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(files[0]["transactions"], n, "{report}");
+        println!(
+            "| {engine} | {n} | `collect`: {n} instalments, 1 file made and hashed | {} | {} | {} bytes |",
+            seconds(took),
+            mib(peak),
+            files[0]["size_bytes"]
+        );
+        let out = dir.join(format!("pain008-{n}.xml"));
+        let (took, peak, _) = measured(prelevo(
+            &url,
+            &["files", "write", &id, "--output", out.to_str().unwrap()],
+        ));
+        println!(
+            "| {engine} | {n} | `files write`: pain.008 from the database to a file | {} | {} | {} |",
+            seconds(took),
+            mib(peak),
+            validate(&out)
+        );
+        std::fs::remove_file(&out).unwrap();
+        if postgres.is_some() {
+            // One load per database: a second N needs another.
+            break;
+        }
+    }
+}
