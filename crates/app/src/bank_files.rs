@@ -11,7 +11,7 @@ use prelevo_bankfiles::{
 use prelevo_domain::{
     BankFileEvent, BankFileId, BankFileStatus, Clock, Currency, MandateId, Money, PaymentId,
 };
-use prelevo_store::{Actor, BankFileRecord, Position, TenantStore, TenantTx};
+use prelevo_store::{Actor, BankFileRecord, FileBlock, FileEntry, Position, TenantStore, TenantTx};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -80,6 +80,97 @@ fn writing(error: impl std::fmt::Display) -> AppError {
     AppError::System(format!("cannot write the bank file: {error}"))
 }
 
+/// Sends file `id`'s entries page by page until they end, the receiver is
+/// gone, or a read fails (the failure is sent).
+fn read_entries(
+    tenant: &TenantStore,
+    id: &BankFileId,
+    pages: &std::sync::mpsc::SyncSender<Result<Vec<FileEntry>, AppError>>,
+) {
+    let mut after = 0;
+    loop {
+        let page = tenant.read(|tx| tx.file_entries(id, after, ENTRIES_PAGE));
+        let page = match page {
+            Ok(page) if page.is_empty() => return,
+            Ok(page) => page,
+            Err(error) => {
+                let _ = pages.send(Err(error.into()));
+                return;
+            }
+        };
+        after = page.last().map_or(after, |e| e.position);
+        if pages.send(Ok(page)).is_err() {
+            return;
+        }
+    }
+}
+
+/// A file's entries in order, as the reading thread sends them.
+struct Entries {
+    pages: std::sync::mpsc::Receiver<Result<Vec<FileEntry>, AppError>>,
+    page: std::vec::IntoIter<FileEntry>,
+}
+
+impl Entries {
+    fn next(&mut self, id: &BankFileId) -> Result<FileEntry, AppError> {
+        loop {
+            if let Some(entry) = self.page.next() {
+                return Ok(entry);
+            }
+            self.page = self
+                .pages
+                .recv()
+                .map_err(|_| writing(format!("file {id} has fewer collections than its blocks")))??
+                .into_iter();
+        }
+    }
+}
+
+/// Writes the message: header, then each block and its collections.
+fn write_blocks<W: Write>(
+    out: W,
+    file: &BankFileRecord,
+    header: &MessageHeader,
+    party: &CreditorParty,
+    blocks: &[FileBlock],
+    entries: &mut Entries,
+) -> Result<(), AppError> {
+    let mut writer = Pain008Writer::start(out, file.format, header).map_err(writing)?;
+    for (n, block) in blocks.iter().enumerate() {
+        writer
+            .begin_block(&PaymentBlock {
+                id: format!("{}-{}", file.message_id, n + 1),
+                scheme: block.scheme,
+                sequence: block.sequence,
+                collection_date: block.due_on,
+                batch_booking: file.batch_booking,
+                creditor: party.clone(),
+                totals: Totals {
+                    transactions: block.transactions,
+                    control_sum: Money::from_minor(block.sum_cents, Currency::EUR),
+                },
+            })
+            .map_err(writing)?;
+        for _ in 0..block.transactions {
+            let entry = entries.next(&file.id)?;
+            writer
+                .collection(&Collection {
+                    end_to_end_id: entry.end_to_end_id,
+                    amount: entry.amount,
+                    mandate: entry.mandate,
+                    signed_on: entry.signed_on,
+                    amendment: entry.amendment,
+                    debtor: entry.debtor,
+                    remittance: entry.remittance,
+                })
+                .map_err(writing)?;
+        }
+        writer.end_block().map_err(writing)?;
+    }
+    writer.finish().map_err(writing)?;
+    Ok(())
+}
+
 /// Writes file `id` to `out` from its stored entries, streaming them page
 /// by page (constant memory whatever its size): the same bytes every time.
 pub fn write_bank_file<W: Write>(
@@ -110,52 +201,17 @@ pub fn write_bank_file<W: Write>(
         hasher: Sha256::new(),
         size: 0,
     };
-    let mut writer = Pain008Writer::start(&mut sink, file.format, &header).map_err(writing)?;
-    let mut after = 0;
-    let mut page = Vec::new().into_iter();
-    for (n, block) in blocks.iter().enumerate() {
-        writer
-            .begin_block(&PaymentBlock {
-                id: format!("{}-{}", file.message_id, n + 1),
-                scheme: block.scheme,
-                sequence: block.sequence,
-                collection_date: block.due_on,
-                batch_booking: file.batch_booking,
-                creditor: party.clone(),
-                totals: Totals {
-                    transactions: block.transactions,
-                    control_sum: Money::from_minor(block.sum_cents, Currency::EUR),
-                },
-            })
-            .map_err(writing)?;
-        for _ in 0..block.transactions {
-            let entry = match page.next() {
-                Some(entry) => entry,
-                None => {
-                    page = tenant
-                        .read(|tx| tx.file_entries(id, after, ENTRIES_PAGE))?
-                        .into_iter();
-                    page.next().ok_or_else(|| {
-                        writing(format!("file {id} has fewer collections than its blocks"))
-                    })?
-                }
-            };
-            after = entry.position;
-            writer
-                .collection(&Collection {
-                    end_to_end_id: entry.end_to_end_id,
-                    amount: entry.amount,
-                    mandate: entry.mandate,
-                    signed_on: entry.signed_on,
-                    amendment: entry.amendment,
-                    debtor: entry.debtor,
-                    remittance: entry.remittance,
-                })
-                .map_err(writing)?;
-        }
-        writer.end_block().map_err(writing)?;
-    }
-    writer.finish().map_err(writing)?;
+    // One thread reads the entries from the database while this one writes
+    // the XML: a page or two ahead, so memory stays bounded.
+    let (pages, received) = std::sync::mpsc::sync_channel(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_entries(tenant, id, &pages));
+        let mut entries = Entries {
+            pages: received,
+            page: Vec::new().into_iter(),
+        };
+        write_blocks(&mut sink, &file, &header, &party, &blocks, &mut entries)
+    })?;
     sink.flush().map_err(writing)?;
     Ok(WrittenFile {
         sha256: hex::encode(sink.hasher.finalize()),

@@ -18,7 +18,7 @@ use prelevo_domain::{
 };
 
 use crate::engine::on_each_engine;
-use crate::schema::{bank_file_entries, bank_files, payments};
+use crate::schema::{bank_file_blocks, bank_file_entries, bank_files, payments};
 use crate::sql_types::{DbInstant, UtcInstant};
 use crate::{Actor, Position, StoreError, TenantTx};
 
@@ -233,51 +233,84 @@ impl EntryRow {
     }
 }
 
+/// The work table of one staging, dropped at its end (in the transaction).
+const STAGED_TABLE: &str = "
+CREATE TEMPORARY TABLE staged_collections (
+    position INTEGER PRIMARY KEY,
+    payment_id TEXT NOT NULL,
+    mandate_id TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    scheme TEXT NOT NULL,
+    sequence_type TEXT NOT NULL,
+    amount_cents BIGINT NOT NULL
+)";
+
 /// The collections to send now, each with its sequence type and its place
-/// in the files: `$1` creditor, `$2` last due date to send, `$3` the bank's
-/// first-collection rule, `$4` file id prefix, `$5` collections per file.
+/// in the files, into `staged_collections`: `$1` creditor, `$2` last due
+/// date to send, `$3` the bank's first-collection rule.
 ///
 /// The sequence type follows `prelevo_domain::next_sequence` (a store test
 /// compares them on every case): OOFF on a one-off mandate; for a bank that
 /// wants FRST, FRST on the first collection due of a mandate whose first is
 /// still to come, FNAL on a plan's last; RCUR otherwise.
 ///
-/// `CROSS JOIN` keeps SQLite's loop on the payments waiting to be sent
-/// (`payments_to_send`), never on all of the creditor's mandates or all of
-/// its payments ever made; PostgreSQL plans it as the inner join it is.
+/// Only the keys are sorted (narrow rows); the wide columns are copied by
+/// primary key afterwards. The work table also keeps the statement from
+/// reading `bank_file_entries` while writing it (SQLite would first copy
+/// the whole result aside). `CROSS JOIN` keeps SQLite's loop on the
+/// payments waiting to be sent (`payments_to_send`), never on all of the
+/// creditor's mandates or all of its payments ever made; PostgreSQL plans
+/// it as the inner join it is.
 const STAGE_COLLECTIONS: &str = "
+INSERT INTO staged_collections (position, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents)
 WITH due AS (
-    SELECT p.id AS payment_id, p.due_on, p.amount_cents, p.end_to_end_id, p.remittance,
-           p.last_instalment, m.scheme, m.kind AS mandate_kind, m.first_collection_pending,
-           m.reference, m.signed_on, m.debtor_name, m.iban, m.bic, m.original_reference,
-           m.original_debtor_name, m.original_account, m.original_debtor_agent,
+    SELECT p.id AS payment_id, p.mandate_id, p.due_on, p.last_instalment, p.amount_cents,
+           m.scheme, m.kind AS mandate_kind, m.first_collection_pending,
            ROW_NUMBER() OVER (PARTITION BY p.mandate_id ORDER BY p.due_on, p.id) AS nth
     FROM payments p CROSS JOIN mandates m
-    WHERE m.id = p.mandate_id AND m.creditor_id = p.creditor_id AND p.creditor_id = $1 AND p.status = 'to_execute' AND p.kind = 'sepa_direct_debit'
+    WHERE m.id = p.mandate_id AND m.creditor_id = p.creditor_id AND p.creditor_id = $1
+      AND p.status = 'to_execute' AND p.kind = 'sepa_direct_debit'
       AND p.due_on <= $2 AND m.status = 'active' AND m.reference IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM bank_file_entries e
                       WHERE e.creditor_id = p.creditor_id AND e.payment_id = p.id)
 ), sequenced AS (
-    SELECT due.*,
+    SELECT payment_id, mandate_id, due_on, scheme, amount_cents,
            CASE WHEN mandate_kind = 'one_off' THEN 'OOFF'
                 WHEN $3 = 'frst' AND first_collection_pending AND nth = 1 THEN 'FRST'
                 WHEN $3 = 'frst' AND last_instalment THEN 'FNAL'
                 ELSE 'RCUR' END AS sequence_type
     FROM due
-), placed AS (
-    SELECT sequenced.*,
-           ROW_NUMBER() OVER (ORDER BY scheme, sequence_type, due_on, payment_id) AS position
-    FROM sequenced
 )
+SELECT ROW_NUMBER() OVER (ORDER BY scheme, sequence_type, due_on, payment_id),
+       payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents
+FROM sequenced";
+
+/// The staged collections into files of `$3` collections named `$2`
+/// followed by 0, 1, 2…, copying what the file says from the payment and
+/// its mandate (the ids come from the creditor's rows): `$1` creditor.
+const STAGED_ENTRIES: &str = "
 INSERT INTO bank_file_entries (
     file_id, position, creditor_id, payment_id, scheme, sequence_type, due_on, amount_cents,
     end_to_end_id, remittance, mandate_reference, signed_on, debtor_name, iban, bic,
     original_reference, original_debtor_name, original_account, original_debtor_agent)
-SELECT $4 || CAST((position - 1) / $5 AS TEXT), position, $1, payment_id, scheme,
-       sequence_type, due_on, amount_cents, end_to_end_id, remittance, reference, signed_on,
-       debtor_name, iban, bic, original_reference, original_debtor_name, original_account,
-       original_debtor_agent
-FROM placed";
+SELECT $2 || CAST((s.position - 1) / $3 AS TEXT), s.position, $1, s.payment_id, s.scheme,
+       s.sequence_type, s.due_on, s.amount_cents, p.end_to_end_id, p.remittance, m.reference,
+       m.signed_on, m.debtor_name, m.iban, m.bic, m.original_reference, m.original_debtor_name,
+       m.original_account, m.original_debtor_agent
+FROM staged_collections s CROSS JOIN payments p CROSS JOIN mandates m
+WHERE p.id = s.payment_id AND m.id = s.mandate_id
+ORDER BY s.position";
+
+/// The staged files' payment blocks, counted and added up: `$1` creditor,
+/// `$2` file id prefix, `$3` collections per file.
+const STAGED_BLOCKS: &str = "
+INSERT INTO bank_file_blocks (file_id, block, creditor_id, scheme, sequence_type, due_on, transactions, sum_cents)
+SELECT $2 || CAST(file_no AS TEXT),
+       ROW_NUMBER() OVER (PARTITION BY file_no ORDER BY MIN(position)),
+       $1, scheme, sequence_type, due_on, COUNT(*), SUM(amount_cents)
+FROM (SELECT (position - 1) / $3 AS file_no, position, scheme, sequence_type, due_on, amount_cents
+      FROM staged_collections) AS staged
+GROUP BY file_no, scheme, sequence_type, due_on";
 
 /// History rows for a file's payments moving on: `$1` creditor, `$2` file,
 /// `$3` from, `$4` to, `$5` when, `$6` cause, `$7` actor.
@@ -373,7 +406,8 @@ impl TenantTx<'_, '_> {
 
     /// Copies every collection due on or before `send_until` and not in a
     /// file yet into files of at most `per_file` collections, named
-    /// `prefix` followed by 0, 1, 2…; returns how many were copied.
+    /// `prefix` followed by 0, 1, 2…, with their payment blocks; returns
+    /// how many were copied.
     pub fn stage_collections(
         &mut self,
         prefix: &str,
@@ -382,33 +416,28 @@ impl TenantTx<'_, '_> {
         per_file: u32,
     ) -> Result<u64, StoreError> {
         let tenant = self.tenant().to_owned();
+        let per_file = i64::from(per_file.max(1));
+        raw!(self.conn, STAGED_TABLE)?;
         let staged = raw!(
             self.conn,
             STAGE_COLLECTIONS,
             Text => &tenant,
             Text => send_until.to_string(),
             Text => rule.as_str(),
-            Text => prefix,
-            BigInt => i64::from(per_file.max(1)),
         )?;
+        raw!(self.conn, STAGED_ENTRIES, Text => &tenant, Text => prefix, BigInt => per_file)?;
+        raw!(self.conn, STAGED_BLOCKS, Text => &tenant, Text => prefix, BigInt => per_file)?;
+        raw!(self.conn, "DROP TABLE staged_collections")?;
         Ok(u64::try_from(staged).unwrap_or(0))
     }
 
     /// The count and sum of a staged file's collections.
     pub fn staged_totals(&mut self, file: &BankFileId) -> Result<(u64, i64), StoreError> {
-        let tenant = self.tenant().to_owned();
-        let (count, sum): (i64, Option<i64>) =
-            on_each_engine!(self.conn, |c| bank_file_entries::table
-                .filter(bank_file_entries::creditor_id.eq(&tenant))
-                .filter(bank_file_entries::file_id.eq(file.as_str()))
-                .select((
-                    diesel::dsl::count_star(),
-                    diesel::dsl::sql::<diesel::sql_types::Nullable<BigInt>>(
-                        "CAST(SUM(amount_cents) AS BIGINT)",
-                    ),
-                ))
-                .get_result(c))?;
-        Ok((u64::try_from(count).unwrap_or(0), sum.unwrap_or(0)))
+        let blocks = self.file_blocks(file)?;
+        Ok((
+            blocks.iter().map(|b| b.transactions).sum(),
+            blocks.iter().map(|b| b.sum_cents).sum(),
+        ))
     }
 
     /// Stores a new bank file's record.
@@ -497,25 +526,18 @@ impl TenantTx<'_, '_> {
     /// A file's payment blocks in file order, counted and added up.
     pub fn file_blocks(&mut self, id: &BankFileId) -> Result<Vec<FileBlock>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<(String, String, String, i64, Option<i64>)> =
-            on_each_engine!(self.conn, |c| bank_file_entries::table
-                .filter(bank_file_entries::creditor_id.eq(&tenant))
-                .filter(bank_file_entries::file_id.eq(id.as_str()))
-                .group_by((
-                    bank_file_entries::scheme,
-                    bank_file_entries::sequence_type,
-                    bank_file_entries::due_on,
-                ))
+        let rows: Vec<(String, String, String, i64, i64)> =
+            on_each_engine!(self.conn, |c| bank_file_blocks::table
+                .filter(bank_file_blocks::creditor_id.eq(&tenant))
+                .filter(bank_file_blocks::file_id.eq(id.as_str()))
+                .order(bank_file_blocks::block.asc())
                 .select((
-                    bank_file_entries::scheme,
-                    bank_file_entries::sequence_type,
-                    bank_file_entries::due_on,
-                    diesel::dsl::count_star(),
-                    diesel::dsl::sql::<diesel::sql_types::Nullable<BigInt>>(
-                        "CAST(SUM(amount_cents) AS BIGINT)",
-                    ),
+                    bank_file_blocks::scheme,
+                    bank_file_blocks::sequence_type,
+                    bank_file_blocks::due_on,
+                    bank_file_blocks::transactions,
+                    bank_file_blocks::sum_cents,
                 ))
-                .order(diesel::dsl::sql::<BigInt>("MIN(position)"))
                 .load(c))?;
         let corrupt = |reason: String| StoreError::Corrupt {
             entity: "bank file",
@@ -531,8 +553,8 @@ impl TenantTx<'_, '_> {
                     due_on: due_on
                         .parse()
                         .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
-                    transactions: u64::try_from(count).unwrap_or(0),
-                    sum_cents: sum.unwrap_or(0),
+                    transactions: u64::try_from(count).map_err(|e| corrupt(e.to_string()))?,
+                    sum_cents: sum,
                 })
             })
             .collect()
@@ -624,6 +646,12 @@ impl TenantTx<'_, '_> {
             bank_file_entries::table
                 .filter(bank_file_entries::creditor_id.eq(&tenant))
                 .filter(bank_file_entries::file_id.eq(id.as_str()))
+        )
+        .execute(c))?;
+        on_each_engine!(self.conn, |c| diesel::delete(
+            bank_file_blocks::table
+                .filter(bank_file_blocks::creditor_id.eq(&tenant))
+                .filter(bank_file_blocks::file_id.eq(id.as_str()))
         )
         .execute(c))?;
         Ok(())

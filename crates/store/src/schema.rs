@@ -448,6 +448,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bank_file_blocks (file_id, block) {
+        file_id -> Text,
+        block -> BigInt,
+        creditor_id -> Text,
+        scheme -> Text,
+        sequence_type -> Text,
+        due_on -> Text,
+        transactions -> BigInt,
+        sum_cents -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> creditors (creditor_id));
 diesel::joinable!(mandates -> customers (customer_id));
@@ -478,4 +491,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_events,
     bank_files,
     bank_file_entries,
+    bank_file_blocks,
 );

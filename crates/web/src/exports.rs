@@ -17,6 +17,15 @@ pub(crate) fn csv_response(
     filename: &str,
     work: impl FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'static,
 ) -> Response {
+    file_response("text/csv; charset=utf-8", filename, work)
+}
+
+/// An attachment of `content_type` named `filename`, produced by `work`.
+pub(crate) fn file_response(
+    content_type: &str,
+    filename: &str,
+    work: impl FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'static,
+) -> Response {
     let (sender, mut receiver) =
         tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CHUNKS_IN_FLIGHT);
     tokio::task::spawn_blocking(move || {
@@ -32,7 +41,7 @@ pub(crate) fn csv_response(
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),

@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::ApiCaller;
 use super::ids::path_id;
 use super::json::{ApiJson, ApiQuery};
-use super::pagination::{ListResponse, PageParams, bad_param};
+use super::pagination::{ListResponse, PageParams, bad_param, date_param};
 use crate::exports::{csv_response, pdf_response, stopped};
 use crate::{AppState, Problem};
 
@@ -272,15 +272,6 @@ pub struct MandateParams {
     pub before: Option<String>,
 }
 
-fn day(name: &str, value: Option<&str>) -> Result<Option<jiff::civil::Date>, Problem> {
-    value
-        .map(|v| {
-            v.parse::<jiff::civil::Date>()
-                .map_err(|_| bad_param(name, "must be a date YYYY-MM-DD"))
-        })
-        .transpose()
-}
-
 impl MandateParams {
     /// The store filter, every parameter checked.
     pub(crate) fn filter(&self) -> Result<MandateFilter, Problem> {
@@ -319,8 +310,8 @@ impl MandateParams {
             reference: self.reference.clone(),
             name: self.name.clone(),
             iban_last4: self.iban_last4.clone(),
-            signed_from: day("signed_from", self.signed_from.as_deref())?,
-            signed_to: day("signed_to", self.signed_to.as_deref())?,
+            signed_from: date_param("signed_from", self.signed_from.as_deref())?,
+            signed_to: date_param("signed_to", self.signed_to.as_deref())?,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 pub(crate) mod audit;
 mod auth;
+mod bank_files;
 mod card_aliases;
 mod creditor;
 mod customers;
@@ -14,6 +15,8 @@ mod json;
 mod mandate_import;
 mod mandates;
 mod pagination;
+mod payments;
+mod plans;
 mod rate_limit;
 
 use std::sync::OnceLock;
@@ -45,7 +48,10 @@ use crate::AppState;
          (name = "audit", description = "Who changed what, when"),
          (name = "customers", description = "The creditor's customers (subscribers)"),
          (name = "mandates", description = "SEPA Direct Debit mandates"),
-         (name = "card aliases", description = "Cards held by the gateway under a token"))
+         (name = "card aliases", description = "Cards held by the gateway under a token"),
+         (name = "payments", description = "Collections, card payments, refunds and transfers"),
+         (name = "plans", description = "Plans of instalments (échéanciers)"),
+         (name = "bank files", description = "pain.008 files made by the collection runs"))
 )]
 struct ApiDoc;
 
@@ -96,6 +102,16 @@ fn documented() -> OpenApiRouter<AppState> {
             card_aliases::create
         ))
         .routes(routes!(card_aliases::get_card_alias, card_aliases::delete))
+        .routes(routes!(payments::list_payments, payments::create))
+        .routes(routes!(payments::get_payment, payments::patch_payment))
+        .routes(routes!(payments::cancel))
+        .routes(routes!(plans::list_plans, plans::create))
+        .routes(routes!(plans::get_plan, plans::put_plan))
+        .routes(routes!(plans::stop))
+        .routes(routes!(bank_files::list_bank_files))
+        .routes(routes!(bank_files::get_bank_file))
+        .routes(routes!(bank_files::download))
+        .routes(routes!(bank_files::send))
 }
 
 /// The OpenAPI document as JSON (built once), for `/v1/openapi.json` and

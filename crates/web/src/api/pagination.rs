@@ -57,6 +57,31 @@ fn decode_cursor<K: FromStr>(name: &str, cursor: &str) -> Result<K, Problem> {
         .ok_or_else(|| bad_param(name, "is not a cursor given by this API"))
 }
 
+/// An optional date parameter (`YYYY-MM-DD`).
+pub(crate) fn date_param(
+    name: &str,
+    value: Option<&str>,
+) -> Result<Option<jiff::civil::Date>, Problem> {
+    value
+        .map(|v| {
+            v.parse::<jiff::civil::Date>()
+                .map_err(|_| bad_param(name, "must be a date YYYY-MM-DD"))
+        })
+        .transpose()
+}
+
+/// An optional id parameter of the kind `parse` reads (`what` names it).
+pub(crate) fn id_param<T, E>(
+    name: &str,
+    value: Option<&str>,
+    what: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, Problem> {
+    value
+        .map(|v| parse(v).map_err(|_| bad_param(name, &format!("is not {what}"))))
+        .transpose()
+}
+
 /// A query parameter refused: 400 problem naming it.
 pub(crate) fn bad_param(name: &str, why: &str) -> Problem {
     Problem::validation(

@@ -15,6 +15,7 @@ mod dashboard;
 mod health;
 mod mandates_api;
 mod metrics;
+mod payments_api;
 mod problems;
 mod subscribers_dashboard;
 mod ui;

@@ -1,3 +1,4 @@
+DROP TABLE bank_file_blocks;
 DROP TABLE bank_file_entries;
 DROP TABLE bank_files;
 DROP TABLE payment_events;

@@ -127,3 +127,16 @@ CREATE TABLE bank_file_entries (
     PRIMARY KEY (file_id, position)
 );
 CREATE UNIQUE INDEX bank_file_entries_payment ON bank_file_entries (creditor_id, payment_id);
+
+-- A file's payment blocks (PmtInf), counted and added up when it is made.
+CREATE TABLE bank_file_blocks (
+    file_id TEXT NOT NULL,
+    block BIGINT NOT NULL,
+    creditor_id TEXT NOT NULL,
+    scheme TEXT NOT NULL,
+    sequence_type TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    transactions BIGINT NOT NULL,
+    sum_cents BIGINT NOT NULL,
+    PRIMARY KEY (file_id, block)
+);
