@@ -4,9 +4,9 @@
 
 use std::io::Write;
 
-use prelevo_bankfiles::{Bom, CsvExport, Separator};
-use prelevo_domain::{Clock, CustomerId, Health, MandateId};
-use prelevo_store::{CustomerFilter, MandateFilter, Position, TenantStore};
+use prelevo_bankfiles::{Bom, CsvExport, Separator, date_cell, money_cell};
+use prelevo_domain::{Clock, Health};
+use prelevo_store::{CustomerFilter, MandateFilter, PaymentFilter, Position, TenantStore};
 
 use crate::AppError;
 use crate::customers::list_customers;
@@ -40,6 +40,36 @@ fn written(e: std::io::Error) -> AppError {
     AppError::System(format!("cannot write the export: {e}"))
 }
 
+/// Writes `columns`, then every row `fetch` gives, batch after batch (each
+/// batch starts after the last row's key); returns how many rows.
+fn export<T, K: Clone>(
+    out: &mut dyn Write,
+    columns: &[&str],
+    mut fetch: impl FnMut(Position<K>) -> Result<Vec<T>, AppError>,
+    key: impl Fn(&T) -> K,
+    mut row: impl FnMut(&mut CsvExport<&mut dyn Write>, &T) -> std::io::Result<()>,
+) -> Result<usize, AppError> {
+    let mut csv = CsvExport::new(out, Separator::Semicolon, Bom::Yes);
+    csv.header(columns).map_err(written)?;
+    let mut position: Position<K> = Position::Start;
+    let mut count = 0;
+    loop {
+        let batch = fetch(position.clone())?;
+        for item in &batch {
+            row(&mut csv, item).map_err(written)?;
+        }
+        count += batch.len();
+        match batch.last() {
+            Some(last) if i64::try_from(batch.len()).unwrap_or(i64::MAX) == EXPORT_BATCH => {
+                position = Position::After(key(last));
+            }
+            _ => break,
+        }
+    }
+    csv.finish().map_err(written)?;
+    Ok(count)
+}
+
 /// Writes the mandates matching `filter`, newest first, to `out`; returns
 /// how many.
 pub fn write_mandates(
@@ -47,13 +77,12 @@ pub fn write_mandates(
     filter: &MandateFilter,
     out: &mut dyn Write,
 ) -> Result<usize, AppError> {
-    let mut csv = CsvExport::new(out, Separator::Semicolon, Bom::Yes);
-    csv.header(&MANDATE_COLUMNS).map_err(written)?;
-    let mut position: Position<MandateId> = Position::Start;
-    let mut count = 0;
-    loop {
-        let batch = tenant.read(|tx| tx.mandates(filter, position.clone(), EXPORT_BATCH))?;
-        for listed in &batch {
+    export(
+        out,
+        &MANDATE_COLUMNS,
+        |position| Ok(tenant.read(|tx| tx.mandates(filter, position, EXPORT_BATCH))?),
+        |listed| listed.mandate.id.clone(),
+        |csv, listed| {
             let m = &listed.mandate;
             let a = &m.debtor_address;
             let none = String::new();
@@ -76,18 +105,8 @@ pub fn write_mandates(
                 m.signature_place.as_ref().unwrap_or(&none),
                 m.signature_method.as_str(),
             ])
-            .map_err(written)?;
-        }
-        count += batch.len();
-        match batch.last() {
-            Some(last) if i64::try_from(batch.len()).unwrap_or(i64::MAX) == EXPORT_BATCH => {
-                position = Position::After(last.mandate.id.clone());
-            }
-            _ => break,
-        }
-    }
-    csv.finish().map_err(written)?;
-    Ok(count)
+        },
+    )
 }
 
 /// The columns of the customer export.
@@ -123,20 +142,12 @@ pub fn write_customers(
     health: Option<Health>,
     out: &mut dyn Write,
 ) -> Result<usize, AppError> {
-    let mut csv = CsvExport::new(out, Separator::Semicolon, Bom::Yes);
-    csv.header(&CUSTOMER_COLUMNS).map_err(written)?;
-    let mut position: Position<CustomerId> = Position::Start;
-    let mut count = 0;
-    loop {
-        let batch = list_customers(
-            tenant,
-            clock,
-            filter,
-            health,
-            position.clone(),
-            EXPORT_BATCH,
-        )?;
-        for row in &batch {
+    export(
+        out,
+        &CUSTOMER_COLUMNS,
+        |position| list_customers(tenant, clock, filter, health, position, EXPORT_BATCH),
+        |row| row.customer.id.clone(),
+        |csv, row| {
             let c = &row.customer;
             let d = &c.details;
             let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -167,16 +178,73 @@ pub fn write_customers(
                 row.health.as_str().to_owned(),
                 c.created_at.to_string(),
             ])
-            .map_err(written)?;
-        }
-        count += batch.len();
-        match batch.last() {
-            Some(last) if i64::try_from(batch.len()).unwrap_or(i64::MAX) == EXPORT_BATCH => {
-                position = Position::After(last.customer.id.clone());
-            }
-            _ => break,
-        }
-    }
-    csv.finish().map_err(written)?;
-    Ok(count)
+        },
+    )
+}
+
+/// The columns of the payment export.
+pub const PAYMENT_COLUMNS: [&str; 15] = [
+    "payment_id",
+    "customer_id",
+    "plan_id",
+    "kind",
+    "status",
+    "amount",
+    "currency",
+    "due_date",
+    "remittance_info",
+    "end_to_end_id",
+    "mandate_id",
+    "card_alias_id",
+    "file_id",
+    "created_at",
+    "updated_at",
+];
+
+/// Writes the payments matching `filter`, newest first, to `out`; returns
+/// how many. Amounts have a decimal comma (`49,90`), as the other exports.
+pub fn write_payments(
+    tenant: &TenantStore,
+    filter: &PaymentFilter,
+    out: &mut dyn Write,
+) -> Result<usize, AppError> {
+    export(
+        out,
+        &PAYMENT_COLUMNS,
+        |position| Ok(tenant.read(|tx| tx.payments(filter, position, EXPORT_BATCH))?),
+        |listed| listed.payment.id.clone(),
+        |csv, listed| {
+            let p = &listed.payment;
+            csv.row([
+                p.id.to_string(),
+                p.customer_id.to_string(),
+                p.plan_id.to_string(),
+                p.kind.as_str().to_owned(),
+                p.status.as_str().to_owned(),
+                money_cell(p.amount.minor(), p.amount.currency().minor_units()),
+                p.amount.currency().as_str().to_owned(),
+                date_cell(p.due_on),
+                p.remittance
+                    .as_ref()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+                p.end_to_end_id.as_str().to_owned(),
+                p.instrument
+                    .mandate()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                p.instrument
+                    .card()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                listed
+                    .file_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                p.created_at.to_string(),
+                p.updated_at.to_string(),
+            ])
+        },
+    )
 }

@@ -103,6 +103,7 @@ fn documented() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(card_aliases::get_card_alias, card_aliases::delete))
         .routes(routes!(payments::list_payments, payments::create))
+        .routes(routes!(payments::export_payments))
         .routes(routes!(payments::get_payment, payments::patch_payment))
         .routes(routes!(payments::cancel))
         .routes(routes!(plans::list_plans, plans::create))

@@ -6,6 +6,8 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
+use prelevo_app::exports::write_payments;
 use prelevo_app::payments::{
     PaymentChanges, PaymentInput, amend_payment, cancel_payment, create_payment, payment,
 };
@@ -21,6 +23,7 @@ use super::auth::ApiCaller;
 use super::ids::path_id;
 use super::json::{ApiJson, ApiQuery};
 use super::pagination::{ListResponse, PageParams, bad_param, date_param, id_param};
+use crate::exports::{csv_response, stopped};
 use crate::{AppState, Problem};
 
 /// A payment.
@@ -289,6 +292,25 @@ pub(crate) async fn list_payments(
         has_more: page.has_more,
         next_cursor: page.next_cursor,
         previous_cursor: page.previous_cursor,
+    }))
+}
+
+/// The payments matching the list's filters as a `;` CSV (UTF-8 with BOM,
+/// formulas neutralised), streamed whatever their number.
+#[utoipa::path(get, path = "/v1/payments/export", tag = "payments", params(PaymentParams),
+    responses((status = 200, description = "The payments as CSV", content_type = "text/csv")),
+    security(("api_key" = [])))]
+pub(crate) async fn export_payments(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiQuery(params): ApiQuery<PaymentParams>,
+) -> Result<Response, Problem> {
+    let filter = params.filter()?;
+    let tenant = caller.tenant(&state.store);
+    Ok(csv_response("payments.csv", move |out| {
+        write_payments(&tenant, &filter, out)
+            .map(drop)
+            .map_err(stopped)
     }))
 }
 

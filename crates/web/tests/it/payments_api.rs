@@ -123,6 +123,21 @@ fn payments_are_created_listed_changed_and_cancelled(store: &TestStore) {
         .send(Method::GET, "/v1/payments?kind=card", bearer(&write))
         .json();
     assert!(none["data"].as_array().unwrap().is_empty());
+    let exported = app.send(
+        Method::GET,
+        "/v1/payments/export?status=to_execute",
+        bearer(&write),
+    );
+    assert_eq!(exported.status, 200);
+    let lines: Vec<&str> = exported.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", exported.body);
+    assert!(lines[0].contains("payment_id;customer_id;plan_id;kind;status;amount"));
+    assert!(
+        lines[1]
+            .contains(";sepa_direct_debit;to_execute;49,90;EUR;2026-12-01;Facture 118;INV-118;"),
+        "{}",
+        lines[1]
+    );
     let bad = app.send(Method::GET, "/v1/payments?status=sent", bearer(&write));
     assert_problem(&bad, 400, "/problems/invalid-parameter");
 
