@@ -16,7 +16,7 @@
 //! ```text
 //! cargo bench -p prelevo --bench collection_day
 //! NS="100000 1000000" cargo bench -p prelevo --bench collection_day
-//! POSTGRES_URL=postgres://…/empty_db NS=1000000 cargo bench -p prelevo --bench collection_day
+//! ENGINE=postgres NS=100000 cargo bench -p prelevo --bench collection_day  # a throwaway PostgreSQL
 //! ```
 #![allow(
     clippy::unwrap_used,
@@ -131,7 +131,10 @@ fn main() {
         .split_whitespace()
         .map(|n| n.parse().unwrap())
         .collect();
-    let postgres = std::env::var("POSTGRES_URL").ok();
+    // A throwaway PostgreSQL with the server's default durability (fsync
+    // on), one database per N.
+    let postgres = (std::env::var("ENGINE").as_deref() == Ok("postgres"))
+        .then(|| prelevo_testkit::start_postgres(prelevo_testkit::Durability::Durable));
     // BENCH_DIR keeps the databases (to look at them after the run).
     let temporary = tempfile::tempdir().unwrap();
     let dir = std::env::var("BENCH_DIR")
@@ -140,8 +143,7 @@ fn main() {
     println!("|---|---|---|---|---|---|");
     for &n in &ns {
         let url = match &postgres {
-            // An empty database: the bench loads its creditor there.
-            Some(url) => url.clone(),
+            Some(server) => server.create_database(&format!("day_{n}")),
             None => format!("sqlite://{}", dir.join(format!("day-{n}.db")).display()),
         };
         let engine = if postgres.is_some() {
@@ -182,9 +184,5 @@ fn main() {
             validate(&out)
         );
         std::fs::remove_file(&out).unwrap();
-        if postgres.is_some() {
-            // One load per database: a second N needs another.
-            break;
-        }
     }
 }

@@ -388,6 +388,21 @@ macro_rules! raw {
 }
 
 impl TenantTx<'_, '_> {
+    /// Plans the rest of this transaction for statements over many rows at
+    /// once. On PostgreSQL, rows inserted moments ago (the day's
+    /// instalments) are not in the statistics yet: the planner, thinking
+    /// them few, would loop over them with a nested loop, one scan of the
+    /// other table per row. Hash joins suit these statements at any size.
+    fn set_based(&mut self) -> Result<(), StoreError> {
+        if let crate::engine::Conn::Pg(c) = &mut self.conn {
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut **c,
+                "SET LOCAL enable_nestloop = off",
+            )?;
+        }
+        Ok(())
+    }
+
     /// Moves the collections not yet in a file and due before `first_date`
     /// to it (a file made now cannot make an earlier date), keeping each
     /// move in the payment's history. Returns how many moved.
@@ -417,6 +432,7 @@ impl TenantTx<'_, '_> {
     ) -> Result<u64, StoreError> {
         let tenant = self.tenant().to_owned();
         let per_file = i64::from(per_file.max(1));
+        self.set_based()?;
         raw!(self.conn, STAGED_TABLE)?;
         let staged = raw!(
             self.conn,
@@ -694,6 +710,7 @@ impl TenantTx<'_, '_> {
         StoreError::unless_changed(changed, "pending bank file", &file.id)?;
         match file.status {
             BankFileStatus::Sent => {
+                self.set_based()?;
                 let at = DbInstant::from(now);
                 let (from, to) = (
                     PaymentStatus::ToExecute.as_str(),
