@@ -106,6 +106,10 @@ mod tests {
             listed,
             [
                 "GET /v1/audit-events",
+                "GET /v1/bank-files",
+                "GET /v1/bank-files/{id}",
+                "GET /v1/bank-files/{id}/content",
+                "POST /v1/bank-files/{id}/send",
                 "GET /v1/card-aliases",
                 "POST /v1/card-aliases",
                 "GET /v1/card-aliases/{id}",
@@ -133,6 +137,17 @@ mod tests {
                 "GET /v1/mandates/{id}/pdf",
                 "POST /v1/mandates/{id}/reference",
                 "POST /v1/mandates/{id}/revoke",
+                "GET /v1/payments",
+                "POST /v1/payments",
+                "GET /v1/payments/export",
+                "GET /v1/payments/{id}",
+                "PATCH /v1/payments/{id}",
+                "POST /v1/payments/{id}/cancel",
+                "GET /v1/plans",
+                "POST /v1/plans",
+                "GET /v1/plans/{id}",
+                "PUT /v1/plans/{id}",
+                "POST /v1/plans/{id}/stop",
             ]
         );
         let operations = operations(&document);
