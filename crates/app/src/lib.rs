@@ -15,6 +15,7 @@ mod secrets;
 
 pub mod access;
 pub mod bank_files;
+pub mod bank_profile;
 pub mod card_aliases;
 pub mod card_gateway;
 pub mod collection_run;

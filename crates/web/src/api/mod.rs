@@ -6,6 +6,7 @@
 pub(crate) mod audit;
 mod auth;
 mod bank_files;
+mod bank_profile;
 mod card_aliases;
 mod creditor;
 mod customers;
@@ -88,6 +89,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(
             creditor::get_mandate_settings,
             creditor::patch_mandate_settings
+        ))
+        .routes(routes!(
+            bank_profile::get_bank_profile,
+            bank_profile::patch_bank_profile
         ))
         .routes(routes!(mandates::list_mandates, mandates::create))
         .routes(routes!(mandates::export_mandates))

@@ -115,6 +115,8 @@ mod tests {
                 "GET /v1/card-aliases/{id}",
                 "DELETE /v1/card-aliases/{id}",
                 "GET /v1/creditor",
+                "GET /v1/creditor/bank-profile",
+                "PATCH /v1/creditor/bank-profile",
                 "GET /v1/creditor/mandate-settings",
                 "PATCH /v1/creditor/mandate-settings",
                 "GET /v1/creditor/settings",

@@ -228,6 +228,34 @@ fn plans_and_bank_files_through_the_api(store: &TestStore) {
     );
     assert_problem(&bad, 422, "/problems/validation");
 
+    // The bank wants pain.008.001.02 and FRST; a bad setting is named.
+    let profile = app.send(
+        Method::PATCH,
+        "/v1/creditor/bank-profile",
+        with_json(
+            &write,
+            r#"{"pain008_version": "pain.008.001.02", "cutoff_time": "11:30"}"#,
+        ),
+    );
+    assert_eq!(profile.status, 200, "{}", profile.body);
+    assert_eq!(profile.json()["pain008_version"], "pain.008.001.02");
+    assert_eq!(profile.json()["cutoff_time"], "11:30");
+    assert_eq!(profile.json()["first_collection"], "frst");
+    let wrong = app.send(
+        Method::PATCH,
+        "/v1/creditor/bank-profile",
+        with_json(
+            &write,
+            r#"{"pain008_version": "pain.008.003.02", "cutoff_time": "25:00", "max_file_transactions": 0}"#,
+        ),
+    );
+    assert_problem(&wrong, 422, "/problems/validation");
+    assert_eq!(pointers(&wrong), ["/cutoff_time", "/pain008_version"]);
+    let kept = app
+        .send(Method::GET, "/v1/creditor/bank-profile", bearer(&write))
+        .json();
+    assert_eq!(kept["cutoff_time"], "11:30", "nothing changed");
+
     // The day's run makes a file; the API lists it and streams its bytes.
     let tenant = store.tenant(acme.clone());
     run_collections(&tenant, app.clock.as_ref(), None, &mut |_| Ok(())).unwrap();
