@@ -420,6 +420,26 @@ impl Chromium {
         Ok(element.prop("textContent").await?.unwrap_or_default())
     }
 
+    /// The text of `selector` once it reads `expected`, or the last text
+    /// read after 5 s: a swap (htmx) may replace the element between two
+    /// reads, which is retried rather than failed.
+    pub async fn text_becomes(
+        &self,
+        selector: &str,
+        expected: &str,
+    ) -> Result<String, BrowserError> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let seen = self.text_of(selector).await;
+            match seen {
+                Ok(text) if text == expected => return Ok(text),
+                Ok(text) if std::time::Instant::now() >= deadline => return Ok(text),
+                Err(error) if std::time::Instant::now() >= deadline => return Err(error),
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
     /// The path (and query) of the current page.
     pub async fn path(&self) -> Result<String, BrowserError> {
         let url = self.client.current_url().await?;

@@ -486,11 +486,15 @@ async fn subscriber_and_mandate(browser: &Chromium, base: &str) {
                 .await?
                 .click()
                 .await?;
-            let status = browser.text_of("#mandate-table .mandate-status").await?;
+            let status = browser
+                .text_becomes("#mandate-table .mandate-status", "Révoqué")
+                .await?;
             check(status == "Révoqué", || {
                 format!("the mandate is {status:?}")
             })?;
-            let health = browser.text_of("#customer-health").await?;
+            let health = browser
+                .text_becomes("#customer-health", "Informations invalides")
+                .await?;
             check(health == "Informations invalides", || {
                 format!("after the revocation the health is {health:?}")
             })
