@@ -6,8 +6,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
     BusinessCalendar, Clock, CollectionDay, CustomerId, EndToEndId, Frequency, Instrument, Money,
-    Payment, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, Schedule, StopReason,
-    remittance,
+    Payment, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, Schedule,
+    ScheduleError, StopReason, remittance,
 };
 use prelevo_store::{Actor, PlanFilter, Position, TenantStore, TenantTx};
 use serde_json::json;
@@ -87,12 +87,20 @@ fn checked(
         remittance(t)
     });
     let day = fields.take("collection_day", CollectionDay::new(input.collection_day));
-    let schedule = day.and_then(|day| {
-        fields.take(
-            "end",
-            Schedule::new(input.frequency, day, input.start_on, input.end),
-        )
-    });
+    let schedule =
+        day.and_then(
+            |day| match Schedule::new(input.frequency, day, input.start_on, input.end) {
+                Ok(schedule) => Some(schedule),
+                Err(error) => {
+                    let field = match error {
+                        ScheduleError::NoInstalment => "instalments",
+                        ScheduleError::EndsBeforeFirst { .. } => "end_date",
+                    };
+                    fields.push(field, error);
+                    None
+                }
+            },
+        );
     let parts = match (kind, schedule, text) {
         (Some(kind), Some(schedule), Some(text)) => Some((kind, schedule, text.flatten())),
         _ => None,

@@ -360,14 +360,6 @@ impl TenantTx<'_, '_> {
         Ok(found)
     }
 
-    /// How many payments match `filter`.
-    pub fn count_payments(&mut self, filter: &PaymentFilter) -> Result<i64, StoreError> {
-        let tenant = self.tenant().to_owned();
-        Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
-            .count()
-            .get_result(c))?)
-    }
-
     /// The latest due date of a plan's payments sent to the bank (executing,
     /// executed or rejected), if any.
     pub fn last_sent_due_on(&mut self, plan: &PlanId) -> Result<Option<Date>, StoreError> {

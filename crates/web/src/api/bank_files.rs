@@ -119,12 +119,7 @@ pub(crate) async fn list_bank_files(
         .run(move |_, _| Ok(tenant.read(|tx| tx.bank_files(status, page_position, limit + 1))?))
         .await?;
     let page = ListResponse::from_fetched(found, &position, limit, |f| f.id.clone());
-    Ok(Json(ListResponse {
-        data: page.data.iter().map(BankFileView::from).collect(),
-        has_more: page.has_more,
-        next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
-    }))
+    Ok(Json(page.map(|item| BankFileView::from(item))))
 }
 
 fn file_id(text: &str) -> Result<BankFileId, Problem> {

@@ -144,12 +144,7 @@ pub(crate) async fn list_card_aliases(
         .run(move |_, _| Ok(tenant.read(|tx| tx.card_aliases(&filter, page_position, limit + 1))?))
         .await?;
     let page = ListResponse::from_fetched(found, &position, limit, |a| a.id.clone());
-    Ok(Json(ListResponse {
-        data: page.data.iter().map(CardAliasView::from).collect(),
-        has_more: page.has_more,
-        next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
-    }))
+    Ok(Json(page.map(|item| CardAliasView::from(item))))
 }
 
 /// Registers a card alias and makes it the customer's payment method. A

@@ -342,12 +342,7 @@ pub(crate) async fn list_mandates(
         .run(move |_, _| Ok(tenant.read(|tx| tx.mandates(&filter, page_position, limit + 1))?))
         .await?;
     let page = ListResponse::from_fetched(found, &position, limit, |l| l.mandate.id.clone());
-    Ok(Json(ListResponse {
-        data: page.data.iter().map(ListedMandateView::from).collect(),
-        has_more: page.has_more,
-        next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
-    }))
+    Ok(Json(page.map(|item| ListedMandateView::from(item))))
 }
 
 /// The mandates matching the filters as a `;` CSV (UTF-8), streamed.

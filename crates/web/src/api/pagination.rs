@@ -152,6 +152,16 @@ impl<T> ListResponse<T> {
             previous_cursor,
         }
     }
+
+    /// The same page with each item as the API shows it.
+    pub fn map<U>(self, view: impl Fn(&T) -> U) -> ListResponse<U> {
+        ListResponse {
+            data: self.data.iter().map(view).collect(),
+            has_more: self.has_more,
+            next_cursor: self.next_cursor,
+            previous_cursor: self.previous_cursor,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::audit::instant;
 use super::auth::ApiCaller;
 use super::ids::path_id;
 use super::json::{ApiJson, ApiQuery};
@@ -189,6 +190,10 @@ pub struct PaymentParams {
     pub due_from: Option<String>,
     /// Due on or before, `YYYY-MM-DD`.
     pub due_to: Option<String>,
+    /// Created at or after, RFC 3339.
+    pub created_from: Option<String>,
+    /// Created before, RFC 3339.
+    pub created_to: Option<String>,
     /// At least this many cents.
     pub amount_min: Option<i64>,
     /// At most this many cents.
@@ -239,8 +244,8 @@ impl PaymentParams {
             kind,
             due_from: date_param("due_from", self.due_from.as_deref())?,
             due_to: date_param("due_to", self.due_to.as_deref())?,
-            created_from: None,
-            created_to: None,
+            created_from: instant("created_from", self.created_from.as_deref())?,
+            created_to: instant("created_to", self.created_to.as_deref())?,
             amount_min: self.amount_min,
             amount_max: self.amount_max,
             customer_id: id_param(
@@ -287,12 +292,7 @@ pub(crate) async fn list_payments(
         .run(move |_, _| Ok(tenant.read(|tx| tx.payments(&filter, page_position, limit + 1))?))
         .await?;
     let page = ListResponse::from_fetched(found, &position, limit, |p| p.payment.id.clone());
-    Ok(Json(ListResponse {
-        data: page.data.iter().map(PaymentView::from).collect(),
-        has_more: page.has_more,
-        next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
-    }))
+    Ok(Json(page.map(|item| PaymentView::from(item))))
 }
 
 /// The payments matching the list's filters as a `;` CSV (UTF-8 with BOM,

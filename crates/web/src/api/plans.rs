@@ -236,12 +236,7 @@ pub(crate) async fn list_plans(
         .run(move |_, _| Ok(tenant.read(|tx| tx.plans(&filter, page_position, limit + 1))?))
         .await?;
     let page = ListResponse::from_fetched(found, &position, limit, |p| p.id.clone());
-    Ok(Json(ListResponse {
-        data: page.data.iter().map(PlanView::from).collect(),
-        has_more: page.has_more,
-        next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
-    }))
+    Ok(Json(page.map(|item| PlanView::from(item))))
 }
 
 /// Creates a plan; its instalments within the pre-notification period are

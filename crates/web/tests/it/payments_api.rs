@@ -123,6 +123,22 @@ fn payments_are_created_listed_changed_and_cancelled(store: &TestStore) {
         .send(Method::GET, "/v1/payments?kind=card", bearer(&write))
         .json();
     assert!(none["data"].as_array().unwrap().is_empty());
+    let created_today = app
+        .send(
+            Method::GET,
+            "/v1/payments?created_from=2026-11-30T00:00:00Z&created_to=2026-12-01T00:00:00Z",
+            bearer(&write),
+        )
+        .json();
+    assert_eq!(created_today["data"].as_array().unwrap().len(), 1);
+    let created_later = app
+        .send(
+            Method::GET,
+            "/v1/payments?created_from=2026-12-01T00:00:00Z",
+            bearer(&write),
+        )
+        .json();
+    assert!(created_later["data"].as_array().unwrap().is_empty());
     let exported = app.send(
         Method::GET,
         "/v1/payments/export?status=to_execute",
@@ -227,6 +243,33 @@ fn plans_and_bank_files_through_the_api(store: &TestStore) {
         ),
     );
     assert_problem(&bad, 422, "/problems/validation");
+    let ends_early = app.send(
+        Method::POST,
+        "/v1/plans",
+        with_json(
+            &write,
+            &format!(
+                r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 2990,
+                    "frequency": "monthly", "collection_day": 20, "start_date": "2026-12-01",
+                    "end_date": "2026-12-10"}}"#
+            ),
+        ),
+    );
+    assert_problem(&ends_early, 422, "/problems/validation");
+    assert_eq!(pointers(&ends_early), ["/end_date"]);
+    let no_instalment = app.send(
+        Method::POST,
+        "/v1/plans",
+        with_json(
+            &write,
+            &format!(
+                r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 2990,
+                    "frequency": "monthly", "collection_day": 20, "start_date": "2026-12-01",
+                    "instalments": 0}}"#
+            ),
+        ),
+    );
+    assert_eq!(pointers(&no_instalment), ["/instalments"]);
 
     // The bank wants pain.008.001.02 and FRST; a bad setting is named.
     let profile = app.send(
