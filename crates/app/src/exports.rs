@@ -183,9 +183,10 @@ pub fn write_customers(
 }
 
 /// The columns of the payment export.
-pub const PAYMENT_COLUMNS: [&str; 15] = [
+pub const PAYMENT_COLUMNS: [&str; 16] = [
     "payment_id",
     "customer_id",
+    "customer_reference",
     "plan_id",
     "kind",
     "status",
@@ -218,6 +219,7 @@ pub fn write_payments(
             csv.row([
                 p.id.to_string(),
                 p.customer_id.to_string(),
+                listed.customer_code.clone(),
                 p.plan_id.to_string(),
                 p.kind.as_str().to_owned(),
                 p.status.as_str().to_owned(),

@@ -392,6 +392,10 @@ pub fn amend_payment(
         if text != before.remittance {
             said.push("remittance text".to_owned());
         }
+        if said.is_empty() {
+            // Nothing differs: no history line, and its file stays.
+            return Ok(before);
+        }
         let change = after
             .apply(
                 PaymentEvent::Amend,

@@ -11,9 +11,9 @@ use prelevo_domain::{
 
 use crate::engine::on_each_engine;
 use crate::plans::instrument;
-use crate::schema::{bank_file_entries, payment_events, payments};
+use crate::schema::{bank_file_entries, customers, payment_events, payments};
 use crate::sql_types::DbInstant;
-use crate::{Actor, Position, StoreError, TenantTx};
+use crate::{Actor, Position, StoreError, Tally, TenantTx};
 
 /// Which payments a list shows (PRODUCT.md §4: status, type, date range,
 /// amount, customer, plan, file).
@@ -37,6 +37,8 @@ pub struct PaymentFilter {
     pub amount_max: Option<i64>,
     /// Of this customer.
     pub customer_id: Option<CustomerId>,
+    /// Of the customer with this reference (code), exactly.
+    pub customer_code: Option<String>,
     /// Of this plan.
     pub plan_id: Option<PlanId>,
     /// In this bank file.
@@ -50,6 +52,8 @@ pub struct ListedPayment {
     pub payment: Payment,
     /// The pending or sent file it is in, if any.
     pub file_id: Option<BankFileId>,
+    /// The customer's reference (their code), for people reading the list.
+    pub customer_code: String,
 }
 
 /// One entry of a payment's history.
@@ -166,6 +170,11 @@ macro_rules! matching {
                     .eq(payments::creditor_id)
                     .and(bank_file_entries::payment_id.eq(payments::id))),
             )
+            .inner_join(
+                customers::table.on(customers::creditor_id
+                    .eq(payments::creditor_id)
+                    .and(customers::id.eq(payments::customer_id))),
+            )
             .filter(payments::creditor_id.eq(tenant.to_owned()))
             .into_boxed();
         if let Some(status) = filter.status {
@@ -195,6 +204,9 @@ macro_rules! matching {
         if let Some(customer) = &filter.customer_id {
             query = query.filter(payments::customer_id.eq(customer.as_str().to_owned()));
         }
+        if let Some(code) = &filter.customer_code {
+            query = query.filter(customers::code.eq(code.clone()));
+        }
         if let Some(plan) = &filter.plan_id {
             query = query.filter(payments::plan_id.eq(plan.as_str().to_owned()));
         }
@@ -205,8 +217,8 @@ macro_rules! matching {
     }};
 }
 
-fn listed(row: (PaymentRow, Option<String>)) -> Result<ListedPayment, StoreError> {
-    let (row, file) = row;
+fn listed(row: (PaymentRow, Option<String>, String)) -> Result<ListedPayment, StoreError> {
+    let (row, file, customer_code) = row;
     let payment = row.into_domain()?;
     let file_id = file
         .map(|f| BankFileId::parse(&f))
@@ -216,7 +228,11 @@ fn listed(row: (PaymentRow, Option<String>)) -> Result<ListedPayment, StoreError
             id: payment.id.to_string(),
             reason: e.to_string(),
         })?;
-    Ok(ListedPayment { payment, file_id })
+    Ok(ListedPayment {
+        payment,
+        file_id,
+        customer_code,
+    })
 }
 
 impl TenantTx<'_, '_> {
@@ -309,12 +325,13 @@ impl TenantTx<'_, '_> {
     pub fn payment(&mut self, id: &PaymentId) -> Result<ListedPayment, StoreError> {
         let tenant = self.tenant().to_owned();
         let filter = PaymentFilter::default();
-        let row: Option<(PaymentRow, Option<String>)> =
+        let row: Option<(PaymentRow, Option<String>, String)> =
             on_each_engine!(self.conn, |c| matching!(&tenant, &filter)
                 .filter(payments::id.eq(id.as_str()))
                 .select((
                     PaymentRow::as_select(),
-                    bank_file_entries::file_id.nullable()
+                    bank_file_entries::file_id.nullable(),
+                    customers::code,
                 ))
                 .get_result(c)
                 .optional())?;
@@ -332,11 +349,12 @@ impl TenantTx<'_, '_> {
         limit: i64,
     ) -> Result<Vec<ListedPayment>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<(PaymentRow, Option<String>)> = on_each_engine!(self.conn, |c| {
+        let rows: Vec<(PaymentRow, Option<String>, String)> = on_each_engine!(self.conn, |c| {
             let query = matching!(&tenant, filter)
                 .select((
                     PaymentRow::as_select(),
                     bank_file_entries::file_id.nullable(),
+                    customers::code,
                 ))
                 .limit(limit);
             match &position {
@@ -358,6 +376,27 @@ impl TenantTx<'_, '_> {
             found.reverse();
         }
         Ok(found)
+    }
+
+    /// How many payments match `filter`, counted up to `cap`: a list's
+    /// total, whose cost stays bounded at any size.
+    pub fn tally_payments(
+        &mut self,
+        filter: &PaymentFilter,
+        cap: u32,
+    ) -> Result<Tally, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let past_cap: Option<String> = on_each_engine!(self.conn, |c| matching!(&tenant, filter)
+            .select(payments::id)
+            .offset(i64::from(cap))
+            .limit(1)
+            .get_result(c)
+            .optional())?;
+        Tally::counted(cap, past_cap.is_some(), || {
+            Ok(on_each_engine!(self.conn, |c| matching!(&tenant, filter)
+                .count()
+                .get_result(c))?)
+        })
     }
 
     /// The latest due date of a plan's payments sent to the bank (executing,

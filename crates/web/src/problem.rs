@@ -98,6 +98,19 @@ impl Problem {
         problem
     }
 
+    /// What a person reads on a page: each refused field with its reason
+    /// (`amount: must be more than zero`), or the detail when no field is
+    /// named.
+    pub fn reasons(&self) -> Vec<String> {
+        if self.errors.is_empty() {
+            return vec![self.detail.clone()];
+        }
+        self.errors
+            .iter()
+            .map(|f| format!("{}: {}", f.pointer.trim_start_matches('/'), f.detail))
+            .collect()
+    }
+
     /// The same problem under another status and kind.
     pub fn with_status(mut self, status: StatusCode, slug: &str, title: &'static str) -> Self {
         self.status = status.as_u16();

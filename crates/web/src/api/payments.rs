@@ -266,6 +266,7 @@ impl PaymentParams {
                 "a bank file id",
                 BankFileId::parse,
             )?,
+            customer_code: None,
         })
     }
 }

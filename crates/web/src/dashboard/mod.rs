@@ -1,5 +1,6 @@
 //! The dashboard's pages: logging in and out, password links, invitations,
-//! settings, team, API keys, the audit log, subscribers and mandates. Handlers are thin: parse
+//! settings, team, API keys, the audit log, subscribers, mandates, payments
+//! and bank files. Handlers are thin: parse
 //! the form, call one use case, render a template.
 // A refusal is a ready page (a `Response`); its size is irrelevant next to
 // the request it answers.
@@ -9,11 +10,13 @@ mod access;
 mod api_keys;
 mod api_reference;
 mod audit;
+mod bank_files;
 mod cookies;
 mod lists;
 mod mandates;
 mod member;
 mod page;
+mod payments;
 mod settings;
 mod subscribers;
 mod team;
@@ -48,6 +51,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/session/creditor", post(access::switch_creditor))
         .route("/settings", get(settings::page).post(settings::save))
+        .route("/settings/bank-profile", post(settings::save_bank_profile))
         .route("/team", get(team::page))
         .route("/team/invite", post(team::invite))
         .route("/team/{user}/{action}", post(team::act))
@@ -81,4 +85,13 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/mandates/{id}/pdf", get(mandates::pdf))
         .route("/mandates/{id}/revoke", post(mandates::revoke))
+        .route("/payments", get(payments::page))
+        .route("/payments/export.csv", get(payments::export))
+        .route("/payments/{id}", get(payments::show))
+        .route("/payments/{id}/cancel", post(payments::cancel))
+        .route("/payments/{id}/change", post(payments::change))
+        .route("/bank-files", get(bank_files::page))
+        .route("/bank-files/{id}", get(bank_files::show))
+        .route("/bank-files/{id}/content", get(bank_files::download))
+        .route("/bank-files/{id}/send", post(bank_files::send))
 }

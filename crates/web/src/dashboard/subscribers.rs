@@ -367,16 +367,7 @@ async fn after_action(
         Ok(()) => Redirect::to(&format!("/subscribers/{id}")).into_response(),
         Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
         Err(problem) if problem.status < 500 => {
-            let detail = if problem.errors.is_empty() {
-                problem.detail.clone()
-            } else {
-                problem
-                    .errors
-                    .iter()
-                    .map(|f| format!("{}: {}", f.pointer.trim_start_matches('/'), f.detail))
-                    .collect::<Vec<_>>()
-                    .join(" ; ")
-            };
+            let detail = problem.reasons().join(" ; ");
             customer_page(
                 state,
                 member,

@@ -3,8 +3,8 @@
 //! translated in `locales/*/main.ftl`. Templates call `layout.label(x)`.
 
 use prelevo_domain::{
-    ApiScope, CardStatus, CustomerStatus, Environment, Health, Locale, MandateStatus,
-    MembershipStatus, PaymentMethodRef, Role,
+    ApiScope, BankFileStatus, CardStatus, CustomerStatus, Environment, Health, Locale,
+    MandateStatus, MembershipStatus, PaymentKind, PaymentMethodRef, PaymentStatus, Role,
 };
 
 use super::i18n::translate;
@@ -77,6 +77,7 @@ impl Label for Section {
             Section::MandatesAndCards => "nav-mandates",
             Section::Payments => "nav-payments",
             Section::Plans => "nav-plans",
+            Section::BankFiles => "nav-bank-files",
             Section::Subscribers => "nav-subscribers",
             Section::Returns => "nav-returns",
             Section::Circulars => "nav-circulars",
@@ -145,6 +146,39 @@ impl Label for PaymentMethodRef {
     }
 }
 
+impl Label for PaymentStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            PaymentStatus::ToExecute => "payment-to-execute",
+            PaymentStatus::Executing => "payment-executing",
+            PaymentStatus::Executed => "payment-executed",
+            PaymentStatus::NotExecuted => "payment-not-executed",
+            PaymentStatus::Rejected => "payment-rejected",
+        }
+    }
+}
+
+impl Label for PaymentKind {
+    fn label_key(&self) -> &'static str {
+        match self {
+            PaymentKind::SepaDirectDebit => "kind-sepa-direct-debit",
+            PaymentKind::Card => "kind-card",
+            PaymentKind::Refund => "kind-refund",
+            PaymentKind::Transfer => "kind-transfer",
+        }
+    }
+}
+
+impl Label for BankFileStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            BankFileStatus::Pending => "file-pending",
+            BankFileStatus::Sent => "file-sent",
+            BankFileStatus::Discarded => "file-discarded",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use prelevo_domain::MembershipStatus as M;
@@ -179,7 +213,12 @@ mod tests {
             &CardStatus::Active,
             &PaymentMethodRef::None,
             &PaymentMethodRef::Manual,
+            &BankFileStatus::Pending,
+            &BankFileStatus::Sent,
+            &BankFileStatus::Discarded,
         ]);
+        all.extend(PaymentStatus::ALL.iter().map(|s| s as &dyn Label));
+        all.extend(PaymentKind::ALL.iter().map(|k| k as &dyn Label));
         all
     }
 
@@ -218,5 +257,11 @@ mod tests {
         );
         assert_eq!(Health::Invalid.label(Locale::Fr), "Informations invalides");
         assert_eq!(Health::ExpiringSoon.label(Locale::En), "Expiring soon");
+        assert_eq!(PaymentStatus::ToExecute.label(Locale::Fr), "A exécuter");
+        assert_eq!(
+            PaymentStatus::Executing.label(Locale::Fr),
+            "En cours d'exécution"
+        );
+        assert_eq!(PaymentStatus::NotExecuted.label(Locale::Fr), "Non exécuté");
     }
 }

@@ -16,6 +16,8 @@ pub enum Section {
     Payments,
     /// Instalment plans (§5).
     Plans,
+    /// The pain.008 files for the bank, "Fichiers bancaires" (§12).
+    BankFiles,
     /// Subscribers (§6).
     Subscribers,
     /// Returns and their processing (§7).
@@ -38,12 +40,13 @@ pub enum Section {
 
 impl Section {
     /// Every section, in menu order.
-    pub const ALL: [Section; 14] = [
+    pub const ALL: [Section; 15] = [
         Section::Balance,
         Section::Orders,
         Section::MandatesAndCards,
         Section::Payments,
         Section::Plans,
+        Section::BankFiles,
         Section::Subscribers,
         Section::Returns,
         Section::Circulars,
@@ -60,6 +63,8 @@ impl Section {
         matches!(
             self,
             Section::MandatesAndCards
+                | Section::Payments
+                | Section::BankFiles
                 | Section::Subscribers
                 | Section::Settings
                 | Section::Team
@@ -76,6 +81,7 @@ impl Section {
             Section::MandatesAndCards => "/mandates",
             Section::Payments => "/payments",
             Section::Plans => "/plans",
+            Section::BankFiles => "/bank-files",
             Section::Subscribers => "/subscribers",
             Section::Returns => "/returns",
             Section::Circulars => "/circulars",
@@ -117,6 +123,8 @@ mod tests {
             built,
             [
                 Section::MandatesAndCards,
+                Section::Payments,
+                Section::BankFiles,
                 Section::Subscribers,
                 Section::Settings,
                 Section::Team,

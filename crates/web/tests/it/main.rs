@@ -16,6 +16,7 @@ mod health;
 mod mandates_api;
 mod metrics;
 mod payments_api;
+mod payments_dashboard;
 mod problems;
 mod subscribers_dashboard;
 mod ui;

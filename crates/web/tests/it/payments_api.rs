@@ -147,7 +147,9 @@ fn payments_are_created_listed_changed_and_cancelled(store: &TestStore) {
     assert_eq!(exported.status, 200);
     let lines: Vec<&str> = exported.body.lines().collect();
     assert_eq!(lines.len(), 2, "{}", exported.body);
-    assert!(lines[0].contains("payment_id;customer_id;plan_id;kind;status;amount"));
+    assert!(
+        lines[0].contains("payment_id;customer_id;customer_reference;plan_id;kind;status;amount")
+    );
     assert!(
         lines[1]
             .contains(";sepa_direct_debit;to_execute;49,90;EUR;2026-12-01;Facture 118;INV-118;"),

@@ -16,7 +16,11 @@ use crate::dashboard::{
 use crate::{Answer, TestApp};
 
 /// Creates subscriber `reference` from the list's form; returns its page.
-fn new_subscriber(browser: &mut Browser<'_>, reference: &str, last_name: &str) -> String {
+pub(crate) fn new_subscriber(
+    browser: &mut Browser<'_>,
+    reference: &str,
+    last_name: &str,
+) -> String {
     let created = browser.fill(
         "/subscribers",
         "/subscribers",
@@ -32,7 +36,12 @@ fn new_subscriber(browser: &mut Browser<'_>, reference: &str, last_name: &str) -
     page
 }
 
-fn new_mandate(browser: &mut Browser<'_>, page: &str, reference: &str, iban: &str) -> Answer {
+pub(crate) fn new_mandate(
+    browser: &mut Browser<'_>,
+    page: &str,
+    reference: &str,
+    iban: &str,
+) -> Answer {
     browser.fill(
         page,
         &format!("{page}/mandates"),
@@ -49,7 +58,7 @@ fn new_mandate(browser: &mut Browser<'_>, page: &str, reference: &str, iban: &st
 }
 
 /// The id in a customer page's path.
-fn mandate_id_on(html: &str) -> String {
+pub(crate) fn mandate_id_on(html: &str) -> String {
     let start = html.find("/mandates/mdt_").expect("a mandate link") + 10;
     html[start..].split('/').next().unwrap().to_owned()
 }
@@ -243,7 +252,34 @@ fn mandates_are_imported_from_the_dashboard(store: &TestStore) {
 }
 
 /// A second creditor with its own administrator, logged in.
-fn globex_admin<'a>(store: &TestStore, app: &'a TestApp, sink: &SmtpSink) -> Browser<'a> {
+/// Vic, a viewer of `acme` (read and export only), logged in.
+pub(crate) fn logged_in_viewer<'a>(
+    store: &TestStore,
+    app: &'a TestApp,
+    sink: &SmtpSink,
+    acme: &CreditorKey,
+) -> Browser<'a> {
+    let viewer = create_admin(store, app.clock.as_ref(), acme, "vic@acme.example").unwrap();
+    change_role(
+        store,
+        app.clock.as_ref(),
+        &Actor::Cli,
+        acme,
+        &viewer.user.id,
+        Role::Viewer,
+    )
+    .unwrap();
+    with_password(store, app, sink, "vic@acme.example");
+    let mut vic = Browser::new(app);
+    vic.login("vic@acme.example", PASSWORD);
+    vic
+}
+
+pub(crate) fn globex_admin<'a>(
+    store: &TestStore,
+    app: &'a TestApp,
+    sink: &SmtpSink,
+) -> Browser<'a> {
     let input = CreditorInput {
         name: "Globex".into(),
         ics: french_ics(2).to_string(),
@@ -269,19 +305,7 @@ fn roles_and_creditors_are_kept_apart(store: &TestStore) {
     new_mandate(&mut ana, &page, "RUM-D-1", "FR7630006000011234567890189");
     let id = mandate_id_on(&ana.get(&page).body);
 
-    let viewer = create_admin(store, app.clock.as_ref(), &acme, "vic@acme.example").unwrap();
-    change_role(
-        store,
-        app.clock.as_ref(),
-        &Actor::Cli,
-        &acme,
-        &viewer.user.id,
-        Role::Viewer,
-    )
-    .unwrap();
-    with_password(store, &app, &sink, "vic@acme.example");
-    let mut vic = Browser::new(&app);
-    vic.login("vic@acme.example", PASSWORD);
+    let mut vic = logged_in_viewer(store, &app, &sink, &acme);
     assert_eq!(vic.get("/subscribers").status, 200);
     assert_eq!(vic.get(&page).status, 200);
     assert!(

@@ -20,8 +20,9 @@ pub struct Page<T> {
     pub next_href: Option<String>,
     /// The previous page, if rows precede.
     pub previous_href: Option<String>,
-    /// The export of every matching row (same filters and order).
-    pub export_href: String,
+    /// The export of every matching row (same filters and order), when
+    /// the list has one.
+    pub export_href: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -69,8 +70,15 @@ impl<T> Page<T> {
             has_more: next_href.is_some(),
             next_href,
             previous_href,
-            export_href: query.export_href(export_path),
+            export_href: Some(query.export_href(export_path)),
         }
+    }
+
+    /// The same page without an export link (its rows are downloaded one
+    /// by one elsewhere).
+    pub fn without_export(mut self) -> Self {
+        self.export_href = None;
+        self
     }
 
     /// The same page with each row turned into something else.

@@ -1,0 +1,392 @@
+//! Payments: the list with the seed's filters (status, kind, due dates,
+//! amount, customer, plan, bank file) and its export, one payment with its
+//! timeline, and cancelling or changing a payment that waits to be sent.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use prelevo_app::exports::write_payments;
+use prelevo_app::payments::{PaymentChanges, amend_payment, cancel_payment, payment};
+use prelevo_domain::{
+    BankFileId, Currency, Money, PaymentId, PaymentKind, PaymentStatus, Permission, PlanId,
+};
+use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter, TALLY_CAP};
+use serde::Deserialize;
+
+use super::Member;
+use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::member::CsrfForm;
+use crate::AppState;
+use crate::exports::{csv_response, stopped};
+use crate::ui::{
+    Column, Cursor, Layout, ListQuery, ListSpec, Page, Section, Sort, Table, TableRow,
+};
+
+const SPEC: ListSpec = ListSpec {
+    filters: &[
+        "status",
+        "kind",
+        "due_from",
+        "due_to",
+        "amount_min",
+        "amount_max",
+        "customer_reference",
+        "plan",
+        "file",
+    ],
+    sorts: &["created"],
+    default_sort: Sort::descending("created"),
+};
+
+const COLUMNS: [Column; 7] = [
+    Column::text("payments-due-on"),
+    Column::text("payments-customer"),
+    Column::text("payments-kind"),
+    Column::numeric("payments-amount"),
+    Column::text("payments-remittance"),
+    Column::text("payments-status"),
+    Column::text("payments-end-to-end"),
+];
+
+/// The store filter of the list's query; a value it cannot read is a 400
+/// naming the parameter.
+fn filter_of(query: &ListQuery) -> Result<PaymentFilter, Response> {
+    fn parsed<T>(
+        query: &ListQuery,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, Response> {
+        match query.filter(name) {
+            None => Ok(None),
+            Some(v) => parse(v.trim()).map(Some).ok_or_else(|| refused(name, v)),
+        }
+    }
+    // Amounts are typed in euros, as people read them ("49,90").
+    let cents = |v: &str| Money::parse(v, Currency::EUR).ok().map(|m| m.minor());
+    Ok(PaymentFilter {
+        status: parsed(query, "status", PaymentStatus::parse)?,
+        kind: parsed(query, "kind", |v| PaymentKind::parse(v).ok())?,
+        due_from: parsed(query, "due_from", |v| v.parse().ok())?,
+        due_to: parsed(query, "due_to", |v| v.parse().ok())?,
+        amount_min: parsed(query, "amount_min", cents)?,
+        amount_max: parsed(query, "amount_max", cents)?,
+        customer_code: query
+            .filter("customer_reference")
+            .map(|v| v.trim().to_owned()),
+        plan_id: parsed(query, "plan", |v| PlanId::parse(v).ok())?,
+        file_id: parsed(query, "file", |v| BankFileId::parse(v).ok())?,
+        ..PaymentFilter::default()
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "payments.html")]
+struct PaymentsPage {
+    layout: Layout,
+    query: ListQuery,
+    list: Table,
+}
+
+impl PaymentsPage {
+    fn statuses(&self) -> [PaymentStatus; 5] {
+        PaymentStatus::ALL
+    }
+
+    fn kinds(&self) -> impl Iterator<Item = PaymentKind> {
+        PaymentKind::ALL.iter().copied()
+    }
+}
+
+fn row(layout: &Layout, listed: &ListedPayment) -> TableRow {
+    let p = &listed.payment;
+    TableRow::new([
+        p.due_on.to_string(),
+        listed.customer_code.clone(),
+        layout.label(&p.kind),
+        p.amount.format(layout.locale()),
+        p.remittance
+            .as_ref()
+            .map_or_else(String::new, |r| r.as_str().to_owned()),
+        layout.label(&p.status),
+        p.end_to_end_id.as_str().to_owned(),
+    ])
+    .linked(format!("/payments/{}", p.id))
+}
+
+/// `GET /payments`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = member.require(Permission::Read) {
+        return refused;
+    }
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let filter = match filter_of(&query) {
+        Ok(filter) => filter,
+        Err(refused) => return refused,
+    };
+    let position = store_position::<PaymentId>(&query);
+    let limit = i64::from(query.fetch_limit());
+    let tenant = member.tenant(&state);
+    let page_position = position.clone();
+    let fetched = state
+        .run(move |_, _| {
+            Ok(tenant.read(|tx| {
+                Ok::<_, prelevo_store::StoreError>((
+                    tx.payments(&filter, page_position, limit)?,
+                    tx.tally_payments(&filter, TALLY_CAP)?,
+                ))
+            })?)
+        })
+        .await;
+    let (rows, total) = match fetched {
+        Ok(found) => found,
+        Err(problem) => return problem.into_response(),
+    };
+    let rows = in_list_order(rows, &position);
+    let layout = member.layout(Section::Payments);
+    let cursor_of =
+        |l: &ListedPayment| Cursor::new(l.payment.created_at.to_string(), l.payment.id.to_string());
+    let page = Page::new(
+        &query,
+        rows,
+        total,
+        "/payments",
+        "/payments/export.csv",
+        cursor_of,
+    )
+    .map(|l| row(&layout, &l));
+    let list = Table::new(&layout, "nav-payments", &COLUMNS, &query, "/payments", page);
+    if let Some(only_the_list) = fragment(&headers, &layout, &list) {
+        return only_the_list;
+    }
+    PaymentsPage {
+        layout,
+        query,
+        list,
+    }
+    .into_response()
+}
+
+/// `GET /payments/export.csv`: the list's filters, every match.
+pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
+    if let Err(refused) = member.require(Permission::Export) {
+        return refused;
+    }
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let filter = match filter_of(&query) {
+        Ok(filter) => filter,
+        Err(refused) => return refused,
+    };
+    let tenant = member.tenant(&state);
+    csv_response("payments.csv", move |out| {
+        write_payments(&tenant, &filter, out)
+            .map(drop)
+            .map_err(stopped)
+    })
+}
+
+/// One line of a payment's timeline, ready to show.
+struct Step {
+    at: String,
+    from: String,
+    to: String,
+    cause: String,
+    actor: String,
+}
+
+impl Step {
+    fn new(layout: &Layout, event: &PaymentEventRecord) -> Self {
+        // A state reads as its label; an unknown code (never expected) as
+        // itself rather than nothing.
+        let state = |code: &str| {
+            PaymentStatus::parse(code).map_or_else(|| code.to_owned(), |s| layout.label(&s))
+        };
+        Self {
+            at: layout.instant(&event.occurred_at),
+            from: state(&event.from_status),
+            to: state(&event.to_status),
+            cause: event.cause.clone(),
+            actor: event.actor.clone(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "payment.html")]
+struct PaymentPage {
+    layout: Layout,
+    listed: ListedPayment,
+    timeline: Vec<Step>,
+    can_operate: bool,
+    errors: Vec<String>,
+}
+
+impl PaymentPage {
+    fn amount(&self) -> String {
+        self.listed.payment.amount.format(self.layout.locale())
+    }
+
+    /// The amount as the change form shows it: `49.90`.
+    fn amount_input(&self) -> String {
+        self.listed.payment.amount.to_decimal_string()
+    }
+
+    fn is_waiting(&self) -> bool {
+        self.listed.payment.status == PaymentStatus::ToExecute
+    }
+}
+
+fn payment_id(member: &Member, text: &str) -> Result<PaymentId, Response> {
+    PaymentId::parse(text).map_err(|_| member.message(StatusCode::NOT_FOUND, "not-found"))
+}
+
+async fn payment_page(
+    state: &AppState,
+    member: &Member,
+    id: PaymentId,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Response {
+    let tenant = member.tenant(state);
+    match state.run(move |_, _| payment(&tenant, &id)).await {
+        Ok((listed, history)) => {
+            let layout = member.layout(Section::Payments);
+            let timeline = history.iter().map(|e| Step::new(&layout, e)).collect();
+            (
+                status,
+                PaymentPage {
+                    layout,
+                    listed,
+                    timeline,
+                    can_operate: member.require(Permission::Operate).is_ok(),
+                    errors,
+                },
+            )
+                .into_response()
+        }
+        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// `GET /payments/{id}`: the payment and its timeline.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(refused) = member.require(Permission::Read) {
+        return refused;
+    }
+    match payment_id(&member, &id) {
+        Ok(id) => payment_page(&state, &member, id, StatusCode::OK, Vec::new()).await,
+        Err(refused) => refused,
+    }
+}
+
+/// Back to the payment's page, with the refusal when there is one.
+async fn after_action(
+    state: &AppState,
+    member: &Member,
+    id: PaymentId,
+    outcome: Result<(), crate::Problem>,
+) -> Response {
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/payments/{id}")).into_response(),
+        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
+        Err(problem) if problem.status < 500 => {
+            let status =
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            payment_page(state, member, id, status, problem.reasons()).await
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// `POST /payments/{id}/cancel`: the creditor cancels a payment not yet
+/// sent (it becomes "Non exécuté").
+pub(crate) async fn cancel(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
+        return refused;
+    }
+    let id = match payment_id(&member, &id) {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
+    let (tenant, actor, target) = (member.tenant(&state), member.actor(), id.clone());
+    let outcome = state
+        .run(move |_, clock| cancel_payment(&tenant, clock, &actor, &target).map(drop))
+        .await;
+    after_action(&state, &member, id, outcome).await
+}
+
+/// The change form: every field as typed; an empty remittance removes it.
+#[derive(Deserialize)]
+pub(crate) struct ChangeForm {
+    csrf: String,
+    amount: String,
+    due_date: String,
+    remittance_info: String,
+}
+
+/// `POST /payments/{id}/change`: new amount, date or text while it waits.
+pub(crate) async fn change(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
+        return refused;
+    }
+    let id = match payment_id(&member, &id) {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
+    let (tenant, actor, target) = (member.tenant(&state), member.actor(), id.clone());
+    let outcome = state
+        .run(move |_, clock| {
+            let (listed, _) = payment(&tenant, &target)?;
+            let currency = listed.payment.amount.currency();
+            let amount = Money::parse(&form.amount, currency).map_err(|e| {
+                prelevo_app::AppError::invalid("amount", format!("is not an amount: {e}"))
+            })?;
+            let due_on = form.due_date.trim().parse().map_err(|_| {
+                prelevo_app::AppError::invalid("due_date", "is not a date YYYY-MM-DD")
+            })?;
+            let text = form.remittance_info.trim();
+            let text = (!text.is_empty()).then(|| text.to_owned());
+            // Only what differs is a change: an untouched date is not
+            // checked again against today's lead time.
+            let p = &listed.payment;
+            let changes = PaymentChanges {
+                amount: (amount != p.amount).then_some(amount),
+                due_on: (due_on != p.due_on).then_some(due_on),
+                remittance: (text.as_deref() != p.remittance.as_ref().map(|r| r.as_str()))
+                    .then_some(text),
+            };
+            amend_payment(&tenant, clock, &actor, &target, &changes).map(drop)
+        })
+        .await;
+    after_action(&state, &member, id, outcome).await
+}
