@@ -240,6 +240,19 @@ fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
     )
     .unwrap_err();
     assert_eq!(fields_of(bad), ["due_date"]);
+    // The same values again change nothing: no history line.
+    let same = amend_payment(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &p.id,
+        &PaymentChanges {
+            amount: Some(eur(5_500)),
+            ..PaymentChanges::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(same, changed);
     let cancelled = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap();
     assert_eq!(cancelled.status, PaymentStatus::NotExecuted);
     let again = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap_err();

@@ -300,3 +300,4 @@ bank-profile-batch = Book each block as one entry (BtchBookg)
 bank-profile-cutoff = The bank's cut-off time, the business day before the due date
 bank-profile-max = Most transactions per file
 bank-profile-limit = Largest amount of one payment (€)
+payments-created = Created

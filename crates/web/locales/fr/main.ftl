@@ -300,3 +300,4 @@ bank-profile-batch = Écriture globale par lot (BtchBookg)
 bank-profile-cutoff = Heure limite de la banque, la veille ouvrée de l'échéance
 bank-profile-max = Opérations au plus par fichier
 bank-profile-limit = Montant maximum d'un paiement (€)
+payments-created = Créé

@@ -264,7 +264,17 @@ async fn payment_page(
     match state.run(move |_, _| payment(&tenant, &id)).await {
         Ok((listed, history)) => {
             let layout = member.layout(Section::Payments);
-            let timeline = history.iter().map(|e| Step::new(&layout, e)).collect();
+            // The creation opens the timeline; the history holds changes.
+            let created = Step {
+                at: layout.instant(&listed.payment.created_at),
+                from: String::new(),
+                to: layout.label(&PaymentStatus::ToExecute),
+                cause: layout.t("payments-created"),
+                actor: String::new(),
+            };
+            let timeline = std::iter::once(created)
+                .chain(history.iter().map(|e| Step::new(&layout, e)))
+                .collect();
             (
                 status,
                 PaymentPage {

@@ -2,7 +2,8 @@
 //! person logs in, goes through the menu, invites a member, creates an API
 //! key, switches to English, then uses the dashboard at phone width; and a
 //! person creates a subscriber and its mandate, prints it, revokes it and
-//! exports the mandate list.
+//! exports the mandate list; and a person changes a payment, reads its
+//! history, downloads the day's bank file and marks it sent.
 //!
 //! On SQLite only: the browser sees pages, not the engine, and the other
 //! dashboard tests already run every route on both engines.
@@ -15,12 +16,15 @@
 use std::time::Duration;
 
 use prelevo_app::access::{create_admin, request_password_link, set_password_with_link};
+use prelevo_app::collection_run::run_collections;
 use prelevo_app::creditors::{CreditorInput, create_creditor};
 use prelevo_app::mail::{SmtpMailer, parse_sender};
 use prelevo_app::outbox::deliver_ready;
-use prelevo_domain::CreditorKey;
+use prelevo_app::payments::{PaymentInput, create_payment};
+use prelevo_domain::{CreditorKey, Currency, Instrument, Money, Payment};
 use prelevo_store::Actor;
 use prelevo_testkit::browser::DESKTOP;
+use prelevo_testkit::bulk::{bulk_customer, bulk_mandate};
 use prelevo_testkit::{
     BrowserError, Chromium, SmtpSink, TestStore, check, french_iban, french_ics, sqlite_store,
 };
@@ -524,6 +528,138 @@ async fn subscriber_and_mandate(browser: &Chromium, base: &str) {
             check(csv.contains(";C-042;RUM-NAV-1;revoked;"), || {
                 format!("the export lacks the mandate: {csv:?}")
             })
+        })
+        .await;
+}
+
+#[test]
+fn a_person_changes_a_payment_and_sends_the_day_s_bank_file() {
+    let store = sqlite_store();
+    let app = TestApp::spawn(&store);
+    let acme = creditor(&store, &app);
+    admin_with_password(&store, &app, &acme);
+    // A customer paying by mandate, a payment due next, one due later,
+    // and the day's run that files the first.
+    let tenant = store.tenant(acme.clone());
+    let customer = bulk_customer(1);
+    let mandate = bulk_mandate(1, &customer);
+    tenant
+        .write(|tx| {
+            tx.insert_customer(&customer)?;
+            tx.insert_mandate(&mandate)
+        })
+        .unwrap();
+    let pay = |cents: i64, due: Option<&str>, text: &str| -> Payment {
+        let input = PaymentInput {
+            customer_id: customer.id.clone(),
+            instrument: Instrument::Mandate(mandate.id.clone()),
+            amount: Money::from_minor(cents, Currency::EUR),
+            due_on: due.map(|d| d.parse().unwrap()),
+            remittance: Some(text.to_owned()),
+            end_to_end_id: None,
+        };
+        create_payment(&tenant, app.clock.as_ref(), &Actor::Cli, &input).unwrap()
+    };
+    pay(4990, None, "Abonnement décembre");
+    let later = pay(2990, Some("2026-12-15"), "Option presse");
+    run_collections(&tenant, app.clock.as_ref(), None, &mut |_| Ok(())).unwrap();
+    let base = app.url("");
+    app.runtime.block_on(async {
+        let Some(browser) = Chromium::launch("fr-FR,fr").await else {
+            return;
+        };
+        payments_and_bank_files(&browser, &base, &later).await;
+        browser.close().await;
+    });
+}
+
+async fn payments_and_bank_files(browser: &Chromium, base: &str, later: &Payment) {
+    let client = browser.client();
+
+    browser
+        .step("log-in-for-payments", async {
+            client.goto(&format!("{base}/login")).await?;
+            browser.find("#email").await?.send_keys(EMAIL).await?;
+            browser.find("#password").await?.send_keys(PASSWORD).await?;
+            submit(browser, "/login").await
+        })
+        .await;
+
+    browser
+        .step("payment-list", async {
+            open_from_menu(browser, "/payments").await?;
+            page_is(browser, "fr", "Paiements").await?;
+            let table = browser.text_of("#list table").await?;
+            check(
+                table.contains("Option presse")
+                    && table.contains("29,90\u{a0}€")
+                    && table.contains("A exécuter"),
+                || format!("the payment list is {table:?}"),
+            )?;
+            browser.screenshot("payments-fr").await
+        })
+        .await;
+
+    browser
+        .step("payment-change", async {
+            browser
+                .find(&format!("#list a[href=\"/payments/{}\"]", later.id))
+                .await?
+                .click()
+                .await?;
+            let amount = browser.find("#c-amount").await?;
+            amount.clear().await?;
+            amount.send_keys("35,00").await?;
+            browser
+                .find("form[action$=\"/change\"] button[type=\"submit\"]")
+                .await?
+                .click()
+                .await?;
+            let shown = browser
+                .text_becomes("#payment-amount", "35,00\u{a0}€")
+                .await?;
+            check(shown == "35,00\u{a0}€", || {
+                format!("the amount is {shown:?}")
+            })?;
+            let timeline = browser.text_of("#payment-timeline").await?;
+            check(timeline.contains("amount 29.90 to 35.00"), || {
+                format!("the history lacks the change: {timeline:?}")
+            })?;
+            browser.screenshot("payment-fr").await
+        })
+        .await;
+
+    browser
+        .step("bank-file-send", async {
+            open_from_menu(browser, "/bank-files").await?;
+            page_is(browser, "fr", "Fichiers bancaires").await?;
+            let table = browser.text_of("#list table").await?;
+            check(table.contains("En attente d'envoi"), || {
+                format!("no pending file: {table:?}")
+            })?;
+            browser.screenshot("bank-files-fr").await?;
+            browser
+                .find("#list a[href^=\"/bank-files/file_\"]")
+                .await?
+                .click()
+                .await?;
+            let href = browser
+                .find("#download-file")
+                .await?
+                .attr("href")
+                .await?
+                .unwrap_or_default();
+            let (status, kind, xml) = fetch_in_page(browser, &href).await?;
+            check(status == 200 && kind.starts_with("application/xml"), || {
+                format!("the download answered {status} {kind}")
+            })?;
+            check(xml.contains("<CtrlSum>49.90</CtrlSum>"), || {
+                format!("the file lacks its control sum: {:?}", xml.get(..400))
+            })?;
+            browser.screenshot("bank-file-fr").await?;
+            browser.find("#mark-sent").await?.click().await?;
+            let status = browser.text_becomes("#file-status", "Envoyé").await?;
+            check(status == "Envoyé", || format!("the file is {status:?}"))
         })
         .await;
 }

@@ -99,6 +99,10 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     let html = ana.get(&page).body;
     assert!(html.contains("id=\"payment-timeline\""), "{html}");
     assert!(
+        html.contains("<strong>A exécuter</strong>\n      <span class=\"cause\">Créé</span>"),
+        "the timeline opens with the creation: {html}"
+    );
+    assert!(
         html.contains("/change") && html.contains("/cancel"),
         "{html}"
     );
