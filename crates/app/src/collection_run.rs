@@ -1,7 +1,8 @@
 //! The daily collection run (PRODUCT.md §13): for one creditor and one
 //! business day, create the instalments due within the pre-notification
-//! period, execute the collections whose settlement date passed, and put
-//! the collections the bank must receive now into pain.008 files.
+//! period, execute the collections whose settlement date passed, charge the
+//! card payments due (through the card gateway, see `card_charges`), and
+//! put the collections the bank must receive now into pain.008 files.
 //!
 //! Every step commits in batches that are whole by themselves, and every
 //! step starts from what is stored, so a run stopped anywhere (a crash, a
@@ -15,6 +16,8 @@ use prelevo_store::{Actor, BankFileRecord, TenantStore};
 
 use crate::AppError;
 use crate::bank_files::seal_file;
+use crate::card_charges::{ChargeReport, charge_due_cards};
+use crate::card_gateway::CardGateway;
 use crate::ids::fresh_id;
 use crate::plans::{horizon_from, take_instalments};
 
@@ -56,6 +59,8 @@ pub struct RunReport {
     pub executed: u64,
     /// Collections moved to `first_due_date` because they were late.
     pub moved: u64,
+    /// Card payments charged (or declined) through the gateway.
+    pub cards: ChargeReport,
     /// Files made (and written) by this run, or finished from an earlier
     /// one that stopped before writing them.
     pub files: Vec<BankFileRecord>,
@@ -67,6 +72,7 @@ pub struct RunReport {
 pub fn run_collections(
     tenant: &TenantStore,
     clock: &dyn Clock,
+    gateway: &dyn CardGateway,
     day: Option<Date>,
     progress: &mut dyn FnMut(RunProgress) -> Result<(), AppError>,
 ) -> Result<RunReport, AppError> {
@@ -92,6 +98,7 @@ pub fn run_collections(
         instalments: 0,
         executed: 0,
         moved: 0,
+        cards: ChargeReport::default(),
         files: Vec::new(),
     };
 
@@ -136,6 +143,8 @@ pub fn run_collections(
         .write(|tx| tx.execute_settled(day, now, &Actor::System))?
         .try_into()
         .unwrap_or(0);
+    // Cards are charged on their due date, business day or not.
+    report.cards = charge_due_cards(tenant, clock, gateway, day)?;
 
     if !BusinessCalendar::TARGET2.is_business_day(day) {
         // Files go to the bank on business days.

@@ -64,7 +64,7 @@ impl BackgroundJob for RunCollections {
             .tenant
             .as_ref()
             .ok_or_else(|| JobError::Permanent(format!("{} needs a creditor", Self::KIND)))?;
-        let report = run_collections(tenant, ctx.clock, None, &mut |_| Ok(()))?;
+        let report = run_collections(tenant, ctx.clock, ctx.card_gateway, None, &mut |_| Ok(()))?;
         tracing::info!(
             day = %report.day,
             instalments = report.instalments,

@@ -17,6 +17,7 @@ pub mod access;
 pub mod bank_files;
 pub mod bank_profile;
 pub mod card_aliases;
+pub mod card_charges;
 pub mod card_gateway;
 pub mod collection_run;
 pub mod creditors;

@@ -358,18 +358,18 @@ UPDATE payments SET due_on = $2, updated_at = $3
 WHERE creditor_id = $1 AND status = 'to_execute' AND kind = 'sepa_direct_debit' AND due_on < $2
   AND NOT EXISTS (SELECT 1 FROM bank_file_entries e WHERE e.creditor_id = payments.creditor_id AND e.payment_id = payments.id)";
 
-/// History rows for collections whose settlement date came without a
-/// return: `$1` creditor, `$2` the day, `$3` when, `$4` actor.
+/// History rows for direct debits whose settlement date came without a
+/// return (a card payment is executed by its gateway's answer): `$1` creditor, `$2` the day, `$3` when, `$4` actor.
 const SETTLED_HISTORY: &str = "
 INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, actor)
 SELECT creditor_id, id, status, 'executed', $3, 'settlement date ' || due_on || ' passed without a return', $4
 FROM payments
-WHERE creditor_id = $1 AND status = 'executing' AND due_on <= $2";
+WHERE creditor_id = $1 AND status = 'executing' AND kind = 'sepa_direct_debit' AND due_on <= $2";
 
 /// Executes those collections: `$1` creditor, `$2` the day, `$3` when.
 const SETTLED_MOVE: &str = "
 UPDATE payments SET status = 'executed', updated_at = $3
-WHERE creditor_id = $1 AND status = 'executing' AND due_on <= $2";
+WHERE creditor_id = $1 AND status = 'executing' AND kind = 'sepa_direct_debit' AND due_on <= $2";
 
 /// A raw statement written once for both engines with PostgreSQL's `$n`
 /// parameters; SQLite gets them as `?n`, its own numbered form (its `$n` is

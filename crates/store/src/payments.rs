@@ -5,13 +5,13 @@ use diesel::prelude::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
-    BankFileId, Currency, CustomerId, EndToEndId, Money, Payment, PaymentChange, PaymentId,
-    PaymentKind, PaymentStatus, PlanId, SepaText,
+    BankFileId, CardToken, Currency, CustomerId, EndToEndId, Money, Payment, PaymentChange,
+    PaymentId, PaymentKind, PaymentStatus, PlanId, SepaText,
 };
 
 use crate::engine::on_each_engine;
 use crate::plans::instrument;
-use crate::schema::{bank_file_entries, customers, payment_events, payments};
+use crate::schema::{bank_file_entries, card_aliases, customers, payment_events, payments};
 use crate::sql_types::DbInstant;
 use crate::{Actor, Position, StoreError, Tally, TenantTx};
 
@@ -397,6 +397,48 @@ impl TenantTx<'_, '_> {
                 .count()
                 .get_result(c))?)
         })
+    }
+
+    /// Card payments to charge on `day`, oldest first, at most `limit`,
+    /// with their card's token: those due by then and waiting, and those a
+    /// run started charging without recording the answer (`executing`: a
+    /// card payment is in flight until its gateway answers).
+    pub fn card_charges_due(
+        &mut self,
+        day: Date,
+        limit: i64,
+    ) -> Result<Vec<(Payment, CardToken)>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let rows: Vec<(PaymentRow, String)> = on_each_engine!(self.conn, |c| payments::table
+            .inner_join(
+                card_aliases::table.on(card_aliases::creditor_id
+                    .eq(payments::creditor_id)
+                    .and(card_aliases::id.nullable().eq(payments::card_alias_id))),
+            )
+            .filter(payments::creditor_id.eq(&tenant))
+            .filter(payments::kind.eq(PaymentKind::Card.as_str()))
+            .filter(
+                payments::status
+                    .eq(PaymentStatus::Executing.as_str())
+                    .or(payments::status
+                        .eq(PaymentStatus::ToExecute.as_str())
+                        .and(payments::due_on.le(day.to_string()))),
+            )
+            .order(payments::id.asc())
+            .limit(limit)
+            .select((PaymentRow::as_select(), card_aliases::token))
+            .load(c))?;
+        rows.into_iter()
+            .map(|(row, token)| {
+                let payment = row.into_domain()?;
+                let token = CardToken::parse(&token).map_err(|e| StoreError::Corrupt {
+                    entity: "card alias",
+                    id: payment.id.to_string(),
+                    reason: e.to_string(),
+                })?;
+                Ok((payment, token))
+            })
+            .collect()
     }
 
     /// The latest due date of a plan's payments sent to the bank (executing,

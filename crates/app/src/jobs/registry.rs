@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::AppError;
+use crate::card_gateway::CardGateway;
 
 /// Why a job attempt failed. `Retryable` failures are tried again with
 /// back-off; `Permanent` ones go straight to `dead`.
@@ -52,6 +53,8 @@ pub struct JobContext<'a> {
     pub job_id: i64,
     /// This attempt's number, from 1.
     pub attempt: i32,
+    /// The card gateway, for the charges of the collection day.
+    pub card_gateway: &'a dyn CardGateway,
 }
 
 /// A kind of background work. Implementors are idempotent (see module doc).

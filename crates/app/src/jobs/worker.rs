@@ -13,6 +13,8 @@ use prelevo_store::{ClaimedJob, Store};
 use crate::background::{LEASE_RECOVERY_EVERY, Periodic, pause};
 use crate::daily::{DAILY_SCHEDULE_EVERY, schedule_daily_jobs};
 
+use crate::card_gateway::CardGateway;
+
 use super::registry::{JobContext, JobError, JobRegistry};
 use super::retry::retry_delay;
 
@@ -52,6 +54,7 @@ impl WorkerPool {
         store: Store,
         clock: Arc<dyn Clock>,
         registry: JobRegistry,
+        card_gateway: Arc<dyn CardGateway>,
         options: WorkerOptions,
     ) -> std::io::Result<Self> {
         let stop = Arc::new(AtomicBool::new(false));
@@ -62,6 +65,7 @@ impl WorkerPool {
                 store: store.clone(),
                 clock: Arc::clone(&clock),
                 registry: registry.clone(),
+                card_gateway: Arc::clone(&card_gateway),
                 options: options.clone(),
                 stop: Arc::clone(&stop),
             };
@@ -90,6 +94,7 @@ struct Worker {
     store: Store,
     clock: Arc<dyn Clock>,
     registry: JobRegistry,
+    card_gateway: Arc<dyn CardGateway>,
     options: WorkerOptions,
     stop: Arc<AtomicBool>,
 }
@@ -140,6 +145,7 @@ impl Worker {
                     tenant,
                     job_id: job.id,
                     attempt: job.attempts,
+                    card_gateway: self.card_gateway.as_ref(),
                 };
                 self.registry.run(&job.kind, &job.payload, &ctx)
             });

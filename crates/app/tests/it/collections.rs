@@ -89,7 +89,10 @@ fn all_payments(tenant: &TenantStore) -> Vec<prelevo_store::ListedPayment> {
 }
 
 fn run(tenant: &TenantStore, clock: &FixedClock, day: Date) -> RunReport {
-    run_collections(tenant, clock, Some(day), &mut |_| Ok(())).unwrap()
+    run_collections(tenant, clock, &UnconnectedGateway, Some(day), &mut |_| {
+        Ok(())
+    })
+    .unwrap()
 }
 
 /// `xmllint` against the vendored schema of the file's version.
@@ -449,6 +452,7 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     let killed = run_collections(
         &tenant,
         &clock,
+        &UnconnectedGateway,
         Some(date(2026, 12, 2)),
         &mut |step| match step {
             RunProgress::Instalments { .. } => Err(AppError::System("killed".into())),
@@ -461,6 +465,7 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     let killed = run_collections(
         &tenant,
         &clock,
+        &UnconnectedGateway,
         Some(date(2026, 12, 2)),
         &mut |step| match step {
             RunProgress::Staged { .. } => Err(AppError::System("killed".into())),
@@ -708,7 +713,13 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind(store: &TestStore) {
     let mut huge = p.clone();
     huge.amount = eur(100_000_000_000);
     tenant.write(|tx| tx.save_payment(&huge)).unwrap();
-    let failed = run_collections(&tenant, &clock(), Some(date(2026, 11, 30)), &mut |_| Ok(()));
+    let failed = run_collections(
+        &tenant,
+        &clock(),
+        &UnconnectedGateway,
+        Some(date(2026, 11, 30)),
+        &mut |_| Ok(()),
+    );
     assert!(failed.is_err());
     let files = tenant
         .read(|tx| tx.bank_files(None, Position::Start, 10))

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::SignedDuration;
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::jobs::{
     BackgroundJob, JobContext, JobError, JobRegistry, WorkerOptions, WorkerPool, enqueue,
     enqueue_platform,
@@ -109,6 +110,7 @@ fn start(store: &Store, clock: &Arc<FixedClock>, workers: usize) -> WorkerPool {
         store.clone(),
         clock,
         registry(),
+        Arc::new(UnconnectedGateway),
         WorkerOptions {
             workers,
             idle_poll: Duration::from_millis(20),

@@ -8,6 +8,7 @@
 
 mod access;
 mod card_aliases;
+mod card_charges;
 mod collections;
 mod creditors;
 mod customers;

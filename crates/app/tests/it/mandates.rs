@@ -1,5 +1,6 @@
 use jiff::Timestamp;
 use prelevo_app::AppError;
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::customers::change_customer_status;
 use prelevo_app::mandates::{
     MandateInput, ReferenceChoice, change_bank_details, create_mandate, expire_dormant_mandates,
@@ -362,6 +363,7 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
         tenant: Some(tenant.clone()),
         job_id: 1,
         attempt: 1,
+        card_gateway: &UnconnectedGateway,
     };
     ExpireDormantMandates.run(&ctx).unwrap();
     assert_eq!(

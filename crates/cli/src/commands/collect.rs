@@ -6,6 +6,7 @@
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::civil::Date;
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::collection_run::{RunProgress, run_collections};
 use prelevo_app::creditors::resolve_creditor;
 use prelevo_domain::SystemClock;
@@ -38,19 +39,25 @@ pub fn run(settings: &Settings, args: CollectArgs) -> Result<(), CliError> {
         ProgressStyle::with_template("{spinner} {elapsed} {msg}")
             .map_err(|e| CliError::failure(e.to_string()))?,
     );
-    let report = run_collections(&tenant, &SystemClock, args.date, &mut |step| {
-        bar.set_message(match step {
-            RunProgress::Instalments { plans, instalments } => {
-                format!("{plans} plan(s) examined, {instalments} instalment(s) created")
-            }
-            RunProgress::Staged { collections, files } => {
-                format!("{collections} collection(s) placed in {files} file(s)")
-            }
-            RunProgress::Written => "writing files".to_owned(),
-        });
-        bar.tick();
-        Ok(())
-    })?;
+    let report = run_collections(
+        &tenant,
+        &SystemClock,
+        &UnconnectedGateway,
+        args.date,
+        &mut |step| {
+            bar.set_message(match step {
+                RunProgress::Instalments { plans, instalments } => {
+                    format!("{plans} plan(s) examined, {instalments} instalment(s) created")
+                }
+                RunProgress::Staged { collections, files } => {
+                    format!("{collections} collection(s) placed in {files} file(s)")
+                }
+                RunProgress::Written => "writing files".to_owned(),
+            });
+            bar.tick();
+            Ok(())
+        },
+    )?;
     bar.finish_and_clear();
     if settings.json {
         return output::json(&serde_json::json!({

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::daily::product_jobs;
 use prelevo_app::jobs::{WorkerOptions, WorkerPool};
 use prelevo_app::mail::{FileMailer, LogMailer, Mailer, SmtpMailer, parse_sender};
@@ -75,6 +76,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> Result<(), CliError> {
         store.clone(),
         Arc::clone(&clock),
         product_jobs(),
+        Arc::new(UnconnectedGateway),
         WorkerOptions {
             workers: args.workers,
             ..WorkerOptions::default()

@@ -462,16 +462,19 @@ pub(crate) async fn patch_payment(
     ApiJson(body): ApiJson<PaymentChangesBody>,
 ) -> Result<Json<PaymentView>, Problem> {
     let id = payment_id(&id)?;
-    let changes = PaymentChanges {
-        amount: body
-            .amount
-            .map(|cents| Money::from_minor(cents, Currency::EUR)),
-        due_on: date_field("due_date", body.due_date.as_deref())?,
-        remittance: body.remittance_info,
-    };
+    let due_on = date_field("due_date", body.due_date.as_deref())?;
     let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
     let changed = state
-        .run(move |_, clock| amend_payment(&tenant, clock, &actor, &id, &changes))
+        .run(move |_, clock| {
+            // The new amount is in the payment's own currency.
+            let currency = payment(&tenant, &id)?.0.payment.amount.currency();
+            let changes = PaymentChanges {
+                amount: body.amount.map(|cents| Money::from_minor(cents, currency)),
+                due_on,
+                remittance: body.remittance_info,
+            };
+            amend_payment(&tenant, clock, &actor, &id, &changes)
+        })
         .await?;
     Ok(Json(PaymentView::new(&changed, None)))
 }

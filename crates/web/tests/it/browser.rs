@@ -16,6 +16,7 @@
 use std::time::Duration;
 
 use prelevo_app::access::{create_admin, request_password_link, set_password_with_link};
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::collection_run::run_collections;
 use prelevo_app::creditors::{CreditorInput, create_creditor};
 use prelevo_app::mail::{SmtpMailer, parse_sender};
@@ -562,7 +563,14 @@ fn a_person_changes_a_payment_and_sends_the_day_s_bank_file() {
     };
     pay(4990, None, "Abonnement décembre");
     let later = pay(2990, Some("2026-12-15"), "Option presse");
-    run_collections(&tenant, app.clock.as_ref(), None, &mut |_| Ok(())).unwrap();
+    run_collections(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        None,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
     let base = app.url("");
     app.runtime.block_on(async {
         let Some(browser) = Chromium::launch("fr-FR,fr").await else {

@@ -1,6 +1,7 @@
 //! `/v1/payments`, `/v1/plans` and `/v1/bank-files`, through the real
 //! server, on both engines.
 
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::collection_run::run_collections;
 use prelevo_domain::ApiScope;
 use prelevo_testkit::{TestStore, on_both_engines};
@@ -193,6 +194,45 @@ fn payments_are_created_listed_changed_and_cancelled(store: &TestStore) {
             .starts_with("api_key:")
     );
 
+    // A card payment in another currency keeps it when its amount changes.
+    let card = app.send(
+        Method::POST,
+        "/v1/card-aliases",
+        with_json(
+            &write,
+            &format!(
+                r#"{{"customer_id": "{customer}", "token": "tok_chf", "brand": "visa",
+                    "last4": "4242", "expiry_month": 9, "expiry_year": 2030}}"#
+            ),
+        ),
+    );
+    assert_eq!(card.status, 201, "{}", card.body);
+    let card = card.json()["id"].as_str().unwrap().to_owned();
+    let francs = app.send(
+        Method::POST,
+        "/v1/payments",
+        with_json(
+            &write,
+            &format!(
+                r#"{{"customer_id": "{customer}", "card_alias_id": "{card}", "amount": 2000,
+                    "currency": "CHF", "due_date": "2026-12-10"}}"#
+            ),
+        ),
+    );
+    assert_eq!(francs.status, 201, "{}", francs.body);
+    assert_eq!(francs.json()["kind"], "card");
+    let francs = francs.json()["id"].as_str().unwrap().to_owned();
+    let changed = app.send(
+        Method::PATCH,
+        &format!("/v1/payments/{francs}"),
+        with_json(&write, r#"{"amount": 2500}"#),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(
+        (&changed.json()["amount"], &changed.json()["currency"]),
+        (&serde_json::json!(2500), &serde_json::json!("CHF"))
+    );
+
     // A read key reads and cannot write; another creditor sees nothing.
     let read = key(store, &app, &acme, ApiScope::Read);
     let forbidden = app.send(
@@ -303,7 +343,14 @@ fn plans_and_bank_files_through_the_api(store: &TestStore) {
 
     // The day's run makes a file; the API lists it and streams its bytes.
     let tenant = store.tenant(acme.clone());
-    run_collections(&tenant, app.clock.as_ref(), None, &mut |_| Ok(())).unwrap();
+    run_collections(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        None,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
     let files = app
         .send(Method::GET, "/v1/bank-files?status=pending", bearer(&write))
         .json();

@@ -3,6 +3,7 @@
 //! filters, the payment page and its timeline, change and cancel, the
 //! day's file (download, mark as sent), roles and tenancy.
 
+use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::collection_run::run_collections;
 use prelevo_app::payments::{PaymentInput, create_payment};
 use prelevo_domain::{Currency, CustomerId, Instrument, MandateId, Money};
@@ -157,7 +158,14 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
 
     // The day's run puts the first payment in a file; the file's page
     // downloads it and marks it sent.
-    run_collections(&tenant, app.clock.as_ref(), None, &mut |_| Ok(())).unwrap();
+    run_collections(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        None,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
     let files = ana.get("/bank-files?status=pending").body;
     assert!(files.contains("pain.008.001.08"), "{files}");
     assert!(!files.contains("/bank-files/export"), "no list export");
