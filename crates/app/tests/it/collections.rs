@@ -409,6 +409,7 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     let plans: Vec<Plan> = (0..10_100u32)
         .map(|n| Plan {
             id: prelevo_domain::PlanId::from_body(&format!("{n:032}")).unwrap(),
+            reference: None,
             customer_id: customer.id.clone(),
             kind: prelevo_domain::PaymentKind::SepaDirectDebit,
             instrument: Instrument::Mandate(mandate.id.clone()),
