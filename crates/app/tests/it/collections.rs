@@ -71,6 +71,7 @@ fn one_off(customer: &Customer, mandate: &Mandate) -> PaymentInput {
 
 fn monthly(customer: &Customer, mandate: &Mandate, day: i64, end: PlanEnd) -> PlanInput {
     PlanInput {
+        reference: None,
         customer_id: customer.id.clone(),
         instrument: Instrument::Mandate(mandate.id.clone()),
         amount: eur(2_990),
