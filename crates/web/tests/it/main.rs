@@ -16,6 +16,7 @@ mod health;
 mod mandates_api;
 mod metrics;
 mod payments_api;
+mod plan_import_api;
 mod problems;
 mod subscribers_dashboard;
 mod ui;
