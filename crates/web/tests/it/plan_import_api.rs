@@ -134,11 +134,9 @@ fn plan_import_api_dry_run_then_once(store: &TestStore) {
         "plan_reference;action;montant\n",
     );
     assert_problem(&unknown, 422, "/problems/validation");
-    assert!(
-        unknown.body.contains("unknown column 'montant'"),
-        "{}",
-        unknown.body
-    );
+    let problem = unknown.json();
+    assert_eq!(problem["detail"], "file: line 1: unknown column 'montant'");
+    assert_eq!(problem["errors"][0]["pointer"], "/file");
 
     let read = key(store, &app, &acme, ApiScope::Read);
     let read_only = import(&app, &read, "", "application/json", FILE);
