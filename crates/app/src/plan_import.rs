@@ -215,7 +215,7 @@ fn apply_line(
 fn column_of(field: &str) -> &str {
     match field {
         "customer_id" => "customer_reference",
-        "mandate_id" | "instrument" => "mandate_reference",
+        "mandate_id" => "mandate_reference",
         other => other,
     }
 }

@@ -9,7 +9,8 @@ use prelevo_app::collection_run::run_collections;
 use prelevo_app::mandate_import::import_mandates;
 use prelevo_app::mandates::revoke_mandate;
 use prelevo_app::plan_import::{
-    ImportCounts, ImportMode, ImportReport, LineOutcome, MAX_IMPORT_BYTES, error_file, import_plans,
+    IMPORT_BATCH, ImportCounts, ImportMode, ImportReport, LineOutcome, MAX_IMPORT_BYTES,
+    error_file, import_plans,
 };
 use prelevo_app::plans::{PlanInput, create_plan, edit_plan};
 use prelevo_domain::{
@@ -546,7 +547,33 @@ fn plan_import_after_a_stop_half_way_applies_the_rest_once(store: &TestStore) {
     );
 }
 
+/// Lines are applied in batches of `IMPORT_BATCH`, one transaction each;
+/// a reference repeated in a later batch is still found twice.
+fn plan_import_sees_a_reference_twice_across_batches(store: &TestStore) {
+    let tenant = with_mandates(store);
+    run(&tenant, EXAMPLE, ImportMode::Apply).unwrap();
+    let mut file = String::from("plan_reference;action\nABO-2026-0001;cancel\n");
+    for n in 0..IMPORT_BATCH {
+        file.push_str(&format!("NONE-{n};cancel\n"));
+    }
+    file.push_str("ABO-2026-0001;cancel\n");
+    let report = run(&tenant, file.as_bytes(), ImportMode::Apply).unwrap();
+    assert_eq!(report.lines.len(), IMPORT_BATCH + 2);
+    assert_eq!(report.lines[0].outcome, LineOutcome::Cancel);
+    let last = report.lines.last().unwrap();
+    assert_eq!(
+        last.outcome,
+        LineOutcome::Error(vec![prelevo_app::FieldError::new(
+            "plan_reference",
+            "appears twice in the file (first on line 2): one line per plan"
+        )])
+    );
+    assert_eq!(report.counts().refused, IMPORT_BATCH + 1);
+    assert_eq!(plan(&tenant, "ABO-2026-0001").status, PlanStatus::Inactive);
+}
+
 on_both_engines!(
+    plan_import_sees_a_reference_twice_across_batches,
     plan_import_dry_run_writes_nothing_and_the_file_applies_once,
     plan_import_updates_and_cancels_once,
     plan_import_finds_the_plans_the_api_made,
