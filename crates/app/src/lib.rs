@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod fields;
 mod ids;
+pub mod import_file;
 mod passwords;
 mod secrets;
 
@@ -31,6 +32,7 @@ pub mod mandate_import;
 pub mod mandates;
 pub mod outbox;
 pub mod payments;
+pub mod plan_import;
 pub mod plans;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -10,23 +10,18 @@
 mod batch;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use prelevo_domain::{Bic, Clock, CustomerCode, CustomerStatus, Iban, MandateRef, MandateStatus};
-use prelevo_store::{Actor, NewImportedFile, StoreError, TenantStore, TenantTx};
-use sha2::{Digest, Sha256};
+use prelevo_store::{Actor, TenantStore, TenantTx};
 
 use self::batch::{Creations, Known};
 use crate::customers::{CustomerInput, checked_customer};
 use crate::fields::Fields;
+use crate::import_file::{FileFormat, Line, Refusal, import_in_batches, no_header_problems};
 use crate::mandates::{MandateInput, ReferenceChoice, change_bank_details_in, checked_mandate};
 use crate::{AppError, FieldError};
 
-/// Lines applied per transaction.
-pub const IMPORT_BATCH: usize = 500;
-
-/// The largest file accepted (the web layer refuses larger uploads first).
-pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
+pub use crate::import_file::{IMPORT_BATCH, ImportMode, MAX_IMPORT_BYTES};
 
 /// Columns a file must have.
 pub const REQUIRED_COLUMNS: [&str; 4] =
@@ -49,14 +44,12 @@ pub const OPTIONAL_COLUMNS: [&str; 13] = [
     "signature_method",
 ];
 
-/// Whether to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportMode {
-    /// Report only.
-    DryRun,
-    /// Apply the valid lines.
-    Apply,
-}
+const FORMAT: FileFormat = FileFormat {
+    kind: "mandates.csv",
+    required: &REQUIRED_COLUMNS,
+    optional: &OPTIONAL_COLUMNS,
+    header_problems: no_header_problems,
+};
 
 /// What a line does (or would do).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,29 +67,22 @@ pub enum LineOutcome {
     Error(Vec<FieldError>),
 }
 
+impl Refusal for LineOutcome {
+    fn refusal(&self) -> Option<&[FieldError]> {
+        match self {
+            LineOutcome::Error(fields) => Some(fields),
+            _ => None,
+        }
+    }
+}
+
 /// One data line's result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineReport {
-    /// The line number in the file (the header is line 1).
-    pub line: u64,
-    /// The UMR read on the line, if any.
-    pub reference: String,
-    /// What it does.
-    pub outcome: LineOutcome,
-}
+pub type LineReport = crate::import_file::LineReport<LineOutcome>;
 
-/// What an import did (or would do).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportReport {
-    /// Dry run or applied.
-    pub mode: ImportMode,
-    /// Every data line, in file order.
-    pub lines: Vec<LineReport>,
-    /// When the same bytes were imported before, if ever.
-    pub previously_imported_at: Option<jiff::Timestamp>,
-}
+/// What a mandate import did (or would do).
+pub type ImportReport = crate::import_file::ImportReport<LineOutcome>;
 
-impl ImportReport {
+impl crate::import_file::ImportReport<LineOutcome> {
     /// How many lines create, update, leave unchanged, and are refused.
     pub fn counts(&self) -> (usize, usize, usize, usize) {
         self.lines
@@ -110,111 +96,6 @@ impl ImportReport {
     }
 }
 
-/// A refusal of the whole file (encoding, separator, columns, size).
-fn file_error(message: impl ToString) -> AppError {
-    AppError::invalid("file", message)
-}
-
-/// One parsed data line.
-struct Line {
-    number: u64,
-    /// The header's column positions, shared by every line.
-    columns: Arc<HashMap<String, usize>>,
-    cells: csv::StringRecord,
-}
-
-impl Line {
-    /// The cell of `column` as read.
-    fn raw(&self, column: &str) -> Option<&str> {
-        self.columns.get(column).and_then(|&i| self.cells.get(i))
-    }
-
-    /// The cell of `column`, trimmed; `None` when empty.
-    fn get(&self, column: &str) -> Option<&str> {
-        self.raw(column).map(str::trim).filter(|v| !v.is_empty())
-    }
-}
-
-/// Reads the file's lines, refusing a file that is not UTF-8, not
-/// `;`-separated, or without the required columns.
-fn read_lines(bytes: &[u8]) -> Result<Vec<Line>, AppError> {
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(file_error(format!(
-            "is {} bytes; at most {MAX_IMPORT_BYTES} are accepted: split it",
-            bytes.len()
-        )));
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.trim_start_matches('\u{feff}'),
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            return Err(file_error(format!(
-                "line {line}: is not UTF-8 text (byte {} cannot be read): save it as \"CSV UTF-8\"",
-                e.valid_up_to() + 1
-            )));
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| file_error(format!("line 1: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
-    if header.len() == 1 && (header[0].contains(',') || header[0].contains('\t')) {
-        return Err(file_error(
-            "line 1: columns must be separated by ';' (this file uses ',' or tabs)",
-        ));
-    }
-    let mut problems = Vec::new();
-    for column in &header {
-        if !REQUIRED_COLUMNS.contains(&column.as_str())
-            && !OPTIONAL_COLUMNS.contains(&column.as_str())
-        {
-            problems.push(format!("unknown column '{column}'"));
-        }
-    }
-    for column in REQUIRED_COLUMNS {
-        if !header.iter().any(|h| h == column) {
-            problems.push(format!("missing column '{column}'"));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(file_error(format!("line 1: {}", problems.join(", "))));
-    }
-    let columns: Arc<HashMap<String, usize>> = Arc::new(
-        header
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (name.clone(), i))
-            .collect(),
-    );
-    let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            file_error(format!("line {line}: {e}"))
-        })?;
-        let number = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        lines.push(Line {
-            number,
-            columns: Arc::clone(&columns),
-            cells: record,
-        });
-    }
-    Ok(lines)
-}
-
 /// Imports (or dry-runs) a mandate file for this creditor.
 pub fn import_mandates(
     tenant: &TenantStore,
@@ -224,15 +105,15 @@ pub fn import_mandates(
     bytes: &[u8],
     mode: ImportMode,
 ) -> Result<ImportReport, AppError> {
-    let lines = read_lines(bytes)?;
-    let hash = hex::encode(Sha256::digest(bytes));
-    let previously_imported_at = tenant
-        .read(|tx| tx.imported_file_by_hash(FILE_KIND, &hash))?
-        .map(|f| f.imported_at);
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut reports = Vec::with_capacity(lines.len());
-    for batch in lines.chunks(IMPORT_BATCH) {
-        let outcome = tenant.write(|tx| {
+    import_in_batches(
+        tenant,
+        clock,
+        &FORMAT,
+        file_name,
+        bytes,
+        mode,
+        |tx, batch| {
             let mut known = Known::read(tx, clock, batch)?;
             let mut creations = Creations::default();
             let done: Vec<LineReport> = batch
@@ -250,59 +131,9 @@ pub fn import_mandates(
                 })
                 .collect::<Result<_, AppError>>()?;
             creations.write(tx, actor)?;
-            match mode {
-                ImportMode::Apply => Ok(done),
-                // Rolled back: the dry run leaves no trace.
-                ImportMode::DryRun => Err(Batch::RolledBack(done)),
-            }
-        });
-        match outcome {
-            Ok(done) | Err(Batch::RolledBack(done)) => reports.extend(done),
-            Err(Batch::Failed(error)) => return Err(error),
-        }
-    }
-    if mode == ImportMode::Apply && previously_imported_at.is_none() {
-        tenant.write(|tx| {
-            tx.record_imported_file(
-                &NewImportedFile {
-                    kind: FILE_KIND,
-                    file_name,
-                    content_sha256: &hash,
-                    size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                },
-                clock.now(),
-            )
-            .map(drop)
-        })?;
-    }
-    Ok(ImportReport {
-        mode,
-        lines: reports,
-        previously_imported_at,
-    })
-}
-
-const FILE_KIND: &str = "mandates.csv";
-
-/// How a batch's transaction ended, when not committed.
-enum Batch {
-    /// A dry run's batch, with its reports.
-    RolledBack(Vec<LineReport>),
-    /// The store failed: the import stops (batches before stay applied and
-    /// are found unchanged on a re-run).
-    Failed(AppError),
-}
-
-impl From<AppError> for Batch {
-    fn from(error: AppError) -> Self {
-        Batch::Failed(error)
-    }
-}
-
-impl From<StoreError> for Batch {
-    fn from(error: StoreError) -> Self {
-        Batch::Failed(error.into())
-    }
+            Ok(done)
+        },
+    )
 }
 
 /// Applies one line in `tx` (a creation is only noted in `creations`); a
@@ -508,48 +339,5 @@ fn line_outcome(
 /// The refused lines as a `;` CSV to correct and import again: the line
 /// number, the errors, then the line's cells as read.
 pub fn error_file(bytes: &[u8], report: &ImportReport) -> Result<Vec<u8>, AppError> {
-    let lines = read_lines(bytes)?;
-    let by_number: HashMap<u64, &Line> = lines.iter().map(|l| (l.number, l)).collect();
-    let columns: Vec<&str> = REQUIRED_COLUMNS
-        .iter()
-        .chain(OPTIONAL_COLUMNS.iter())
-        .copied()
-        .collect();
-    let mut out = Vec::new();
-    {
-        let mut csv = prelevo_bankfiles::CsvExport::new(
-            &mut out,
-            prelevo_bankfiles::Separator::Semicolon,
-            prelevo_bankfiles::Bom::Yes,
-        );
-        let written =
-            |e: std::io::Error| AppError::System(format!("cannot write the error file: {e}"));
-        let mut header = vec!["line", "errors"];
-        header.extend(columns.iter());
-        csv.header(&header).map_err(written)?;
-        for report in &report.lines {
-            let LineOutcome::Error(fields) = &report.outcome else {
-                continue;
-            };
-            let Some(line) = by_number.get(&report.line) else {
-                continue;
-            };
-            let mut row = vec![
-                report.line.to_string(),
-                fields
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-            ];
-            row.extend(
-                columns
-                    .iter()
-                    .map(|c| line.raw(c).unwrap_or_default().to_owned()),
-            );
-            csv.row(row).map_err(written)?;
-        }
-        csv.finish().map_err(written)?;
-    }
-    Ok(out)
+    crate::import_file::error_file(bytes, &FORMAT, report)
 }

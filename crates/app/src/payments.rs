@@ -266,6 +266,7 @@ pub fn create_payment(
         .map_err(|e| AppError::System(e.to_string()))?;
         let plan = Plan {
             id: plan_id.clone(),
+            reference: None,
             customer_id: input.customer_id.clone(),
             kind,
             instrument: input.instrument.clone(),

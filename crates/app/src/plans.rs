@@ -2,21 +2,23 @@
 //! take their instalments due; stop them when their mandate, card or
 //! customer can no longer pay.
 
+mod terms;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
-    BusinessCalendar, Clock, CollectionDay, CustomerId, EndToEndId, Frequency, Instrument, Money,
-    Payment, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, Schedule,
-    ScheduleError, StopReason, remittance,
+    BusinessCalendar, Clock, CustomerId, EndToEndId, Frequency, Instrument, Money, Payment,
+    PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, StopReason,
 };
 use prelevo_store::{Actor, PlanFilter, Position, TenantStore, TenantTx};
 use serde_json::json;
 
+use self::terms::{checked, ensure_free};
 use crate::audit::{Audited, record_change};
-use crate::fields::Fields;
 use crate::ids::fresh_id;
-use crate::payments::{check_method, check_plan_amount};
 use crate::{AppError, bank_files};
+
+pub(crate) use self::terms::has_terms;
 
 impl Audited for Plan {
     const ENTITY: &'static str = "plan";
@@ -27,6 +29,7 @@ impl Audited for Plan {
 
     fn snapshot(&self) -> serde_json::Value {
         json!({
+            "reference": self.reference.as_ref().map(|r| r.as_str()),
             "customer_id": self.customer_id.as_str(),
             "instrument": format!("{:?}", self.instrument),
             "amount_cents": self.amount.minor(),
@@ -49,6 +52,9 @@ impl Audited for Plan {
 /// What a plan is made of, as the API and the import give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanInput {
+    /// The creditor's own reference for it (unique per creditor); once
+    /// given, the plan keeps it: `None` on a change keeps it as it is.
+    pub reference: Option<String>,
     /// The customer who pays.
     pub customer_id: CustomerId,
     /// The mandate or card alias it is collected with.
@@ -65,47 +71,6 @@ pub struct PlanInput {
     pub end: PlanEnd,
     /// The text the debtor sees.
     pub remittance: Option<String>,
-}
-
-/// The plan's schedule, amount and text, every field checked.
-fn checked(
-    tx: &mut TenantTx<'_, '_>,
-    input: &PlanInput,
-) -> Result<
-    (
-        prelevo_domain::PaymentKind,
-        Schedule,
-        Option<prelevo_domain::SepaText>,
-    ),
-    AppError,
-> {
-    let mut fields = Fields::default();
-    let kind = check_method(tx, &mut fields, &input.customer_id, &input.instrument)?;
-    let limit = tx.bank_profile()?.collection_limit();
-    fields.take("amount", check_plan_amount(kind, input.amount, limit));
-    let text = fields.optional("remittance_info", input.remittance.as_deref(), |t| {
-        remittance(t)
-    });
-    let day = fields.take("collection_day", CollectionDay::new(input.collection_day));
-    let schedule =
-        day.and_then(
-            |day| match Schedule::new(input.frequency, day, input.start_on, input.end) {
-                Ok(schedule) => Some(schedule),
-                Err(error) => {
-                    let field = match error {
-                        ScheduleError::NoInstalment => "instalments",
-                        ScheduleError::EndsBeforeFirst { .. } => "end_date",
-                    };
-                    fields.push(field, error);
-                    None
-                }
-            },
-        );
-    let parts = match (kind, schedule, text) {
-        (Some(kind), Some(schedule), Some(text)) => Some((kind, schedule, text.flatten())),
-        _ => None,
-    };
-    fields.finish(parts)
 }
 
 /// The day the creditor is in, and the last day whose instalments are
@@ -137,31 +102,43 @@ pub fn create_plan(
     actor: &Actor,
     input: &PlanInput,
 ) -> Result<Plan, AppError> {
+    tenant.write(|tx| create_plan_in(tx, clock, actor, input))
+}
+
+/// [`create_plan`] in `tx`.
+pub(crate) fn create_plan_in(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    actor: &Actor,
+    input: &PlanInput,
+) -> Result<Plan, AppError> {
     let id = fresh_id(PlanId::from_body)?;
     let now = clock.now();
-    tenant.write(|tx| {
-        let (kind, schedule, remittance) = checked(tx, input)?;
-        let mut plan = Plan {
-            id,
-            customer_id: input.customer_id.clone(),
-            kind,
-            instrument: input.instrument.clone(),
-            amount: input.amount,
-            schedule,
-            remittance,
-            status: PlanStatus::Active,
-            next_index: 0,
-            created_count: 0,
-            stop: None,
-            created_at: now,
-            updated_at: now,
-        };
-        tx.insert_plan(&plan)?;
-        let (today, until) = horizon(tx, clock)?;
-        take_instalments(tx, std::slice::from_mut(&mut plan), today, until, now)?;
-        record_change(tx, actor, "created", None, &plan)?;
-        Ok(plan)
-    })
+    let checked = checked(tx, input)?;
+    if let Some(reference) = &checked.reference {
+        ensure_free(tx, reference)?;
+    }
+    let mut plan = Plan {
+        id,
+        reference: checked.reference,
+        customer_id: input.customer_id.clone(),
+        kind: checked.kind,
+        instrument: input.instrument.clone(),
+        amount: input.amount,
+        schedule: checked.schedule,
+        remittance: checked.remittance,
+        status: PlanStatus::Active,
+        next_index: 0,
+        created_count: 0,
+        stop: None,
+        created_at: now,
+        updated_at: now,
+    };
+    tx.insert_plan(&plan)?;
+    let (today, until) = horizon(tx, clock)?;
+    take_instalments(tx, std::slice::from_mut(&mut plan), today, until, now)?;
+    record_change(tx, actor, "created", None, &plan)?;
+    Ok(plan)
 }
 
 /// Changes a plan's amount, schedule and text. Its instalments not sent
@@ -173,32 +150,62 @@ pub fn edit_plan(
     id: &PlanId,
     input: &PlanInput,
 ) -> Result<Plan, AppError> {
+    tenant.write(|tx| edit_plan_in(tx, clock, actor, id, input))
+}
+
+/// [`edit_plan`] in `tx`.
+pub(crate) fn edit_plan_in(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &PlanId,
+    input: &PlanInput,
+) -> Result<Plan, AppError> {
     let now = clock.now();
-    tenant.write(|tx| {
-        let before = tx.plan(id)?;
-        if before.customer_id != input.customer_id || before.instrument != input.instrument {
+    let before = tx.plan(id)?;
+    if before.customer_id != input.customer_id || before.instrument != input.instrument {
+        return Err(AppError::invalid(
+            "instrument",
+            "a plan keeps its customer and payment method: stop it and create another",
+        ));
+    }
+    let checked = checked(tx, input)?;
+    let reference = match (&before.reference, checked.reference) {
+        (kept, None) => kept.clone(),
+        (Some(kept), Some(given)) if *kept == given => Some(given),
+        (Some(kept), Some(_)) => {
             return Err(AppError::invalid(
-                "instrument",
-                "a plan keeps its customer and payment method: stop it and create another",
+                "plan_reference",
+                format!("a plan keeps its reference ({kept})"),
             ));
         }
-        let (_, schedule, remittance) = checked(tx, input)?;
-        let (today, until) = horizon(tx, clock)?;
-        // Never again a date already sent to the bank.
-        let resume_on = match tx.last_sent_due_on(id)? {
-            Some(sent) if sent >= today => sent.tomorrow().unwrap_or(sent),
-            _ => today,
-        };
-        let mut after = before.clone();
-        after
-            .edit(input.amount, schedule, remittance, resume_on, now)
-            .map_err(|e| AppError::Conflict(e.to_string()))?;
-        cancel_pending(tx, &after.id, "plan changed", now, actor)?;
-        tx.save_plan(&after)?;
-        take_instalments(tx, std::slice::from_mut(&mut after), today, until, now)?;
-        record_change(tx, actor, "changed", Some(&before), &after)?;
-        Ok(after)
-    })
+        (None, Some(given)) => {
+            ensure_free(tx, &given)?;
+            Some(given)
+        }
+    };
+    let (today, until) = horizon(tx, clock)?;
+    // Never again a date already sent to the bank.
+    let resume_on = match tx.last_sent_due_on(id)? {
+        Some(sent) if sent >= today => sent.tomorrow().unwrap_or(sent),
+        _ => today,
+    };
+    let mut after = before.clone();
+    after
+        .edit(
+            input.amount,
+            checked.schedule,
+            checked.remittance,
+            resume_on,
+            now,
+        )
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    after.reference = reference;
+    cancel_pending(tx, &after.id, "plan changed", now, actor)?;
+    tx.save_plan(&after)?;
+    take_instalments(tx, std::slice::from_mut(&mut after), today, until, now)?;
+    record_change(tx, actor, "changed", Some(&before), &after)?;
+    Ok(after)
 }
 
 /// Stops a plan at the creditor's request: no more instalments, and those
@@ -216,7 +223,8 @@ pub fn stop_plan(
     })
 }
 
-fn stop_in(
+/// Stops `before` in `tx` for `reason`, cancelling its payments not sent.
+pub(crate) fn stop_in(
     tx: &mut TenantTx<'_, '_>,
     before: Plan,
     reason: StopReason,

@@ -79,6 +79,9 @@ enum Command {
     /// Import and export a creditor's mandates as `;` CSV files.
     #[command(subcommand)]
     Mandate(commands::mandate::MandateCommand),
+    /// Create, change and cancel plans (échéanciers) from a `;` CSV file.
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
     /// Run a creditor's collection day: instalments due, settlements, and
     /// the pain.008 files to send (safe to run again).
     Collect(commands::collect::CollectArgs),
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
             commands::jobs::run(&settings.database_url, settings.json, command)
         }
         Command::Mandate(command) => commands::mandate::run(&settings, command),
+        Command::Plan(command) => commands::plan::run(&settings, command),
         Command::Collect(args) => commands::collect::run(&settings, args),
         Command::Files(command) => commands::files::run(&settings, command),
     };

@@ -30,18 +30,7 @@ pub struct CustomerCode(String);
 impl CustomerCode {
     /// Parses a customer code.
     pub fn parse(input: &str) -> Result<CustomerCode, CustomerCodeError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(CustomerCodeError::Empty);
-        }
-        if let Some(position) = trimmed.chars().position(char::is_control) {
-            return Err(CustomerCodeError::ControlCharacter(position + 1));
-        }
-        let length = trimmed.chars().count();
-        if length > CUSTOMER_CODE_MAX {
-            return Err(CustomerCodeError::TooLong(length));
-        }
-        Ok(CustomerCode(trimmed.to_owned()))
+        creditor_reference(input).map(|code| CustomerCode(code.to_owned()))
     }
 
     /// The code as stored.
@@ -51,6 +40,24 @@ impl CustomerCode {
 }
 
 string_value!(CustomerCode, CustomerCodeError, "a customer code");
+
+/// A reference the creditor gives from its own systems (a customer's
+/// code, a plan's reference): trimmed, not empty, at most
+/// [`CUSTOMER_CODE_MAX`] characters, no control character.
+pub(crate) fn creditor_reference(input: &str) -> Result<&str, CustomerCodeError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(CustomerCodeError::Empty);
+    }
+    if let Some(position) = trimmed.chars().position(char::is_control) {
+        return Err(CustomerCodeError::ControlCharacter(position + 1));
+    }
+    let length = trimmed.chars().count();
+    if length > CUSTOMER_CODE_MAX {
+        return Err(CustomerCodeError::TooLong(length));
+    }
+    Ok(trimmed)
+}
 
 code_enum!(
     /// How a customer is addressed.

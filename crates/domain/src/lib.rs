@@ -98,7 +98,8 @@ pub use payment::{
     PaymentTransitionError, REMITTANCE_MAX, RemittanceTooLong, check_amount, remittance,
 };
 pub use plan::{
-    Instalment, Plan, PlanEvent, PlanStatus, PlanStop, PlanTransitionError, StopReason,
+    Instalment, Plan, PlanEvent, PlanReference, PlanReferenceError, PlanStatus, PlanStop,
+    PlanTransitionError, StopReason,
 };
 pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};
 pub use schedule::{

@@ -42,6 +42,9 @@ pub enum MoneyError {
     /// Thousands separators that do not split the integer part in groups of three.
     #[error("misplaced thousands separator in '{0}'")]
     Grouping(String),
+    /// A sign where only a plain amount is accepted.
+    #[error("'{0}' is negative: a negative amount is not accepted")]
+    Negative(String),
     /// The result does not fit in the supported range.
     #[error("amount is out of range")]
     Overflow,
@@ -65,6 +68,14 @@ impl Money {
     /// the accepted shapes ("12,34", "1 234,56", "1,234.56", "-5", "0.5").
     pub fn parse(input: &str, currency: Currency) -> Result<Money, MoneyError> {
         parse::parse_minor(input, currency).map(|minor| Money { minor, currency })
+    }
+
+    /// Parses an amount as a file's cell holds it: digits, and optionally
+    /// one ',' or '.' before at most the currency's decimals ("12,50",
+    /// "12.5", "12"); no sign and no thousands separator, so that a cell
+    /// has only one reading ("12,345" is refused, not guessed).
+    pub fn parse_plain(input: &str, currency: Currency) -> Result<Money, MoneyError> {
+        parse::parse_plain_minor(input, currency).map(|minor| Money { minor, currency })
     }
 
     /// The amount in minor units.

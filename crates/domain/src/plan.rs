@@ -6,10 +6,36 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::codes::code_enum;
+use crate::customer::creditor_reference;
+use crate::value_macros::string_value;
 use crate::{
-    BusinessCalendar, CalendarError, CustomerId, Instrument, Money, PaymentKind, PlanId, Schedule,
-    SepaText,
+    BusinessCalendar, CalendarError, CustomerCodeError, CustomerId, Instrument, Money, PaymentKind,
+    PlanId, Schedule, SepaText,
 };
+
+/// The creditor's own reference for a plan (its subscription or contract
+/// number), unique per creditor: what a plan file names a plan by, so that
+/// the same file imported twice finds its plans instead of making others.
+/// Trimmed, case kept, the same rules as a customer code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PlanReference(String);
+
+/// Why a plan reference was refused (the rules of a customer code).
+pub type PlanReferenceError = CustomerCodeError;
+
+impl PlanReference {
+    /// Parses a plan reference.
+    pub fn parse(input: &str) -> Result<PlanReference, PlanReferenceError> {
+        creditor_reference(input).map(|r| PlanReference(r.to_owned()))
+    }
+
+    /// The reference as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_value!(PlanReference, PlanReferenceError, "a plan reference");
 
 /// A plan's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,6 +148,8 @@ pub struct Instalment {
 pub struct Plan {
     /// `plan_…`
     pub id: PlanId,
+    /// The creditor's own reference for it, if it gave one.
+    pub reference: Option<PlanReference>,
     /// The customer who pays.
     pub customer_id: CustomerId,
     /// Direct debit or card.
@@ -250,6 +278,7 @@ mod tests {
     fn plan(schedule: Schedule) -> Plan {
         Plan {
             id: PlanId::parse("plan_1").unwrap(),
+            reference: None,
             customer_id: CustomerId::parse("cus_1").unwrap(),
             kind: PaymentKind::SepaDirectDebit,
             instrument: Instrument::Mandate(MandateId::parse("mdt_1").unwrap()),
@@ -400,6 +429,23 @@ mod tests {
         p.edit(p.amount, ended, None, date(2027, 3, 1), at())
             .unwrap();
         assert_eq!(p.status, PlanStatus::Inactive);
+    }
+
+    #[test]
+    fn a_plan_reference_follows_the_rules_of_a_customer_code() {
+        assert_eq!(
+            PlanReference::parse("  ABO-2027-0001 ").unwrap().as_str(),
+            "ABO-2027-0001"
+        );
+        assert_eq!(
+            PlanReference::parse(" ").unwrap_err().to_string(),
+            "is empty"
+        );
+        assert_eq!(
+            PlanReference::parse("A\tB").unwrap_err().to_string(),
+            "must not contain control characters (position 2)"
+        );
+        assert!(PlanReference::parse(&"x".repeat(51)).is_err());
     }
 
     proptest! {

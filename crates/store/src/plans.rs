@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use jiff::civil::Date;
 use prelevo_domain::{
     CardAliasId, CollectionDay, Currency, CustomerId, Frequency, Instrument, MandateId, Money,
-    PaymentKind, Plan, PlanEnd, PlanId, PlanStatus, PlanStop, Schedule, SepaText, StopReason,
+    PaymentKind, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, PlanStop, Schedule, SepaText,
+    StopReason,
 };
 
 use crate::engine::on_each_engine;
@@ -56,6 +57,7 @@ struct PlanRow {
     stopped_at: Option<DbInstant>,
     created_at: DbInstant,
     updated_at: DbInstant,
+    external_reference: Option<String>,
 }
 
 impl PlanRow {
@@ -88,6 +90,7 @@ impl PlanRow {
             stopped_at: p.stop.as_ref().map(|s| s.at.into()),
             created_at: p.created_at.into(),
             updated_at: p.updated_at.into(),
+            external_reference: p.reference.as_ref().map(|r| r.as_str().to_owned()),
         }
     }
 
@@ -124,6 +127,12 @@ impl PlanRow {
         let currency = Currency::parse(&self.currency).map_err(|e| corrupt(e.to_string()))?;
         Ok(Plan {
             id: PlanId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?,
+            reference: self
+                .external_reference
+                .as_deref()
+                .map(PlanReference::parse)
+                .transpose()
+                .map_err(|e| corrupt(format!("reference: {e}")))?,
             customer_id: CustomerId::parse(&self.customer_id)
                 .map_err(|e| corrupt(e.to_string()))?,
             kind: PaymentKind::parse(&self.kind).map_err(|e| corrupt(e.to_string()))?,
@@ -174,7 +183,10 @@ impl TenantTx<'_, '_> {
             on_each_engine!(self.conn, |c| diesel::insert_into(plans::table)
                 .values(&rows)
                 .execute(c))
-            .map_err(StoreError::conflict_on_unique("plan", "a plan id"))?;
+            .map_err(StoreError::conflict_on_unique(
+                "plan",
+                "a plan id or plan reference",
+            ))?;
         }
         Ok(())
     }
@@ -251,6 +263,29 @@ impl TenantTx<'_, '_> {
             id: id.to_string(),
         })?
         .into_domain()
+    }
+
+    /// This creditor's plans that have one of `references`, in no order
+    /// (an import batch's lookup: one query, by the unique index).
+    pub fn plans_by_references(
+        &mut self,
+        references: &[PlanReference],
+    ) -> Result<Vec<Plan>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let references: Vec<&str> = references.iter().map(PlanReference::as_str).collect();
+        let mut found = Vec::with_capacity(references.len());
+        // Under both engines' limits on bound values.
+        for chunk in references.chunks(10_000) {
+            let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| plans::table
+                .filter(plans::creditor_id.eq(&tenant))
+                .filter(plans::external_reference.eq_any(chunk))
+                .select(PlanRow::as_select())
+                .load(c))?;
+            for row in rows {
+                found.push(row.into_domain()?);
+            }
+        }
+        Ok(found)
     }
 
     /// Active plans whose next instalment falls due on or before `horizon`,

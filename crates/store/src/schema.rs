@@ -357,6 +357,7 @@ diesel::table! {
         stopped_at -> Nullable<UtcInstant>,
         created_at -> UtcInstant,
         updated_at -> UtcInstant,
+        external_reference -> Nullable<Text>,
     }
 }
 

@@ -111,6 +111,7 @@ pub fn bulk_mandate(n: u32, customer: &Customer) -> Mandate {
 pub fn bulk_plan(n: u32, mandate: &Mandate) -> Plan {
     Plan {
         id: PlanId::from_body(&format!("{n:032}")).unwrap(),
+        reference: None,
         customer_id: mandate.customer_id.clone(),
         kind: PaymentKind::SepaDirectDebit,
         instrument: Instrument::Mandate(mandate.id.clone()),

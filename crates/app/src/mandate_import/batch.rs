@@ -8,9 +8,9 @@ use jiff::civil::Date;
 use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef, PaymentMethodRef};
 use prelevo_store::{Actor, TenantTx};
 
-use super::Line;
 use crate::AppError;
 use crate::audit::creation;
+use crate::import_file::Line;
 
 /// The stored mandates and customers a batch's lines name.
 pub(super) struct Known {

@@ -71,6 +71,7 @@ fn one_off(customer: &Customer, mandate: &Mandate) -> PaymentInput {
 
 fn monthly(customer: &Customer, mandate: &Mandate, day: i64, end: PlanEnd) -> PlanInput {
     PlanInput {
+        reference: None,
         customer_id: customer.id.clone(),
         instrument: Instrument::Mandate(mandate.id.clone()),
         amount: eur(2_990),
@@ -425,6 +426,7 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     let plans: Vec<Plan> = (0..10_100u32)
         .map(|n| Plan {
             id: prelevo_domain::PlanId::from_body(&format!("{n:032}")).unwrap(),
+            reference: None,
             customer_id: customer.id.clone(),
             kind: prelevo_domain::PaymentKind::SepaDirectDebit,
             instrument: Instrument::Mandate(mandate.id.clone()),

@@ -16,6 +16,7 @@ mod jobs;
 mod mandate_import;
 mod mandates;
 mod outbox;
+mod plan_import;
 
 use jiff::Timestamp;
 use prelevo_app::creditors::CreditorInput;

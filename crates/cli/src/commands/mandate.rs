@@ -5,19 +5,20 @@
 //! streams, whatever the number of mandates.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
 use prelevo_app::creditors::resolve_creditor;
 use prelevo_app::exports::write_mandates;
-use prelevo_app::mandate_import::{
-    ImportMode, ImportReport, LineOutcome, MAX_IMPORT_BYTES, error_file, import_mandates,
-};
+use prelevo_app::mandate_import::{ImportMode, ImportReport, error_file, import_mandates};
 use prelevo_domain::{MandateStatus, SystemClock};
 use prelevo_store::{Actor, MandateFilter};
 
+use crate::commands::import::{
+    ImportArgs, print_refused_lines, read_import_file, refused, refused_lines,
+};
 use crate::commands::open_store;
 use crate::{CliError, Settings, output};
 
@@ -29,22 +30,6 @@ pub enum MandateCommand {
     Import(ImportArgs),
     /// Write the creditor's mandates, newest first, as a `;` CSV.
     Export(ExportArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// The creditor's id or ICS; optional when there is only one.
-    #[arg(long)]
-    creditor: Option<String>,
-    /// Apply the valid lines (without it: a dry run).
-    #[arg(long)]
-    apply: bool,
-    /// Write the refused lines here, with a column saying why, to correct
-    /// and import again.
-    #[arg(long, value_name = "PATH")]
-    errors: Option<PathBuf>,
-    /// The CSV file.
-    file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -84,35 +69,20 @@ pub fn run(settings: &Settings, command: MandateCommand) -> Result<(), CliError>
         MandateCommand::Import(args) => {
             let creditor = resolve_creditor(&store, args.creditor.as_deref())?;
             let bytes = read_import_file(&args.file)?;
-            let mode = if args.apply {
-                ImportMode::Apply
-            } else {
-                ImportMode::DryRun
-            };
-            let file_name = args
-                .file
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let file_name = args.file_name();
             let report = import_mandates(
                 &store.tenant(creditor),
                 &SystemClock,
                 &Actor::Cli,
                 &file_name,
                 &bytes,
-                mode,
+                args.mode(),
             )?;
             if let Some(path) = &args.errors {
                 std::fs::write(path, error_file(&bytes, &report)?)?;
             }
             print_report(settings.json, &file_name, &report)?;
-            let (_, _, _, refused) = report.counts();
-            if refused > 0 {
-                return Err(CliError::invalid(format!(
-                    "{refused} line(s) refused; the other lines are {}",
-                    if args.apply { "applied" } else { "valid" }
-                )));
-            }
-            Ok(())
+            refused(report.counts().3, report.mode)
         }
         MandateCommand::Export(args) => {
             let creditor = resolve_creditor(&store, args.creditor.as_deref())?;
@@ -146,39 +116,11 @@ pub fn run(settings: &Settings, command: MandateCommand) -> Result<(), CliError>
     }
 }
 
-/// The file's bytes, refusing one over the import limit before reading it.
-fn read_import_file(path: &PathBuf) -> Result<Vec<u8>, CliError> {
-    let file = File::open(path)
-        .map_err(|e| CliError::invalid(format!("{}: cannot be read: {e}", path.display())))?;
-    let length = file.metadata()?.len();
-    if length > MAX_IMPORT_BYTES as u64 {
-        return Err(CliError::invalid(format!(
-            "{}: is {length} bytes; at most {MAX_IMPORT_BYTES} are accepted: split it",
-            path.display()
-        )));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
-    file.take(MAX_IMPORT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 fn print_report(json: bool, file_name: &str, report: &ImportReport) -> Result<(), CliError> {
     let (created, updated, unchanged, refused) = report.counts();
     let applied = report.mode == ImportMode::Apply;
     if json {
-        let refusals: Vec<_> = report
-            .lines
-            .iter()
-            .filter_map(|l| match &l.outcome {
-                LineOutcome::Error(fields) => Some(serde_json::json!({
-                    "line": l.line,
-                    "reference": l.reference,
-                    "errors": fields,
-                })),
-                _ => None,
-            })
-            .collect();
+        let refusals = refused_lines(report);
         return output::json(&serde_json::json!({
             "mode": if applied { "applied" } else { "dry_run" },
             "previously_imported_at": report.previously_imported_at.map(|t| t.to_string()),
@@ -200,13 +142,7 @@ fn print_report(json: bool, file_name: &str, report: &ImportReport) -> Result<()
     println!(
         "{file_name} ({verb}): {created} {create}, {updated} {update}, {unchanged} unchanged, {refused} refused."
     );
-    for line in &report.lines {
-        if let LineOutcome::Error(fields) = &line.outcome {
-            for field in fields {
-                println!("line {}: {field}", line.line);
-            }
-        }
-    }
+    print_refused_lines(report);
     if !applied && created + updated > 0 {
         println!("Nothing was written: run again with --apply.");
     }

@@ -5,8 +5,10 @@ pub mod api_key;
 pub mod collect;
 pub mod creditor;
 pub mod files;
+pub mod import;
 pub mod jobs;
 pub mod mandate;
+pub mod plan;
 pub mod serve;
 
 use prelevo_store::{PoolOptions, Store};

@@ -11,6 +11,7 @@ mod access;
 mod collect;
 mod creditor;
 mod mandate;
+mod plan_import;
 mod serve;
 
 use std::process::{Command, Output};

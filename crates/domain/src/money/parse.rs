@@ -54,10 +54,58 @@ pub(super) fn parse_minor(input: &str, currency: Currency) -> Result<i64, MoneyE
         });
     }
 
+    to_minor(&int_digits, frac, exponent, negative)
+}
+
+/// Parses `input` as a spreadsheet cell holds an amount: digits, then
+/// optionally one ',' or '.' and at most the currency's decimals. No sign,
+/// no thousands separator: a file has no one to ask whether "12,345" meant
+/// twelve euros or twelve thousand, so it has only one reading.
+pub(super) fn parse_plain_minor(input: &str, currency: Currency) -> Result<i64, MoneyError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(MoneyError::Empty);
+    }
+    let not_a_number = || MoneyError::NotANumber(s.to_owned());
+    if let Some(rest) = s.strip_prefix('-') {
+        // Named as negative only when it is an amount with a sign ("-"
+        // alone or "--5" is not a number).
+        return Err(match parse_plain_minor(rest, currency) {
+            Ok(_) => MoneyError::Negative(s.to_owned()),
+            Err(MoneyError::Negative(_) | MoneyError::Empty) => not_a_number(),
+            Err(other) => other,
+        });
+    }
+    let (int, frac) = match s.split_once([',', '.']) {
+        Some((_, frac)) if frac.contains([',', '.']) => {
+            return Err(MoneyError::TwoDecimalSeparators(s.to_owned()));
+        }
+        Some((int, frac)) => (int, frac),
+        None => (s, ""),
+    };
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let separated = int.len() < s.len();
+    if int.is_empty() || !digits(int) || !digits(frac) || (separated && frac.is_empty()) {
+        return Err(not_a_number());
+    }
+    let exponent = currency.minor_units();
+    if frac.len() > usize::from(exponent) {
+        return Err(if exponent == 0 {
+            MoneyError::NoDecimals(currency)
+        } else {
+            MoneyError::TooManyDecimals { max: exponent }
+        });
+    }
+    to_minor(int, frac, exponent, false)
+}
+
+/// The minor units of `int_digits`.`frac` (ASCII digits only, `frac` at
+/// most `exponent` long), negated when `negative`.
+fn to_minor(int_digits: &str, frac: &str, exponent: u8, negative: bool) -> Result<i64, MoneyError> {
     // i128 accumulation with checked steps: a 40-digit input must report
     // overflow, not wrap.
     let mut value: i128 = 0;
-    let padding = usize::from(exponent) - frac.len();
+    let padding = usize::from(exponent).saturating_sub(frac.len());
     let digits = int_digits
         .bytes()
         .chain(frac.bytes())
@@ -252,7 +300,94 @@ mod tests {
         assert_eq!(eur("-92233720368547758.08"), Ok(i64::MIN));
     }
 
+    fn plain(s: &str) -> Result<i64, MoneyError> {
+        parse_plain_minor(s, Currency::EUR)
+    }
+
+    #[test]
+    fn a_plain_amount_has_one_reading() {
+        let cases = [
+            ("12,50", 1250),
+            ("12.50", 1250),
+            ("12,5", 1250),
+            ("12", 1200),
+            (" 0,01 ", 1),
+            ("007", 700),
+            ("0", 0),
+        ];
+        for (input, minor) in cases {
+            assert_eq!(plain(input), Ok(minor), "{input:?}");
+        }
+        assert_eq!(parse_plain_minor("1234", Currency::JPY), Ok(1234));
+        assert_eq!(parse_plain_minor("1,234", Currency::KWD), Ok(1234));
+    }
+
+    #[test]
+    fn a_plain_amount_refuses_what_could_be_misread() {
+        let cases = [
+            ("", "is empty"),
+            ("12,345", "more than 2 decimals"),
+            ("1.000", "more than 2 decimals"),
+            ("-5", "'-5' is negative: a negative amount is not accepted"),
+            (
+                "-0,50",
+                "'-0,50' is negative: a negative amount is not accepted",
+            ),
+            ("-", "not a number: '-'"),
+            ("--5", "not a number: '--5'"),
+            ("+5", "not a number: '+5'"),
+            ("1 234,56", "not a number: '1 234,56'"),
+            ("1.234,56", "two decimal separators in '1.234,56'"),
+            ("1,2,3", "two decimal separators in '1,2,3'"),
+            (",5", "not a number: ',5'"),
+            ("5,", "not a number: '5,'"),
+            ("12 €", "not a number: '12 €'"),
+            ("1e3", "not a number: '1e3'"),
+            ("12,5x", "not a number: '12,5x'"),
+            ("99999999999999999999", "amount is out of range"),
+        ];
+        for (input, message) in cases {
+            assert_eq!(plain(input).unwrap_err().to_string(), message, "{input:?}");
+        }
+        assert_eq!(
+            parse_plain_minor("12,5", Currency::JPY)
+                .unwrap_err()
+                .to_string(),
+            "JPY amounts have no decimals"
+        );
+    }
+
     proptest! {
+        /// Any count of cents written `e,cc` (or `e.cc`) reads back exactly;
+        /// a negative one is refused, never read as another amount.
+        #[test]
+        fn plain_e_comma_cc_reads_back_exactly(cents in any::<i64>()) {
+            let magnitude = cents.unsigned_abs();
+            let sign = if cents < 0 { "-" } else { "" };
+            let text = format!("{sign}{},{:02}", magnitude / 100, magnitude % 100);
+            if cents >= 0 {
+                prop_assert_eq!(plain(&text), Ok(cents));
+                prop_assert_eq!(plain(&text.replace(',', ".")), Ok(cents));
+            } else {
+                prop_assert_eq!(plain(&text), Err(MoneyError::Negative(text.clone())));
+            }
+        }
+
+        #[test]
+        fn plain_never_panics(s in "\\PC{0,30}") {
+            let _ = plain(&s);
+            let _ = parse_plain_minor(&s, Currency::JPY);
+        }
+
+        #[test]
+        fn plain_never_panics_on_number_like_input(s in "[-+0-9.,  ]{0,30}") {
+            if let Ok(minor) = plain(&s) {
+                // Whatever it accepts is what the general parser reads too.
+                prop_assert!(minor >= 0);
+                prop_assert_eq!(eur(&s), Ok(minor));
+            }
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,30}") {
             let _ = eur(&s);

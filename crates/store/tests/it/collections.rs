@@ -6,7 +6,7 @@ use prelevo_domain::{
     Amendment, BankFileId, BankFileStatus, CollectionDay, Currency, EndToEndId, FirstCollection,
     Frequency, Instrument, Mandate, MandateKind, MandateRef, Money, OriginalAccount,
     Pain008Version, Payment, PaymentChange, PaymentId, PaymentKind, PaymentStatus, Plan, PlanEnd,
-    PlanId, PlanStatus, Schedule, next_sequence,
+    PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
 };
 use prelevo_store::{
     Actor, BankFileRecord, PaymentFilter, PlanFilter, Position, StoreError, TenantStore,
@@ -20,6 +20,7 @@ use crate::{creditor, t0};
 fn plan(n: u32, mandate: &Mandate, end: PlanEnd) -> Plan {
     Plan {
         id: PlanId::from_body(&format!("{n:032}")).unwrap(),
+        reference: Some(PlanReference::parse(&format!("ABO-{n}")).unwrap()),
         customer_id: mandate.customer_id.clone(),
         kind: PaymentKind::SepaDirectDebit,
         instrument: Instrument::Mandate(mandate.id.clone()),
@@ -197,6 +198,47 @@ fn plans_and_payments_read_back(store: &TestStore) {
         })
         .unwrap();
     assert_eq!(listed, [w.plans[2].clone()]);
+}
+
+/// A plan's reference is the creditor's: found by it in one query, unique
+/// for the creditor, free for another creditor, and optional.
+fn plan_references_are_unique_per_creditor(store: &TestStore) {
+    let w = world(store, 1);
+    let reference = |text: &str| PlanReference::parse(text).unwrap();
+    let mut found = w
+        .tenant
+        .read(|tx| {
+            tx.plans_by_references(&[reference("ABO-10"), reference("ABO-12"), reference("NONE")])
+        })
+        .unwrap();
+    found.sort_by(|a, b| a.reference.cmp(&b.reference));
+    assert_eq!(found, [w.plans[0].clone(), w.plans[2].clone()]);
+
+    let mut twin = plan(99, &w.mandates[0], PlanEnd::OpenEnded);
+    twin.reference = w.plans[0].reference.clone();
+    let twice = w.tenant.write(|tx| tx.insert_plan(&twin));
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { .. })),
+        "{twice:?}"
+    );
+    // Plans without a reference do not collide.
+    let without = |n| Plan {
+        reference: None,
+        ..plan(n, &w.mandates[0], PlanEnd::OpenEnded)
+    };
+    w.tenant
+        .write(|tx| tx.insert_plans(&[without(97), without(98)]))
+        .unwrap();
+
+    let other = world(store, 2);
+    let mut same = plan(200, &other.mandates[0], PlanEnd::OpenEnded);
+    same.reference = w.plans[0].reference.clone();
+    other.tenant.write(|tx| tx.insert_plan(&same)).unwrap();
+    let seen = other
+        .tenant
+        .read(|tx| tx.plans_by_references(&[reference("ABO-10"), reference("ABO-11")]))
+        .unwrap();
+    assert_eq!(seen, [same], "only its own plans");
 }
 
 /// Stages the four mandates' payments due on 7 December (and one due
@@ -541,6 +583,7 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
 
 on_both_engines!(
     plans_and_payments_read_back,
+    plan_references_are_unique_per_creditor,
     staging_follows_the_domain_s_sequence_rules,
     sending_a_file_moves_its_payments_and_mandates,
     a_discarded_file_releases_its_collections,

@@ -6,28 +6,18 @@ use axum::Extension;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use prelevo_app::mandate_import::{
-    ImportMode, ImportReport, LineOutcome, MAX_IMPORT_BYTES, error_file, import_mandates,
-};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use prelevo_app::mandate_import::{ImportReport, LineOutcome, error_file, import_mandates};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::auth::ApiCaller;
+use super::import::{
+    ImportFieldError, ImportParams, error_file_response, file_bytes, mode_code, wants_error_file,
+};
 use super::json::ApiQuery;
 use crate::{AppState, Problem};
-
-/// How to import.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ImportParams {
-    /// `true`: report what each line would do and write nothing.
-    pub dry_run: Option<bool>,
-    /// The file's name, kept with the import.
-    pub file_name: Option<String>,
-}
 
 /// What an import did (or would do).
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,24 +54,11 @@ pub struct ImportLineView {
     pub errors: Vec<ImportFieldError>,
 }
 
-/// A refused field of a line.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportFieldError {
-    /// The column.
-    pub field: String,
-    /// Why.
-    pub message: String,
-}
-
 impl From<&ImportReport> for ImportReportView {
     fn from(report: &ImportReport) -> Self {
         let (created, updated, unchanged, errors) = report.counts();
         Self {
-            mode: match report.mode {
-                ImportMode::DryRun => "dry_run",
-                ImportMode::Apply => "applied",
-            }
-            .to_owned(),
+            mode: mode_code(report.mode),
             previously_imported_at: report.previously_imported_at.map(|t| t.to_string()),
             created,
             updated,
@@ -98,13 +75,7 @@ impl From<&ImportReport> for ImportReportView {
                         LineOutcome::Error(fields) => (
                             "error",
                             false,
-                            fields
-                                .iter()
-                                .map(|f| ImportFieldError {
-                                    field: f.field.clone(),
-                                    message: f.message.clone(),
-                                })
-                                .collect(),
+                            fields.iter().map(ImportFieldError::from).collect(),
                         ),
                     };
                     ImportLineView {
@@ -118,15 +89,6 @@ impl From<&ImportReport> for ImportReportView {
                 .collect(),
         }
     }
-}
-
-fn too_large() -> Problem {
-    Problem::new(
-        "payload-too-large",
-        "Payload too large",
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!("an import file may have at most {MAX_IMPORT_BYTES} bytes: split it"),
-    )
 }
 
 /// Imports mandates from a `;` CSV (UTF-8) sent as the body. With
@@ -148,26 +110,9 @@ pub(crate) async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if announced.is_some_and(|length| length > MAX_IMPORT_BYTES) {
-        return Err(too_large());
-    }
-    // Read up to the limit only: a larger body is cut off, not buffered.
-    let bytes = axum::body::to_bytes(body, MAX_IMPORT_BYTES)
-        .await
-        .map_err(|_| too_large())?;
-    let mode = if params.dry_run.unwrap_or(false) {
-        ImportMode::DryRun
-    } else {
-        ImportMode::Apply
-    };
-    let wants_error_file = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.starts_with("text/csv"));
+    let bytes = file_bytes(&headers, body).await?;
+    let mode = params.mode();
+    let wants_error_file = wants_error_file(&headers);
     let file_name = params.file_name.unwrap_or_else(|| "mandates.csv".into());
     let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
     let (report, error_bytes) = state
@@ -182,17 +127,7 @@ pub(crate) async fn import(
         })
         .await?;
     Ok(match error_bytes {
-        Some(file) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"mandates-errors.csv\"",
-                ),
-            ],
-            file,
-        )
-            .into_response(),
+        Some(file) => error_file_response("mandates-errors.csv", file),
         None => Json(ImportReportView::from(&report)).into_response(),
     })
 }

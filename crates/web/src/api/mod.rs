@@ -12,11 +12,13 @@ mod creditor;
 mod customers;
 mod idempotency;
 mod ids;
+mod import;
 mod json;
 mod mandate_import;
 mod mandates;
 mod pagination;
 mod payments;
+mod plan_import;
 mod plans;
 mod rate_limit;
 
@@ -112,6 +114,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::get_payment, payments::patch_payment))
         .routes(routes!(payments::cancel))
         .routes(routes!(plans::list_plans, plans::create))
+        .routes(routes!(plan_import::import))
         .routes(routes!(plans::get_plan, plans::put_plan))
         .routes(routes!(plans::stop))
         .routes(routes!(bank_files::list_bank_files))

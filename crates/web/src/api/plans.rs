@@ -26,6 +26,8 @@ pub struct PlanView {
     /// `plan_…`
     #[schema(example = "plan_019ad2f6c1b27c3e9d0a5b4f8e7d6c5b")]
     pub id: String,
+    /// The creditor's own reference for it (what a plan file names it by).
+    pub plan_reference: Option<String>,
     /// `cus_…`
     pub customer_id: String,
     /// `sepa_direct_debit` or `card`.
@@ -75,6 +77,7 @@ impl From<&Plan> for PlanView {
         };
         Self {
             id: p.id.to_string(),
+            plan_reference: p.reference.as_ref().map(ToString::to_string),
             customer_id: p.customer_id.to_string(),
             kind: p.kind.as_str().to_owned(),
             mandate_id: p.instrument.mandate().map(ToString::to_string),
@@ -101,6 +104,9 @@ impl From<&Plan> for PlanView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanBody {
+    /// The creditor's own reference, unique among its plans (optional; a
+    /// plan keeps it once given: on a change, omit it or give the same).
+    pub plan_reference: Option<String>,
     /// `cus_…`
     pub customer_id: String,
     /// `mdt_…` (or `card_alias_id`).
@@ -151,6 +157,7 @@ impl PlanBody {
             (None, None) => PlanEnd::OpenEnded,
         };
         Ok(PlanInput {
+            reference: self.plan_reference,
             customer_id: CustomerId::parse(&self.customer_id)
                 .map_err(|_| invalid("customer_id", "is not a customer id"))?,
             instrument: instrument(self.mandate_id.as_deref(), self.card_alias_id.as_deref())?,
@@ -242,9 +249,10 @@ pub(crate) async fn list_plans(
 /// Creates a plan; its instalments within the pre-notification period are
 /// created at once (the daily run creates the others). Audited.
 #[utoipa::path(post, path = "/v1/plans", tag = "plans",
-    request_body(content = PlanBody, example = json!({"customer_id": "cus_019ad2f6c1b27c3e9d0a5b4f8e7d6c5b", "mandate_id": "mdt_019ad2f6c1b27c3e9d0a5b4f8e7d6c5c", "amount": 2990, "frequency": "monthly", "collection_day": 5, "start_date": "2027-01-01", "instalments": 12, "remittance_info": "Abonnement"})),
+    request_body(content = PlanBody, example = json!({"plan_reference": "ABO-2027-0001", "customer_id": "cus_019ad2f6c1b27c3e9d0a5b4f8e7d6c5b", "mandate_id": "mdt_019ad2f6c1b27c3e9d0a5b4f8e7d6c5c", "amount": 2990, "frequency": "monthly", "collection_day": 5, "start_date": "2027-01-01", "instalments": 12, "remittance_info": "Abonnement"})),
     responses(
         (status = 201, description = "The new plan", body = PlanView),
+        (status = 409, description = "Another plan has this plan_reference (problem+json)"),
         (status = 422, description = "Invalid fields, each named (problem+json)"),
     ),
     security(("api_key" = [])))]
@@ -293,7 +301,7 @@ pub(crate) async fn get_plan(
     request_body(content = PlanBody),
     responses(
         (status = 200, description = "The changed plan", body = PlanView),
-        (status = 409, description = "The plan is inactive (problem+json)"),
+        (status = 409, description = "The plan is inactive, or another plan has this plan_reference (problem+json)"),
         (status = 422, description = "Invalid fields, each named (problem+json)"),
     ),
     security(("api_key" = [])))]

@@ -147,6 +147,7 @@ mod tests {
                 "POST /v1/payments/{id}/cancel",
                 "GET /v1/plans",
                 "POST /v1/plans",
+                "POST /v1/plans/import",
                 "GET /v1/plans/{id}",
                 "PUT /v1/plans/{id}",
                 "POST /v1/plans/{id}/stop",

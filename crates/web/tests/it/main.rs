@@ -17,6 +17,7 @@ mod mandates_api;
 mod metrics;
 mod payments_api;
 mod payments_dashboard;
+mod plan_import_api;
 mod problems;
 mod subscribers_dashboard;
 mod ui;

@@ -12,7 +12,7 @@ use crate::TestApp;
 use crate::api::{assert_problem, bearer, creditor, key, patch_json as with_json};
 
 /// A customer paying by a new mandate: (customer id, mandate id).
-fn payer(app: &TestApp, key: &str, n: u32) -> (String, String) {
+pub fn payer(app: &TestApp, key: &str, n: u32) -> (String, String) {
     let customer = app.send(
         Method::POST,
         "/v1/customers",

@@ -1,0 +1,52 @@
+//! What one batch of plan lines finds stored, read in three queries: the
+//! plans, customers and mandates its lines name.
+
+use std::collections::HashMap;
+
+use prelevo_domain::{Customer, CustomerCode, Mandate, MandateRef, Plan, PlanReference};
+use prelevo_store::TenantTx;
+
+use crate::AppError;
+use crate::import_file::Line;
+
+/// The stored plans, customers and mandates a batch's lines name.
+pub(super) struct Known {
+    /// Plans by reference.
+    pub plans: HashMap<String, Plan>,
+    /// Customers by code.
+    pub customers: HashMap<String, Customer>,
+    /// Mandates by reference (UMR).
+    pub mandates: HashMap<String, Mandate>,
+}
+
+impl Known {
+    /// Reads what `lines` name (their well-formed references).
+    pub fn read(tx: &mut TenantTx<'_, '_>, lines: &[Line]) -> Result<Self, AppError> {
+        fn parsed<T, E>(lines: &[Line], column: &str, parse: fn(&str) -> Result<T, E>) -> Vec<T> {
+            lines
+                .iter()
+                .filter_map(|l| l.get(column).and_then(|text| parse(text).ok()))
+                .collect()
+        }
+        let plans = tx
+            .plans_by_references(&parsed(lines, "plan_reference", PlanReference::parse))?
+            .into_iter()
+            .filter_map(|p| Some((p.reference.as_ref()?.as_str().to_owned(), p)))
+            .collect();
+        let customers = tx
+            .customers_by_codes(&parsed(lines, "customer_reference", CustomerCode::parse))?
+            .into_iter()
+            .map(|c| (c.code.as_str().to_owned(), c))
+            .collect();
+        let mandates = tx
+            .mandates_by_references(&parsed(lines, "mandate_reference", MandateRef::parse))?
+            .into_iter()
+            .filter_map(|m| Some((m.reference.as_ref()?.as_str().to_owned(), m)))
+            .collect();
+        Ok(Self {
+            plans,
+            customers,
+            mandates,
+        })
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX plans_by_reference;
+ALTER TABLE plans DROP COLUMN external_reference;
