@@ -286,7 +286,16 @@ mod tests {
     fn the_menu_shows_what_the_role_allows() {
         let viewer = layout(Locale::En, "/settings").with_account(account(Role::Viewer));
         let hrefs: Vec<_> = viewer.nav().iter().map(|l| l.href).collect();
-        assert_eq!(hrefs, ["/mandates", "/subscribers", "/settings"]);
+        assert_eq!(
+            hrefs,
+            [
+                "/mandates",
+                "/payments",
+                "/bank-files",
+                "/subscribers",
+                "/settings"
+            ]
+        );
         assert!(
             layout(Locale::En, "/login").nav().is_empty(),
             "no menu before login"
