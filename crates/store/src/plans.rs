@@ -13,7 +13,7 @@ use prelevo_domain::{
 use crate::engine::on_each_engine;
 use crate::schema::plans;
 use crate::sql_types::DbInstant;
-use crate::{Position, StoreError, TenantTx};
+use crate::{Position, StoreError, Tally, TenantTx};
 
 /// Which plans a list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -303,6 +303,38 @@ impl TenantTx<'_, '_> {
             .select(PlanRow::as_select())
             .load(c))?;
         rows.into_iter().map(PlanRow::into_domain).collect()
+    }
+
+    /// How many plans are in `status` (or in any), counted up to `cap`.
+    pub fn tally_plans(
+        &mut self,
+        status: Option<PlanStatus>,
+        cap: u32,
+    ) -> Result<Tally, StoreError> {
+        let tenant = self.tenant().to_owned();
+        // A macro, not a closure: the boxed query's type names the engine.
+        macro_rules! in_status {
+            () => {{
+                let mut query = plans::table
+                    .filter(plans::creditor_id.eq(tenant.clone()))
+                    .into_boxed();
+                if let Some(status) = status {
+                    query = query.filter(plans::status.eq(status.as_str()));
+                }
+                query
+            }};
+        }
+        let past_cap: Option<String> = on_each_engine!(self.conn, |c| in_status!()
+            .select(plans::id)
+            .offset(i64::from(cap))
+            .limit(1)
+            .get_result(c)
+            .optional())?;
+        Tally::counted(cap, past_cap.is_some(), || {
+            Ok(on_each_engine!(self.conn, |c| in_status!()
+                .count()
+                .get_result(c))?)
+        })
     }
 
     /// A page of plans matching `filter`, newest first.

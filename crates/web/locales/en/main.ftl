@@ -301,3 +301,20 @@ bank-profile-cutoff = The bank's cut-off time, the business day before the due d
 bank-profile-max = Most transactions per file
 bank-profile-limit = Largest amount of one payment (€)
 payments-created = Created
+
+## Plans
+plan-active = Active
+plan-inactive = Inactive
+frequency-weekly = Weekly
+frequency-monthly = Monthly
+frequency-quarterly = Quarterly
+frequency-half-yearly = Half-yearly
+frequency-yearly = Yearly
+plans-reference = Plan reference
+plans-frequency = Frequency
+plans-next-due = Next due date
+plans-created-count = Instalments created
+plans-hint = Each plan leads to its payments. The daily run creates the instalments of the coming pre-notification days ahead.
+plans-import = Import plans
+plans-import-cancel = Stop
+plans-import-summary = { $created } to create, { $updated } updated, { $cancelled } stopped, { $unchanged } unchanged, { $errors } refused

@@ -301,3 +301,20 @@ bank-profile-cutoff = Heure limite de la banque, la veille ouvrée de l'échéan
 bank-profile-max = Opérations au plus par fichier
 bank-profile-limit = Montant maximum d'un paiement (€)
 payments-created = Créé
+
+## Échéanciers
+plan-active = Actif
+plan-inactive = Inactif
+frequency-weekly = Hebdomadaire
+frequency-monthly = Mensuelle
+frequency-quarterly = Trimestrielle
+frequency-half-yearly = Semestrielle
+frequency-yearly = Annuelle
+plans-reference = Référence de l'échéancier
+plans-frequency = Fréquence
+plans-next-due = Prochaine échéance
+plans-created-count = Échéances créées
+plans-hint = Chaque échéancier mène à ses paiements. Les échéances des jours de pré-notification à venir sont créées à l'avance par le passage quotidien.
+plans-import = Importer des échéanciers
+plans-import-cancel = Arrêt
+plans-import-summary = { $created } à créer, { $updated } mis à jour, { $cancelled } arrêtés, { $unchanged } inchangés, { $errors } refusés

@@ -9,18 +9,16 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use base64::Engine;
 use prelevo_app::documents::mandate_document;
 use prelevo_app::exports::write_mandates;
-use prelevo_app::mandate_import::{
-    ImportMode, ImportReport, LineOutcome, error_file, import_mandates,
-};
+use prelevo_app::mandate_import::{LineOutcome, error_file, import_mandates};
 use prelevo_app::mandates::revoke_mandate;
-use prelevo_domain::{MandateId, MandateStatus, Permission};
-use prelevo_store::{ListedMandate, MandateFilter, TALLY_CAP};
+use prelevo_domain::{Clock, MandateId, MandateStatus, Permission};
+use prelevo_store::{Actor, ListedMandate, MandateFilter, TALLY_CAP, TenantStore};
 use serde::Deserialize;
 
 use super::Member;
+use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
 use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
 use crate::AppState;
 use crate::exports::{csv_response, pdf_response, stopped};
@@ -268,112 +266,44 @@ pub(crate) async fn revoke(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "mandate_import.html")]
-struct ImportPage {
-    layout: Layout,
-    report: Option<ImportView>,
-    errors: Vec<String>,
-}
+const IMPORT: ImportScreen = ImportScreen {
+    section: Section::MandatesAndCards,
+    title: "mandates-import",
+    action: "/mandates/import",
+    reference: "mandates-reference",
+    errors_file: "mandates-errors.csv",
+    default_file: "mandates.csv",
+};
 
-/// A report as the page shows it.
-struct ImportView {
-    summary: String,
-    previously: Option<String>,
-    lines: Vec<(u64, String, String, String)>,
-    /// The refused lines as a `data:` link, when there are some.
-    error_file: Option<String>,
-}
-
-fn view(layout: &Layout, report: &ImportReport, error_csv: Option<Vec<u8>>) -> ImportView {
+fn view(layout: &Layout, (report, error_csv): Imported<LineOutcome>) -> ImportView {
     let (created, updated, unchanged, errors) = report.counts();
-    let applied = report.mode == ImportMode::Apply;
-    ImportView {
-        summary: layout.t_args(
-            "mandates-import-summary",
-            &[
-                ("created", &created),
-                ("updated", &updated),
-                ("unchanged", &unchanged),
-                ("errors", &errors),
-            ],
-        ),
-        previously: report
-            .previously_imported_at
-            .map(|at| layout.t_args("mandates-import-seen", &[("at", &layout.instant(&at))])),
-        lines: report
-            .lines
-            .iter()
-            .map(|l| {
-                let (key, detail) = match &l.outcome {
-                    LineOutcome::Create { .. } if applied => {
-                        ("mandates-import-created", String::new())
-                    }
-                    LineOutcome::Create { .. } => ("mandates-import-create", String::new()),
-                    LineOutcome::Update => ("mandates-import-update", String::new()),
-                    LineOutcome::Unchanged => ("mandates-import-unchanged", String::new()),
-                    LineOutcome::Error(fields) => (
-                        "mandates-import-error",
-                        fields
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" ; "),
-                    ),
-                };
-                (l.line, l.reference.clone(), layout.t(key), detail)
-            })
-            .collect(),
-        error_file: error_csv.map(|bytes| {
-            format!(
-                "data:text/csv;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(bytes)
-            )
-        }),
-    }
+    let summary = layout.t_args(
+        "mandates-import-summary",
+        &[
+            ("created", &created),
+            ("updated", &updated),
+            ("unchanged", &unchanged),
+            ("errors", &errors),
+        ],
+    );
+    ImportView::new(
+        layout,
+        &report,
+        summary,
+        error_csv,
+        |outcome, applied| match outcome {
+            LineOutcome::Create { .. } if applied => ("mandates-import-created", String::new()),
+            LineOutcome::Create { .. } => ("mandates-import-create", String::new()),
+            LineOutcome::Update => ("mandates-import-update", String::new()),
+            LineOutcome::Unchanged => ("mandates-import-unchanged", String::new()),
+            LineOutcome::Error(fields) => ("mandates-import-error", refused_fields(fields)),
+        },
+    )
 }
 
 /// `GET /mandates/import`.
 pub(crate) async fn import_page(member: Member) -> Response {
-    if let Err(refused) = member.require(Permission::Operate) {
-        return refused;
-    }
-    ImportPage {
-        layout: member
-            .layout(Section::MandatesAndCards)
-            .titled("mandates-import"),
-        report: None,
-        errors: Vec::new(),
-    }
-    .into_response()
-}
-
-/// The import form's fields.
-#[derive(Default)]
-struct ImportUpload {
-    csrf: String,
-    dry_run: bool,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-/// The form's fields, or the status and reason of a body that cannot be
-/// read (too large: 413; malformed: 400).
-async fn read_upload(mut multipart: Multipart) -> Result<ImportUpload, (StatusCode, String)> {
-    let refused = |e: axum::extract::multipart::MultipartError| (e.status(), e.body_text());
-    let mut upload = ImportUpload::default();
-    while let Some(field) = multipart.next_field().await.map_err(refused)? {
-        match field.name() {
-            Some("csrf") => upload.csrf = field.text().await.map_err(refused)?,
-            Some("mode") => upload.dry_run = field.text().await.map_err(refused)? == "dry_run",
-            Some("file") => {
-                upload.file_name = field.file_name().unwrap_or("mandates.csv").to_owned();
-                upload.bytes = field.bytes().await.map_err(refused)?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    Ok(upload)
+    imports::page(&member, IMPORT)
 }
 
 /// `POST /mandates/import` (multipart): a dry run or the import itself.
@@ -383,70 +313,22 @@ pub(crate) async fn import(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let layout = member
-        .layout(Section::MandatesAndCards)
-        .titled("mandates-import");
-    let upload = match read_upload(multipart).await {
-        Ok(upload) => upload,
-        Err((status, why)) => {
-            return (
-                status,
-                ImportPage {
-                    layout,
-                    report: None,
-                    errors: vec![why],
-                },
-            )
-                .into_response();
-        }
+    let run = |tenant: &TenantStore, clock: &dyn Clock, actor: &Actor, upload: &Upload| {
+        let report = import_mandates(
+            tenant,
+            clock,
+            actor,
+            &upload.file_name,
+            &upload.bytes,
+            upload.mode,
+        )?;
+        // The error file reads the upload again: only when lines were refused.
+        let errors = if report.counts().3 > 0 {
+            Some(error_file(&upload.bytes, &report)?)
+        } else {
+            None
+        };
+        Ok((report, errors))
     };
-    if let Err(refused) = member.accept_form(&headers, &upload.csrf, Permission::Operate) {
-        return refused;
-    }
-    let mode = if upload.dry_run {
-        ImportMode::DryRun
-    } else {
-        ImportMode::Apply
-    };
-    let (tenant, actor) = (member.tenant(&state), member.actor());
-    let outcome = state
-        .run(move |_, clock| {
-            let report = import_mandates(
-                &tenant,
-                clock,
-                &actor,
-                &upload.file_name,
-                &upload.bytes,
-                mode,
-            )?;
-            // The error file reads the upload again: only when lines were refused.
-            let errors = if report.counts().3 > 0 {
-                Some(error_file(&upload.bytes, &report)?)
-            } else {
-                None
-            };
-            Ok((report, errors))
-        })
-        .await;
-    match outcome {
-        Ok((report, errors)) => {
-            let report = Some(view(&layout, &report, errors));
-            ImportPage {
-                layout,
-                report,
-                errors: Vec::new(),
-            }
-            .into_response()
-        }
-        Err(problem) if problem.status < 500 => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ImportPage {
-                layout,
-                report: None,
-                errors: vec![problem.detail],
-            },
-        )
-            .into_response(),
-        Err(problem) => problem.into_response(),
-    }
+    imports::handle(&state, &member, &headers, multipart, IMPORT, run, view).await
 }

@@ -1,6 +1,6 @@
 //! The dashboard's pages: logging in and out, password links, invitations,
-//! settings, team, API keys, the audit log, subscribers, mandates, payments
-//! and bank files. Handlers are thin: parse
+//! settings, team, API keys, the audit log, subscribers, mandates, payments,
+//! plans and bank files. Handlers are thin: parse
 //! the form, call one use case, render a template.
 // A refusal is a ready page (a `Response`); its size is irrelevant next to
 // the request it answers.
@@ -12,11 +12,13 @@ mod api_reference;
 mod audit;
 mod bank_files;
 mod cookies;
+mod imports;
 mod lists;
 mod mandates;
 mod member;
 mod page;
 mod payments;
+mod plans;
 mod settings;
 mod subscribers;
 mod team;
@@ -90,6 +92,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/payments/{id}", get(payments::show))
         .route("/payments/{id}/cancel", post(payments::cancel))
         .route("/payments/{id}/change", post(payments::change))
+        .route("/plans", get(plans::page))
+        .route(
+            "/plans/import",
+            get(plans::import_page)
+                .post(plans::import)
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
         .route("/bank-files", get(bank_files::page))
         .route("/bank-files/{id}", get(bank_files::show))
         .route("/bank-files/{id}/content", get(bank_files::download))

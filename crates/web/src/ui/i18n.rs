@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn every_key_resolves_in_both_languages() {
         // Every argument any message takes; messages ignore the others.
-        let args: [(&str, &dyn MessageArg); 9] = [
+        let args: [(&str, &dyn MessageArg); 10] = [
             ("count", &2),
             ("page", &"Page"),
             ("until", &"10:00"),
@@ -131,6 +131,7 @@ mod tests {
             ("updated", &0),
             ("unchanged", &3),
             ("errors", &1),
+            ("cancelled", &0),
         ];
         for key in keys(FR_FTL) {
             for locale in [Locale::Fr, Locale::En] {

@@ -3,8 +3,9 @@
 //! translated in `locales/*/main.ftl`. Templates call `layout.label(x)`.
 
 use prelevo_domain::{
-    ApiScope, BankFileStatus, CardStatus, CustomerStatus, Environment, Health, Locale,
-    MandateStatus, MembershipStatus, PaymentKind, PaymentMethodRef, PaymentStatus, Role,
+    ApiScope, BankFileStatus, CardStatus, CustomerStatus, Environment, Frequency, Health, Locale,
+    MandateStatus, MembershipStatus, PaymentKind, PaymentMethodRef, PaymentStatus, PlanStatus,
+    Role,
 };
 
 use super::i18n::translate;
@@ -169,6 +170,27 @@ impl Label for PaymentKind {
     }
 }
 
+impl Label for PlanStatus {
+    fn label_key(&self) -> &'static str {
+        match self {
+            PlanStatus::Active => "plan-active",
+            PlanStatus::Inactive => "plan-inactive",
+        }
+    }
+}
+
+impl Label for Frequency {
+    fn label_key(&self) -> &'static str {
+        match self {
+            Frequency::Weekly => "frequency-weekly",
+            Frequency::Monthly => "frequency-monthly",
+            Frequency::Quarterly => "frequency-quarterly",
+            Frequency::HalfYearly => "frequency-half-yearly",
+            Frequency::Yearly => "frequency-yearly",
+        }
+    }
+}
+
 impl Label for BankFileStatus {
     fn label_key(&self) -> &'static str {
         match self {
@@ -219,6 +241,8 @@ mod tests {
         ]);
         all.extend(PaymentStatus::ALL.iter().map(|s| s as &dyn Label));
         all.extend(PaymentKind::ALL.iter().map(|k| k as &dyn Label));
+        all.extend(Frequency::ALL.iter().map(|f| f as &dyn Label));
+        all.extend([&PlanStatus::Active as &dyn Label, &PlanStatus::Inactive]);
         all
     }
 

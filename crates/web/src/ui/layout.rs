@@ -291,6 +291,7 @@ mod tests {
             [
                 "/mandates",
                 "/payments",
+                "/plans",
                 "/bank-files",
                 "/subscribers",
                 "/settings"

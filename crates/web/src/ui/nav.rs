@@ -64,6 +64,7 @@ impl Section {
             self,
             Section::MandatesAndCards
                 | Section::Payments
+                | Section::Plans
                 | Section::BankFiles
                 | Section::Subscribers
                 | Section::Settings
@@ -124,6 +125,7 @@ mod tests {
             [
                 Section::MandatesAndCards,
                 Section::Payments,
+                Section::Plans,
                 Section::BankFiles,
                 Section::Subscribers,
                 Section::Settings,

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::TestApp;
 use crate::dashboard::{Browser, creditor, csrf_in, location, logged_in_admin};
 use crate::subscribers_dashboard::{
-    globex_admin, logged_in_viewer, mandate_id_on, new_mandate, new_subscriber,
+    globex_admin, logged_in_viewer, mandate_id_on, new_mandate, new_subscriber, upload,
 };
 
 const EURO: &str = "\u{a0}€";
@@ -317,7 +317,81 @@ fn profile_fields() -> [(&'static str, &'static str); 5] {
     ]
 }
 
+const PLANS: &str = "plan_reference;customer_reference;mandate_reference;amount;frequency;\
+    start_date;instalments;collection_day;remittance_info\n\
+    ABO-1;C-100;RUM-P-1;29,90;monthly;2026-12-01;12;5;Abonnement\n\
+    ABO-2;C-999;RUM-P-1;10,00;monthly;2026-12-01;;5;Inconnu\n";
+
+fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &app);
+    let mut ana = logged_in_admin(store, &app, &sink, &acme);
+    payer(&mut ana);
+    let html = ana.get("/plans").body;
+    assert!(html.contains("/plans/import"), "{html}");
+    let csrf = csrf_in(&ana.get("/plans/import").body);
+    let dry = upload(&mut ana, "/plans/import", &csrf, "dry_run", PLANS);
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    assert!(
+        dry.body
+            .contains("1 à créer, 0 mis à jour, 0 arrêtés, 0 inchangés, 1 refusés"),
+        "{}",
+        dry.body
+    );
+    assert!(
+        dry.body.contains("customer_reference"),
+        "the refusal names its column"
+    );
+    assert!(
+        dry.body.contains("download=\"plans-errors.csv\""),
+        "{}",
+        dry.body
+    );
+    assert!(
+        !ana.get("/plans").body.contains("ABO-1"),
+        "a dry run writes nothing"
+    );
+
+    let applied = upload(&mut ana, "/plans/import", &csrf, "apply", PLANS);
+    assert!(applied.body.contains(">Créé<"), "{}", applied.body);
+    let list = ana.get("/plans?status=active").body;
+    assert!(
+        list.contains("ABO-1")
+            && list.contains(&format!("29,90{EURO}"))
+            && list.contains("Mensuelle"),
+        "{list}"
+    );
+    assert!(!ana.get("/plans?status=inactive").body.contains("ABO-1"));
+    assert_eq!(ana.get("/plans?status=done").status, 400);
+    let payments = ana.get(&first_link(&list, "/payments?plan=")).body;
+    assert!(
+        payments.contains("Abonnement"),
+        "the plan leads to its instalments: {payments}"
+    );
+    let again = upload(&mut ana, "/plans/import", &csrf, "apply", PLANS);
+    assert!(again.body.contains("déjà été importé"), "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("0 à créer, 0 mis à jour, 0 arrêtés, 1 inchangés, 1 refusés"),
+        "{}",
+        again.body
+    );
+
+    let mut vic = logged_in_viewer(store, &app, &sink, &acme);
+    let html = vic.get("/plans").body;
+    assert!(
+        html.contains("ABO-1") && !html.contains("/plans/import"),
+        "{html}"
+    );
+    assert_eq!(vic.get("/plans/import").status, 403);
+    let mut gus = globex_admin(store, &app, &sink);
+    assert!(!gus.get("/plans").body.contains("ABO-1"));
+}
+
 on_both_engines!(
+    plans_are_listed_and_imported_from_the_dashboard,
     payments_are_followed_changed_and_cancelled_from_the_dashboard,
     the_bank_profile_is_set_in_the_settings,
 );

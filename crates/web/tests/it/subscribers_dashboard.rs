@@ -180,7 +180,14 @@ fn a_long_list_counts_up_to_its_cap(store: &TestStore) {
     assert!(html.contains(">1 résultat<"), "{html}");
 }
 
-fn upload(browser: &mut Browser<'_>, csrf: &str, mode: &str, csv: &str) -> Answer {
+/// Posts `csv` to the import screen at `path` as the browser's form does.
+pub(crate) fn upload(
+    browser: &mut Browser<'_>,
+    path: &str,
+    csrf: &str,
+    mode: &str,
+    csv: &str,
+) -> Answer {
     let boundary = "PrelevoTestBoundary";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
@@ -189,7 +196,7 @@ fn upload(browser: &mut Browser<'_>, csrf: &str, mode: &str, csv: &str) -> Answe
          Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
     );
     let cookies = browser.cookie_header();
-    let answer = browser.app().send(Method::POST, "/mandates/import", |r| {
+    let answer = browser.app().send(Method::POST, path, |r| {
         r.header("cookie", cookies)
             .header(
                 "content-type",
@@ -211,7 +218,7 @@ fn mandates_are_imported_from_the_dashboard(store: &TestStore) {
     let acme = creditor(store, &app);
     let mut ana = logged_in_admin(store, &app, &sink, &acme);
     let csrf = csrf_in(&ana.get("/mandates/import").body);
-    let dry = upload(&mut ana, &csrf, "dry_run", IMPORT);
+    let dry = upload(&mut ana, "/mandates/import", &csrf, "dry_run", IMPORT);
     assert_eq!(dry.status, 200, "{}", dry.body);
     assert!(
         dry.body
@@ -227,19 +234,31 @@ fn mandates_are_imported_from_the_dashboard(store: &TestStore) {
         !ana.get("/mandates").body.contains("RUM-IMP-1"),
         "a dry run writes nothing"
     );
-    let applied = upload(&mut ana, &csrf, "apply", IMPORT);
+    let applied = upload(&mut ana, "/mandates/import", &csrf, "apply", IMPORT);
     assert!(applied.body.contains(">Créé<"), "{}", applied.body);
     assert!(ana.get("/mandates").body.contains("RUM-IMP-1"));
-    let again = upload(&mut ana, &csrf, "apply", IMPORT);
+    let again = upload(&mut ana, "/mandates/import", &csrf, "apply", IMPORT);
     assert!(again.body.contains("déjà été importé"), "{}", again.body);
-    let commas = upload(&mut ana, &csrf, "dry_run", "customer_reference,reference\n");
+    let commas = upload(
+        &mut ana,
+        "/mandates/import",
+        &csrf,
+        "dry_run",
+        "customer_reference,reference\n",
+    );
     assert_eq!(commas.status, 422);
     assert!(
         commas.body.contains("séparées par") || commas.body.contains("separated by"),
         "{}",
         commas.body
     );
-    let forged = upload(&mut ana, "not-the-token", "apply", IMPORT);
+    let forged = upload(
+        &mut ana,
+        "/mandates/import",
+        "not-the-token",
+        "apply",
+        IMPORT,
+    );
     assert_eq!(forged.status, 403);
     // A body that is not the multipart it announces: 400, not a crash.
     let cookies = ana.cookie_header();

@@ -1,0 +1,197 @@
+//! Plans ("Échéanciers"): the list with its status filter, each plan
+//! leading to its payments, and plans created, changed or cancelled from a
+//! CSV file.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use prelevo_app::plan_import::{LineOutcome, error_file, import_plans};
+use prelevo_domain::{Clock, Permission, Plan, PlanId, PlanStatus};
+use prelevo_store::{Actor, PlanFilter, TALLY_CAP, TenantStore};
+
+use super::Member;
+use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
+use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use crate::AppState;
+use crate::ui::{
+    Column, Cursor, Layout, ListQuery, ListSpec, Page, Section, Sort, Table, TableRow,
+};
+
+const SPEC: ListSpec = ListSpec {
+    filters: &["status"],
+    sorts: &["created"],
+    default_sort: Sort::descending("created"),
+};
+
+const COLUMNS: [Column; 6] = [
+    Column::text("plans-reference"),
+    Column::numeric("payments-amount"),
+    Column::text("plans-frequency"),
+    Column::text("plans-next-due"),
+    Column::numeric("plans-created-count"),
+    Column::text("payments-status"),
+];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    layout: Layout,
+    query: ListQuery,
+    list: Table,
+    can_operate: bool,
+}
+
+impl PlansPage {
+    fn statuses(&self) -> [PlanStatus; 2] {
+        [PlanStatus::Active, PlanStatus::Inactive]
+    }
+}
+
+fn row(layout: &Layout, plan: &Plan) -> TableRow {
+    TableRow::new([
+        plan.reference
+            .as_ref()
+            .map_or_else(|| plan.id.to_string(), |r| r.as_str().to_owned()),
+        plan.amount.format(layout.locale()),
+        layout.label(&plan.schedule.frequency()),
+        plan.next_due()
+            .map_or_else(|| "—".to_owned(), |d| d.to_string()),
+        plan.created_count.to_string(),
+        layout.label(&plan.status),
+    ])
+    .linked(format!("/payments?plan={}", plan.id))
+}
+
+/// `GET /plans`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = member.require(Permission::Read) {
+        return refused;
+    }
+    let query = match ListQuery::parse(SPEC, uri.query()) {
+        Ok(query) => query,
+        Err(error) => return bad_query(error),
+    };
+    let status = match query.filter("status") {
+        None => None,
+        Some(s) => match PlanStatus::parse(s) {
+            Some(status) => Some(status),
+            None => return refused("status", s),
+        },
+    };
+    let position = store_position::<PlanId>(&query);
+    let limit = i64::from(query.fetch_limit());
+    let tenant = member.tenant(&state);
+    let page_position = position.clone();
+    let filter = PlanFilter {
+        status,
+        ..PlanFilter::default()
+    };
+    let fetched = state
+        .run(move |_, _| {
+            Ok(tenant.read(|tx| {
+                Ok::<_, prelevo_store::StoreError>((
+                    tx.plans(&filter, page_position, limit)?,
+                    tx.tally_plans(status, TALLY_CAP)?,
+                ))
+            })?)
+        })
+        .await;
+    let (rows, total) = match fetched {
+        Ok(found) => found,
+        Err(problem) => return problem.into_response(),
+    };
+    let rows = in_list_order(rows, &position);
+    let layout = member.layout(Section::Plans);
+    let cursor_of = |p: &Plan| Cursor::new(p.created_at.to_string(), p.id.to_string());
+    // A plan's payments are exported from the payments list.
+    let page = Page::new(&query, rows, total, "/plans", "/plans", cursor_of)
+        .without_export()
+        .map(|p| row(&layout, &p));
+    let list = Table::new(&layout, "nav-plans", &COLUMNS, &query, "/plans", page);
+    if let Some(only_the_list) = fragment(&headers, &layout, &list) {
+        return only_the_list;
+    }
+    PlansPage {
+        can_operate: member.require(Permission::Operate).is_ok(),
+        layout,
+        query,
+        list,
+    }
+    .into_response()
+}
+
+const IMPORT: ImportScreen = ImportScreen {
+    section: Section::Plans,
+    title: "plans-import",
+    action: "/plans/import",
+    reference: "plans-reference",
+    errors_file: "plans-errors.csv",
+    default_file: "plans.csv",
+};
+
+fn view(layout: &Layout, (report, error_csv): Imported<LineOutcome>) -> ImportView {
+    let counts = report.counts();
+    let summary = layout.t_args(
+        "plans-import-summary",
+        &[
+            ("created", &counts.created),
+            ("updated", &counts.updated),
+            ("cancelled", &counts.cancelled),
+            ("unchanged", &counts.unchanged),
+            ("errors", &counts.refused),
+        ],
+    );
+    ImportView::new(
+        layout,
+        &report,
+        summary,
+        error_csv,
+        |outcome, applied| match outcome {
+            LineOutcome::Create if applied => ("mandates-import-created", String::new()),
+            LineOutcome::Create => ("mandates-import-create", String::new()),
+            LineOutcome::Update => ("mandates-import-update", String::new()),
+            LineOutcome::Cancel => ("plans-import-cancel", String::new()),
+            LineOutcome::Unchanged => ("mandates-import-unchanged", String::new()),
+            LineOutcome::Error(fields) => ("mandates-import-error", refused_fields(fields)),
+        },
+    )
+}
+
+/// `GET /plans/import`.
+pub(crate) async fn import_page(member: Member) -> Response {
+    imports::page(&member, IMPORT)
+}
+
+/// `POST /plans/import` (multipart): a dry run or the import itself.
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    member: Member,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let run = |tenant: &TenantStore, clock: &dyn Clock, actor: &Actor, upload: &Upload| {
+        let report = import_plans(
+            tenant,
+            clock,
+            actor,
+            &upload.file_name,
+            &upload.bytes,
+            upload.mode,
+        )?;
+        // The error file reads the upload again: only when lines were refused.
+        let errors = if report.counts().refused > 0 {
+            Some(error_file(&upload.bytes, &report)?)
+        } else {
+            None
+        };
+        Ok((report, errors))
+    };
+    imports::handle(&state, &member, &headers, multipart, IMPORT, run, view).await
+}
