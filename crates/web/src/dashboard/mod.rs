@@ -93,6 +93,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/payments/{id}/cancel", post(payments::cancel))
         .route("/payments/{id}/change", post(payments::change))
         .route("/plans", get(plans::page))
+        .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/stop", post(plans::stop))
         .route(
             "/plans/import",
             get(plans::import_page)

@@ -1,19 +1,22 @@
-//! Plans ("Échéanciers"): the list with its status filter, each plan
-//! leading to its payments, and plans created, changed or cancelled from a
-//! CSV file.
+//! Plans ("Échéanciers"): the list with its status filter, a plan's page
+//! (its terms, its payments, stopping it), and plans created, changed or
+//! cancelled from a CSV file.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
 use prelevo_app::plan_import::{LineOutcome, error_file, import_plans};
-use prelevo_domain::{Clock, Permission, Plan, PlanId, PlanStatus};
+use prelevo_app::plans::{plan, stop_plan};
+use prelevo_domain::{Clock, Permission, Plan, PlanEnd, PlanId, PlanStatus, StopReason};
 use prelevo_store::{Actor, PlanFilter, TALLY_CAP, TenantStore};
 
 use super::Member;
 use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
 use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::member::CsrfForm;
 use crate::AppState;
 use crate::ui::{
     Column, Cursor, Layout, ListQuery, ListSpec, Page, Section, Sort, Table, TableRow,
@@ -61,7 +64,7 @@ fn row(layout: &Layout, plan: &Plan) -> TableRow {
         plan.created_count.to_string(),
         layout.label(&plan.status),
     ])
-    .linked(format!("/payments?plan={}", plan.id))
+    .linked(format!("/plans/{}", plan.id))
 }
 
 /// `GET /plans`.
@@ -125,6 +128,125 @@ pub(crate) async fn page(
         list,
     }
     .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    layout: Layout,
+    plan: Plan,
+    can_operate: bool,
+    errors: Vec<String>,
+}
+
+impl PlanPage {
+    fn amount(&self) -> String {
+        self.plan.amount.format(self.layout.locale())
+    }
+
+    fn frequency(&self) -> String {
+        self.layout.label(&self.plan.schedule.frequency())
+    }
+
+    fn end(&self) -> String {
+        match self.plan.schedule.end() {
+            PlanEnd::OpenEnded => self.layout.t("plans-open-ended"),
+            PlanEnd::OnDate(day) => day.to_string(),
+            PlanEnd::AfterInstalments(n) => self
+                .layout
+                .t_args("plans-after-instalments", &[("count", &n)]),
+        }
+    }
+
+    fn is_active(&self) -> bool {
+        self.plan.status == PlanStatus::Active
+    }
+
+    /// The message key of why it stopped.
+    fn stop_key(&self) -> &'static str {
+        match self.plan.stop.as_ref().map(|s| s.reason) {
+            Some(StopReason::ByCreditor) | None => "stop-by-creditor",
+            Some(StopReason::MandateRevoked) => "stop-mandate-revoked",
+            Some(StopReason::MandateExpired) => "stop-mandate-expired",
+            Some(StopReason::CardDeleted) => "stop-card-deleted",
+            Some(StopReason::CustomerSuspended) => "stop-customer-suspended",
+            Some(StopReason::CustomerStruckOff) => "stop-customer-struck-off",
+        }
+    }
+}
+
+fn plan_id(member: &Member, text: &str) -> Result<PlanId, Response> {
+    PlanId::parse(text).map_err(|_| member.message(StatusCode::NOT_FOUND, "not-found"))
+}
+
+async fn plan_page(
+    state: &AppState,
+    member: &Member,
+    id: PlanId,
+    status: StatusCode,
+    errors: Vec<String>,
+) -> Response {
+    let tenant = member.tenant(state);
+    match state.run(move |_, _| plan(&tenant, &id)).await {
+        Ok(plan) => (
+            status,
+            PlanPage {
+                layout: member.layout(Section::Plans),
+                plan,
+                can_operate: member.require(Permission::Operate).is_ok(),
+                errors,
+            },
+        )
+            .into_response(),
+        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// `GET /plans/{id}`: the plan's terms and progress.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(refused) = member.require(Permission::Read) {
+        return refused;
+    }
+    match plan_id(&member, &id) {
+        Ok(id) => plan_page(&state, &member, id, StatusCode::OK, Vec::new()).await,
+        Err(refused) => refused,
+    }
+}
+
+/// `POST /plans/{id}/stop`: no more instalments; those not sent yet are
+/// cancelled.
+pub(crate) async fn stop(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
+        return refused;
+    }
+    let id = match plan_id(&member, &id) {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
+    let (tenant, actor, target) = (member.tenant(&state), member.actor(), id.clone());
+    match state
+        .run(move |_, clock| stop_plan(&tenant, clock, &actor, &target))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/plans/{id}")).into_response(),
+        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
+        Err(problem) if problem.status < 500 => {
+            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::CONFLICT);
+            plan_page(&state, &member, id, status, problem.reasons()).await
+        }
+        Err(problem) => problem.into_response(),
+    }
 }
 
 const IMPORT: ImportScreen = ImportScreen {

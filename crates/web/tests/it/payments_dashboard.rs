@@ -67,7 +67,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     let list = ana.get("/payments").body;
     assert!(list.contains(&format!("49,90{EURO}")), "{list}");
     assert!(
-        list.contains("A exécuter") && list.contains("C-100"),
+        list.contains("<td>A exécuter</td>") && list.contains("C-100"),
         "{list}"
     );
     assert!(list.contains(&format!("href=\"/payments/{}\"", later.id)));
@@ -364,11 +364,18 @@ fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
     );
     assert!(!ana.get("/plans?status=inactive").body.contains("ABO-1"));
     assert_eq!(ana.get("/plans?status=done").status, 400);
-    let payments = ana.get(&first_link(&list, "/payments?plan=")).body;
+    let plan_page = first_link(&list, "/plans/plan_");
+    let html = ana.get(&plan_page).body;
+    assert!(
+        html.contains("Après 12 échéances") && html.contains("id=\"plan-status\">Actif<"),
+        "{html}"
+    );
+    let payments = ana.get(&first_link(&html, "/payments?plan=")).body;
     assert!(
         payments.contains("Abonnement"),
         "the plan leads to its instalments: {payments}"
     );
+    assert!(payments.contains("<td>A exécuter</td>"), "{payments}");
     let again = upload(&mut ana, "/plans/import", &csrf, "apply", PLANS);
     assert!(again.body.contains("déjà été importé"), "{}", again.body);
     assert!(
@@ -386,8 +393,33 @@ fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
         "{html}"
     );
     assert_eq!(vic.get("/plans/import").status, 403);
+    assert!(
+        !vic.get(&plan_page).body.contains("/stop\""),
+        "a viewer cannot stop"
+    );
+    let token = csrf_in(&vic.get("/settings").body);
+    assert_eq!(
+        vic.post(&format!("{plan_page}/stop"), &[("csrf", &token)])
+            .status,
+        403
+    );
     let mut gus = globex_admin(store, &app, &sink);
     assert!(!gus.get("/plans").body.contains("ABO-1"));
+    assert_eq!(gus.get(&plan_page).status, 404);
+
+    // Stopping the plan cancels its instalments not sent.
+    let stopped = ana.fill(&plan_page, &format!("{plan_page}/stop"), &[]);
+    assert_eq!(stopped.status, 303, "{}", stopped.body);
+    let html = ana.get(&plan_page).body;
+    assert!(html.contains("id=\"plan-status\">Inactif<"), "{html}");
+    assert!(html.contains("arrêté par le créancier"), "{html}");
+    let payments = ana.get(&first_link(&html, "/payments?plan=")).body;
+    assert!(
+        payments.contains("<td>Non exécuté</td>") && !payments.contains("<td>A exécuter</td>"),
+        "{payments}"
+    );
+    let twice = ana.fill(&plan_page, &format!("{plan_page}/stop"), &[]);
+    assert_eq!(twice.status, 409, "{}", twice.body);
 }
 
 on_both_engines!(
