@@ -22,7 +22,8 @@ use prelevo_app::creditors::{CreditorInput, create_creditor};
 use prelevo_app::mail::{SmtpMailer, parse_sender};
 use prelevo_app::outbox::deliver_ready;
 use prelevo_app::payments::{PaymentInput, create_payment};
-use prelevo_domain::{CreditorKey, Currency, Instrument, Money, Payment};
+use prelevo_app::plans::{PlanInput, create_plan};
+use prelevo_domain::{CreditorKey, Currency, Frequency, Instrument, Money, Payment, PlanEnd};
 use prelevo_store::Actor;
 use prelevo_testkit::browser::DESKTOP;
 use prelevo_testkit::bulk::{bulk_customer, bulk_mandate};
@@ -563,6 +564,18 @@ fn a_person_changes_a_payment_and_sends_the_day_s_bank_file() {
     };
     pay(4990, None, "Abonnement décembre");
     let later = pay(2990, Some("2026-12-15"), "Option presse");
+    let plan = PlanInput {
+        reference: Some("ABO-2026-0001".into()),
+        customer_id: customer.id.clone(),
+        instrument: Instrument::Mandate(mandate.id.clone()),
+        amount: Money::from_minor(1990, Currency::EUR),
+        frequency: Frequency::Monthly,
+        collection_day: 10,
+        start_on: "2027-01-10".parse().unwrap(),
+        end: PlanEnd::AfterInstalments(12),
+        remittance: Some("Abonnement Presse+".into()),
+    };
+    create_plan(&tenant, app.clock.as_ref(), &Actor::Cli, &plan).unwrap();
     run_collections(
         &tenant,
         app.clock.as_ref(),
@@ -634,6 +647,19 @@ async fn payments_and_bank_files(browser: &Chromium, base: &str, later: &Payment
                 format!("the history lacks the change: {timeline:?}")
             })?;
             browser.screenshot("payment-fr").await
+        })
+        .await;
+
+    browser
+        .step("plans", async {
+            open_from_menu(browser, "/plans").await?;
+            page_is(browser, "fr", "Échéanciers").await?;
+            let table = browser.text_of("#list table").await?;
+            check(
+                table.contains("ABO-2026-0001") && table.contains("Mensuelle"),
+                || format!("the plan list is {table:?}"),
+            )?;
+            browser.screenshot("plans-fr").await
         })
         .await;
 
