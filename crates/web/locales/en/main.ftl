@@ -334,3 +334,6 @@ stop-mandate-expired = mandate expired
 stop-card-deleted = card deleted
 stop-customer-suspended = customer suspended
 stop-customer-struck-off = customer struck off
+actor-system = Prelevo (daily run)
+actor-cli = command line
+actor-api-key = API key "{ $name }"

@@ -334,3 +334,6 @@ stop-mandate-expired = mandat expiré
 stop-card-deleted = carte effacée
 stop-customer-suspended = client suspendu
 stop-customer-struck-off = client radié
+actor-system = Prelevo (passage quotidien)
+actor-cli = ligne de commande
+actor-api-key = clé d'API « { $name } »

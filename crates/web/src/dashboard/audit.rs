@@ -12,6 +12,7 @@ use prelevo_domain::Permission;
 use prelevo_store::{Actor, AuditEvent, AuditFilter, Position, TALLY_CAP};
 
 use super::Member;
+use super::actors::ActorNames;
 use super::lists::{bad_query, fragment, in_list_order, store_position};
 use crate::AppState;
 use crate::api::audit::instant;
@@ -99,14 +100,15 @@ pub(crate) async fn page(
     let tenant = member.tenant(&state);
     let fetched = state
         .run(move |_, _| {
-            Ok(tenant.read(|tx| {
+            let (events, total) = tenant.read(|tx| {
                 let events = tx.audit_events(&filter, position, limit)?;
                 let total = tx.tally_audit_events(&filter, TALLY_CAP)?;
                 Ok::<_, prelevo_store::StoreError>((events, total))
-            })?)
+            })?;
+            Ok((events, total, ActorNames::load(&tenant)?))
         })
         .await;
-    let (events, total) = match fetched {
+    let (events, total, names) = match fetched {
         Ok(found) => found,
         Err(problem) => return problem.into_response(),
     };
@@ -123,7 +125,9 @@ pub(crate) async fn page(
     )
     .map(|e| {
         let shown = row(&e, layout.instant(&e.at));
-        TableRow::new([shown.at, shown.actor, shown.entity, shown.action])
+        // The page names people; the export keeps the stored ids.
+        let who = names.name(&layout, &e.actor.label());
+        TableRow::new([shown.at, who, shown.entity, shown.action])
     });
     let list = Table::new(&layout, "nav-audit", &COLUMNS, &query, "/audit", page);
     // htmx (filters, paging, sorting) swaps the list alone.

@@ -7,6 +7,7 @@
 #![expect(clippy::result_large_err, reason = "refusals are ready responses")]
 
 mod access;
+mod actors;
 mod api_keys;
 mod api_reference;
 mod audit;

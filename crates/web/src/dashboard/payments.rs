@@ -17,6 +17,7 @@ use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter, TALLY_CAP}
 use serde::Deserialize;
 
 use super::Member;
+use super::actors::ActorNames;
 use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
 use super::member::CsrfForm;
 use crate::AppState;
@@ -208,7 +209,7 @@ struct Step {
 }
 
 impl Step {
-    fn new(layout: &Layout, event: &PaymentEventRecord) -> Self {
+    fn new(layout: &Layout, names: &ActorNames, event: &PaymentEventRecord) -> Self {
         // A state reads as its label; an unknown code (never expected) as
         // itself rather than nothing.
         let state = |code: &str| {
@@ -219,7 +220,7 @@ impl Step {
             from: state(&event.from_status),
             to: state(&event.to_status),
             cause: event.cause.clone(),
-            actor: event.actor.clone(),
+            actor: names.name(layout, &event.actor),
         }
     }
 }
@@ -261,8 +262,14 @@ async fn payment_page(
     errors: Vec<String>,
 ) -> Response {
     let tenant = member.tenant(state);
-    match state.run(move |_, _| payment(&tenant, &id)).await {
-        Ok((listed, history)) => {
+    let found = state
+        .run(move |_, _| {
+            let (listed, history) = payment(&tenant, &id)?;
+            Ok((listed, history, ActorNames::load(&tenant)?))
+        })
+        .await;
+    match found {
+        Ok((listed, history, names)) => {
             let layout = member.layout(Section::Payments);
             // The creation opens the timeline; the history holds changes.
             let created = Step {
@@ -273,7 +280,7 @@ async fn payment_page(
                 actor: String::new(),
             };
             let timeline = std::iter::once(created)
-                .chain(history.iter().map(|e| Step::new(&layout, e)))
+                .chain(history.iter().map(|e| Step::new(&layout, &names, e)))
                 .collect();
             (
                 status,

@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn every_key_resolves_in_both_languages() {
         // Every argument any message takes; messages ignore the others.
-        let args: [(&str, &dyn MessageArg); 10] = [
+        let args: [(&str, &dyn MessageArg); 11] = [
             ("count", &2),
             ("page", &"Page"),
             ("until", &"10:00"),
@@ -132,6 +132,7 @@ mod tests {
             ("unchanged", &3),
             ("errors", &1),
             ("cancelled", &0),
+            ("name", &"Boutique"),
         ];
         for key in keys(FR_FTL) {
             for locale in [Locale::Fr, Locale::En] {

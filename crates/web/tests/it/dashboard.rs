@@ -454,6 +454,13 @@ fn the_audit_export_is_a_semicolon_csv(store: &TestStore) {
     let page = browser.get("/audit?action=admin_created");
     assert!(page.body.contains("1 résultat"), "{}", page.body);
     assert!(
+        page.body.contains("<td>ligne de commande</td>"),
+        "the page names who acted: {}",
+        page.body
+    );
+    let by_ana = browser.get("/audit?actor_kind=user").body;
+    assert!(by_ana.contains("<td>ana@acme.example</td>"), "{by_ana}");
+    assert!(
         page.body.contains("/audit/export.csv?action=admin_created"),
         "the export keeps the filters"
     );

@@ -141,6 +141,10 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
         html.contains("amount 15.00 to 17.50, remittance text"),
         "the timeline says what changed: {html}"
     );
+    assert!(
+        html.contains("<span class=\"actor\">ana@acme.example</span>"),
+        "the timeline names who changed it: {html}"
+    );
     let cancelled = ana.fill(&page, &format!("{page}/cancel"), &[]);
     assert_eq!(cancelled.status, 303);
     let html = ana.get(&page).body;
