@@ -9,7 +9,7 @@
 //! charges nothing more.
 
 use jiff::civil::Date;
-use prelevo_domain::{CardToken, Clock, Payment, PaymentEvent};
+use prelevo_domain::{CardToken, Clock, Payment, PaymentEvent, PaymentStatus};
 use prelevo_store::{Actor, TenantStore};
 
 use crate::AppError;
@@ -42,11 +42,10 @@ pub fn charge_due_cards(
         return Ok(report);
     }
     loop {
-        let batch = tenant.read(|tx| tx.card_charges_due(day, CHARGES_BATCH))?;
-        if batch.is_empty() {
+        let in_flight = start_charges(tenant, clock, day)?;
+        if in_flight.is_empty() {
             return Ok(report);
         }
-        let in_flight = start_charges(tenant, clock, batch)?;
         for (at, (payment, token)) in in_flight.iter().enumerate() {
             match charge(gateway, payment, token) {
                 Ok(outcome) => {
@@ -89,19 +88,22 @@ fn charge(
     })
 }
 
-/// Marks the batch's waiting payments `executing`, in one transaction,
-/// before any charge is asked for; those already in flight stay so.
+/// Reads the next batch and marks its waiting payments `executing`, in
+/// one transaction (so a payment cancelled or changed meanwhile is read as
+/// it now is), before any charge is asked for; those already in flight
+/// stay so.
 fn start_charges(
     tenant: &TenantStore,
     clock: &dyn Clock,
-    batch: Vec<(Payment, CardToken)>,
+    day: Date,
 ) -> Result<Vec<(Payment, CardToken)>, AppError> {
     let now = clock.now();
     tenant.write(|tx| {
+        let batch = tx.card_charges_due(day, CHARGES_BATCH)?;
         let mut changes = Vec::new();
         let mut in_flight = Vec::with_capacity(batch.len());
         for (mut payment, token) in batch {
-            if payment.status == prelevo_domain::PaymentStatus::ToExecute {
+            if payment.status == PaymentStatus::ToExecute {
                 let change = payment
                     .apply(PaymentEvent::Send, now, "charge sent to the card gateway")
                     .map_err(|e| AppError::System(e.to_string()))?;
@@ -136,6 +138,10 @@ fn record_answer(
     };
     tenant.write(|tx| {
         let mut after = tx.payment(&payment.id)?.payment;
+        if after.status != PaymentStatus::Executing {
+            // Another run recorded this answer first.
+            return Ok(());
+        }
         let change = after
             .apply(event, now, cause)
             .map_err(|e| AppError::System(e.to_string()))?;

@@ -35,6 +35,8 @@ pub struct PaymentFilter {
     pub amount_min: Option<i64>,
     /// At most this many cents.
     pub amount_max: Option<i64>,
+    /// In this currency (the amounts' scale when they are given in it).
+    pub currency: Option<Currency>,
     /// Of this customer.
     pub customer_id: Option<CustomerId>,
     /// Of the customer with this reference (code), exactly.
@@ -200,6 +202,9 @@ macro_rules! matching {
         }
         if let Some(max) = filter.amount_max {
             query = query.filter(payments::amount_cents.le(max));
+        }
+        if let Some(currency) = filter.currency {
+            query = query.filter(payments::currency.eq(currency.as_str().to_owned()));
         }
         if let Some(customer) = &filter.customer_id {
             query = query.filter(payments::customer_id.eq(customer.as_str().to_owned()));

@@ -449,6 +449,19 @@ impl Chromium {
         })
     }
 
+    /// The path once it starts with `prefix`, or the last path read after
+    /// 5 s: a click that submits a form returns before the next page loads.
+    pub async fn path_becomes(&self, prefix: &str) -> Result<String, BrowserError> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let path = self.path().await?;
+            if path.starts_with(prefix) || std::time::Instant::now() >= deadline {
+                return Ok(path);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Resizes the window so that the page is `width` × `height` CSS pixels
     /// wide, and checks it is.
     pub async fn resize(&self, width: u32, height: u32) -> Result<(), BrowserError> {

@@ -267,6 +267,7 @@ impl PaymentParams {
                 BankFileId::parse,
             )?,
             customer_code: None,
+            currency: None,
         })
     }
 }

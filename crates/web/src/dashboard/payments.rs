@@ -65,15 +65,20 @@ fn filter_of(query: &ListQuery) -> Result<PaymentFilter, Response> {
             Some(v) => parse(v.trim()).map(Some).ok_or_else(|| refused(name, v)),
         }
     }
-    // Amounts are typed in euros, as people read them ("49,90").
+    // Amounts are typed in euros, as people read them ("49,90"): they
+    // compare with euro payments only.
     let cents = |v: &str| Money::parse(v, Currency::EUR).ok().map(|m| m.minor());
+    let amount_min = parsed(query, "amount_min", cents)?;
+    let amount_max = parsed(query, "amount_max", cents)?;
+    let in_euros = amount_min.is_some() || amount_max.is_some();
     Ok(PaymentFilter {
         status: parsed(query, "status", PaymentStatus::parse)?,
         kind: parsed(query, "kind", |v| PaymentKind::parse(v).ok())?,
         due_from: parsed(query, "due_from", |v| v.parse().ok())?,
         due_to: parsed(query, "due_to", |v| v.parse().ok())?,
-        amount_min: parsed(query, "amount_min", cents)?,
-        amount_max: parsed(query, "amount_max", cents)?,
+        amount_min,
+        amount_max,
+        currency: in_euros.then_some(Currency::EUR),
         customer_code: query
             .filter("customer_reference")
             .map(|v| v.trim().to_owned()),

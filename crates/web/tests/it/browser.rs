@@ -107,7 +107,7 @@ async fn open_from_menu(browser: &Chromium, path: &str) -> Result<(), BrowserErr
         .await?
         .click()
         .await?;
-    let now = browser.path().await?;
+    let now = browser.path_becomes(path).await?;
     check(now == path, || format!("the menu led to {now}, not {path}"))?;
     let current = browser
         .find("nav.main-nav a[aria-current=\"page\"]")
@@ -175,7 +175,7 @@ async fn tour(browser: &Chromium, base: &str) {
             browser.find("#email").await?.send_keys(EMAIL).await?;
             browser.find("#password").await?.send_keys(PASSWORD).await?;
             submit(browser, "/login").await?;
-            let path = browser.path().await?;
+            let path = browser.path_becomes("/settings").await?;
             check(path == "/settings", || {
                 format!("logging in led to {path}, not /settings")
             })
@@ -263,7 +263,7 @@ async fn tour(browser: &Chromium, base: &str) {
                 .await?
                 .click()
                 .await?;
-            let path = browser.path().await?;
+            let path = browser.path_becomes("/api-keys").await?;
             check(path == "/api-keys", || {
                 format!("the language switch led to {path}, not back to /api-keys")
             })?;
@@ -320,7 +320,7 @@ async fn tour(browser: &Chromium, base: &str) {
         .step("log-out", async {
             browser.resize(DESKTOP.0, DESKTOP.1).await?;
             submit(browser, "/logout").await?;
-            let path = browser.path().await?;
+            let path = browser.path_becomes("/login").await?;
             check(path == "/login", || {
                 format!("logging out led to {path}, not /login")
             })?;
@@ -413,7 +413,7 @@ async fn subscriber_and_mandate(browser: &Chromium, base: &str) {
                 .await?
                 .click()
                 .await?;
-            let path = browser.path().await?;
+            let path = browser.path_becomes("/subscribers/cus_").await?;
             check(path.starts_with("/subscribers/cus_"), || {
                 format!("creating the subscriber led to {path}")
             })?;

@@ -3,6 +3,7 @@
 //! filters, the payment page and its timeline, change and cancel, the
 //! day's file (download, mark as sent), roles and tenancy.
 
+use prelevo_app::card_aliases::{CardAliasInput, create_card_alias};
 use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::collection_run::run_collections;
 use prelevo_app::payments::{PaymentInput, create_payment};
@@ -62,6 +63,37 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     };
     let soon = pay(4990, None, "Facture 118");
     let later = pay(1500, Some("2026-12-15"), "Facture 119");
+    // A card payment in Swiss francs, the same number of cents.
+    let card = create_card_alias(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        &Actor::Cli,
+        &CardAliasInput {
+            customer_id: customer.to_string(),
+            token: "tok_chf".into(),
+            brand: "visa".into(),
+            last4: "4242".into(),
+            expiry_month: 12,
+            expiry_year: 2030,
+            holder: None,
+        },
+    )
+    .unwrap();
+    create_payment(
+        &tenant,
+        app.clock.as_ref(),
+        &Actor::Cli,
+        &PaymentInput {
+            customer_id: customer.clone(),
+            instrument: Instrument::Card(card.id),
+            amount: Money::from_minor(1500, Currency::parse("CHF").unwrap()),
+            due_on: Some("2026-12-15".parse().unwrap()),
+            remittance: Some("Francs 120".to_owned()),
+            end_to_end_id: None,
+        },
+    )
+    .unwrap();
 
     // The list, in French by default, with the seed's filters.
     let list = ana.get("/payments").body;
@@ -75,6 +107,10 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     assert!(dated.contains("Facture 119") && !dated.contains("Facture 118"));
     let cheap = ana.get("/payments?amount_max=20,00").body;
     assert!(cheap.contains("Facture 119") && !cheap.contains("Facture 118"));
+    assert!(
+        !cheap.contains("Francs 120") && list.contains("Francs 120"),
+        "an amount in euros compares with euro payments only"
+    );
     assert!(
         !ana.get("/payments?status=executed")
             .body
