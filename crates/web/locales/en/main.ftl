@@ -337,3 +337,4 @@ stop-customer-struck-off = customer struck off
 actor-system = Prelevo (daily run)
 actor-cli = command line
 actor-api-key = API key "{ $name }"
+plans-one-off = One-off (one instalment)

@@ -337,3 +337,4 @@ stop-customer-struck-off = client radié
 actor-system = Prelevo (passage quotidien)
 actor-cli = ligne de commande
 actor-api-key = clé d'API « { $name } »
+plans-one-off = Ponctuel (une échéance)

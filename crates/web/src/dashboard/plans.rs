@@ -52,13 +52,23 @@ impl PlansPage {
     }
 }
 
+/// A plan's frequency as people read it; a plan of one instalment (a
+/// one-off payment's) has none.
+fn frequency(layout: &Layout, plan: &Plan) -> String {
+    if plan.schedule.end() == PlanEnd::AfterInstalments(1) {
+        layout.t("plans-one-off")
+    } else {
+        layout.label(&plan.schedule.frequency())
+    }
+}
+
 fn row(layout: &Layout, plan: &Plan) -> TableRow {
     TableRow::new([
         plan.reference
             .as_ref()
             .map_or_else(|| plan.id.to_string(), |r| r.as_str().to_owned()),
         plan.amount.format(layout.locale()),
-        layout.label(&plan.schedule.frequency()),
+        frequency(layout, plan),
         plan.next_due()
             .map_or_else(|| "—".to_owned(), |d| d.to_string()),
         plan.created_count.to_string(),
@@ -145,7 +155,7 @@ impl PlanPage {
     }
 
     fn frequency(&self) -> String {
-        self.layout.label(&self.plan.schedule.frequency())
+        frequency(&self.layout, &self.plan)
     }
 
     fn end(&self) -> String {

@@ -656,7 +656,9 @@ async fn payments_and_bank_files(browser: &Chromium, base: &str, later: &Payment
             page_is(browser, "fr", "Échéanciers").await?;
             let table = browser.text_of("#list table").await?;
             check(
-                table.contains("ABO-2026-0001") && table.contains("Mensuelle"),
+                table.contains("ABO-2026-0001")
+                    && table.contains("Mensuelle")
+                    && table.contains("Ponctuel (une échéance)"),
                 || format!("the plan list is {table:?}"),
             )?;
             browser.screenshot("plans-fr").await
