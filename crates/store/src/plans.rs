@@ -225,19 +225,27 @@ impl TenantTx<'_, '_> {
         for ((status, next_index, next_due_on, created_count, updated_at), ids) in groups {
             // Under both engines' limits on bound values.
             for chunk in ids.chunks(10_000) {
-                changed += on_each_engine!(self.conn, |c| diesel::update(
-                    plans::table
-                        .filter(plans::creditor_id.eq(&tenant))
-                        .filter(plans::id.eq_any(chunk))
-                )
-                .set((
-                    plans::status.eq(status),
+                let these = plans::table
+                    .filter(plans::creditor_id.eq(&tenant))
+                    .filter(plans::id.eq_any(chunk));
+                let progress = (
                     plans::next_index.eq(next_index),
                     plans::next_due_on.eq(&next_due_on),
                     plans::created_count.eq(created_count),
                     plans::updated_at.eq(updated_at),
-                ))
-                .execute(c))?;
+                );
+                // A plan moving on was active (only active plans are due):
+                // its status is written only when it ends, so that its
+                // status index entry is not rewritten at every instalment.
+                changed += if status == PlanStatus::Active.as_str() {
+                    on_each_engine!(self.conn, |c| diesel::update(these)
+                        .set(progress)
+                        .execute(c))?
+                } else {
+                    on_each_engine!(self.conn, |c| diesel::update(these)
+                        .set((plans::status.eq(status), progress))
+                        .execute(c))?
+                };
             }
         }
         if changed != moved.len() {
