@@ -66,6 +66,11 @@ pub fn run(settings: &Settings, args: CollectArgs) -> Result<(), CliError> {
             "instalments": report.instalments,
             "executed": report.executed,
             "moved": report.moved,
+            "cards": {
+                "approved": report.cards.approved,
+                "declined": report.cards.declined,
+                "waiting": report.cards.waiting,
+            },
             "files": report.files.iter().map(file_json).collect::<Vec<_>>(),
         }));
     }

@@ -69,6 +69,11 @@ fn collect_then_send_the_files_to_a_folder(store: &TestStore) {
     assert_eq!(files[0]["transactions"], 2);
     assert_eq!(files[0]["control_sum_cents"], 3_000);
     assert_eq!(files[0]["status"], "pending");
+    // No card gateway connector from the command line: nothing charged.
+    assert_eq!(
+        report["cards"],
+        serde_json::json!({"approved": 0, "declined": 0, "waiting": 0})
+    );
     // Again: nothing more.
     let again = prelevo(store.url(), &["collect", "--date", &day]);
     assert!(again.status.success(), "{}", stderr(&again));
