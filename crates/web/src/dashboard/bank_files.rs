@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use prelevo_app::bank_files::{send_bank_file, write_bank_file};
 use prelevo_domain::{BankFileId, BankFileStatus, Money, Permission};
 use prelevo_store::{BankFileRecord, FileBlock, TALLY_CAP};
@@ -163,10 +163,6 @@ impl BankFilePage {
     }
 }
 
-fn file_id(member: &Member, text: &str) -> Result<BankFileId, Response> {
-    BankFileId::parse(text).map_err(|_| member.message(StatusCode::NOT_FOUND, "not-found"))
-}
-
 async fn file_page(
     state: &AppState,
     member: &Member,
@@ -182,8 +178,8 @@ async fn file_page(
             })?)
         })
         .await;
-    match found {
-        Ok((file, blocks)) => (
+    member.shown(found, |(file, blocks)| {
+        (
             status,
             BankFilePage {
                 layout: member.layout(Section::BankFiles),
@@ -194,10 +190,8 @@ async fn file_page(
                 errors,
             },
         )
-            .into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) => problem.into_response(),
-    }
+            .into_response()
+    })
 }
 
 /// `GET /bank-files/{id}`: the file, its blocks and its actions.
@@ -209,7 +203,7 @@ pub(crate) async fn show(
     if let Err(refused) = member.require(Permission::Read) {
         return refused;
     }
-    match file_id(&member, &id) {
+    match member.path_id(&id, BankFileId::parse) {
         Ok(id) => file_page(&state, &member, id, StatusCode::OK, Vec::new()).await,
         Err(refused) => refused,
     }
@@ -225,7 +219,7 @@ pub(crate) async fn download(
     if let Err(refused) = member.require(Permission::Export) {
         return refused;
     }
-    let id = match file_id(&member, &id) {
+    let id = match member.path_id(&id, BankFileId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
@@ -260,21 +254,18 @@ pub(crate) async fn send(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let id = match file_id(&member, &id) {
+    let id = match member.path_id(&id, BankFileId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
     let (tenant, actor, target) = (member.tenant(&state), member.actor(), id.clone());
-    match state
+    let outcome = state
         .run(move |_, clock| send_bank_file(&tenant, clock, &actor, &target))
+        .await;
+    let page = format!("/bank-files/{id}");
+    member
+        .after_action(outcome, &page, |status, reasons| {
+            file_page(&state, &member, id, status, reasons)
+        })
         .await
-    {
-        Ok(_) => Redirect::to(&format!("/bank-files/{id}")).into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) if problem.status < 500 => {
-            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::CONFLICT);
-            file_page(&state, &member, id, status, problem.reasons()).await
-        }
-        Err(problem) => problem.into_response(),
-    }
 }

@@ -207,8 +207,9 @@ pub(crate) async fn pdf(
     if let Err(refused) = member.require(Permission::Read) {
         return refused;
     }
-    let Ok(id) = MandateId::parse(&id) else {
-        return member.message(StatusCode::NOT_FOUND, "not-found");
+    let id = match member.path_id(&id, MandateId::parse) {
+        Ok(id) => id,
+        Err(refused) => return refused,
     };
     let (tenant, language) = (member.tenant(&state), member.locale);
     match state
@@ -239,8 +240,9 @@ pub(crate) async fn revoke(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let Ok(id) = MandateId::parse(&id) else {
-        return member.message(StatusCode::NOT_FOUND, "not-found");
+    let id = match member.path_id(&id, MandateId::parse) {
+        Ok(id) => id,
+        Err(refused) => return refused,
     };
     let (tenant, actor) = (member.tenant(&state), member.actor());
     match state

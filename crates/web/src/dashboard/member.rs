@@ -96,6 +96,57 @@ impl Member {
         let layout = self.layout(Section::Settings).titled(key);
         (status, MessagePage::new(layout, key)).into_response()
     }
+
+    /// The id in a page's path, or the "not found" page: an id that cannot
+    /// be read is answered as one of another creditor's.
+    pub fn path_id<K, E>(
+        &self,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<K, E>,
+    ) -> Result<K, Response> {
+        parse(text).map_err(|_| self.message(StatusCode::NOT_FOUND, "not-found"))
+    }
+
+    /// What `render` makes of what was read, the "not found" page when it
+    /// is not this creditor's, or the problem.
+    pub fn shown<T>(
+        &self,
+        found: Result<T, crate::Problem>,
+        render: impl FnOnce(T) -> Response,
+    ) -> Response {
+        match found {
+            Ok(value) => render(value),
+            Err(problem) if problem.status == 404 => {
+                self.message(StatusCode::NOT_FOUND, "not-found")
+            }
+            Err(problem) => problem.into_response(),
+        }
+    }
+
+    /// After an action on an entity's page: back to `page`; when refused,
+    /// the page again (`again`) with the refusal's status and reasons.
+    pub async fn after_action<T, F>(
+        &self,
+        outcome: Result<T, crate::Problem>,
+        page: &str,
+        again: impl FnOnce(StatusCode, Vec<String>) -> F,
+    ) -> Response
+    where
+        F: Future<Output = Response>,
+    {
+        match outcome {
+            Ok(_) => Redirect::to(page).into_response(),
+            Err(problem) if problem.status == 404 => {
+                self.message(StatusCode::NOT_FOUND, "not-found")
+            }
+            Err(problem) if problem.status < 500 => {
+                let status = StatusCode::from_u16(problem.status)
+                    .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+                again(status, problem.reasons()).await
+            }
+            Err(problem) => problem.into_response(),
+        }
+    }
 }
 
 /// A form that carries only its CSRF token (logout, revoke, team actions).

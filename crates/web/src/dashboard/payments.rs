@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use prelevo_app::exports::write_payments;
 use prelevo_app::payments::{PaymentChanges, amend_payment, cancel_payment, payment};
 use prelevo_domain::{
@@ -255,10 +255,6 @@ impl PaymentPage {
     }
 }
 
-fn payment_id(member: &Member, text: &str) -> Result<PaymentId, Response> {
-    PaymentId::parse(text).map_err(|_| member.message(StatusCode::NOT_FOUND, "not-found"))
-}
-
 async fn payment_page(
     state: &AppState,
     member: &Member,
@@ -273,35 +269,31 @@ async fn payment_page(
             Ok((listed, history, ActorNames::load(&tenant)?))
         })
         .await;
-    match found {
-        Ok((listed, history, names)) => {
-            let layout = member.layout(Section::Payments);
-            // The creation opens the timeline; the history holds changes.
-            let created = Step {
-                at: layout.instant(&listed.payment.created_at),
-                from: String::new(),
-                to: layout.label(&PaymentStatus::ToExecute),
-                cause: layout.t("payments-created"),
-                actor: String::new(),
-            };
-            let timeline = std::iter::once(created)
-                .chain(history.iter().map(|e| Step::new(&layout, &names, e)))
-                .collect();
-            (
-                status,
-                PaymentPage {
-                    layout,
-                    listed,
-                    timeline,
-                    can_operate: member.require(Permission::Operate).is_ok(),
-                    errors,
-                },
-            )
-                .into_response()
-        }
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) => problem.into_response(),
-    }
+    member.shown(found, |(listed, history, names)| {
+        let layout = member.layout(Section::Payments);
+        // The creation opens the timeline; the history holds changes.
+        let created = Step {
+            at: layout.instant(&listed.payment.created_at),
+            from: String::new(),
+            to: layout.label(&PaymentStatus::ToExecute),
+            cause: layout.t("payments-created"),
+            actor: String::new(),
+        };
+        let timeline = std::iter::once(created)
+            .chain(history.iter().map(|e| Step::new(&layout, &names, e)))
+            .collect();
+        (
+            status,
+            PaymentPage {
+                layout,
+                listed,
+                timeline,
+                can_operate: member.require(Permission::Operate).is_ok(),
+                errors,
+            },
+        )
+            .into_response()
+    })
 }
 
 /// `GET /payments/{id}`: the payment and its timeline.
@@ -313,7 +305,7 @@ pub(crate) async fn show(
     if let Err(refused) = member.require(Permission::Read) {
         return refused;
     }
-    match payment_id(&member, &id) {
+    match member.path_id(&id, PaymentId::parse) {
         Ok(id) => payment_page(&state, &member, id, StatusCode::OK, Vec::new()).await,
         Err(refused) => refused,
     }
@@ -326,16 +318,12 @@ async fn after_action(
     id: PaymentId,
     outcome: Result<(), crate::Problem>,
 ) -> Response {
-    match outcome {
-        Ok(()) => Redirect::to(&format!("/payments/{id}")).into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) if problem.status < 500 => {
-            let status =
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            payment_page(state, member, id, status, problem.reasons()).await
-        }
-        Err(problem) => problem.into_response(),
-    }
+    let page = format!("/payments/{id}");
+    member
+        .after_action(outcome, &page, |status, reasons| {
+            payment_page(state, member, id, status, reasons)
+        })
+        .await
 }
 
 /// `POST /payments/{id}/cancel`: the creditor cancels a payment not yet
@@ -350,7 +338,7 @@ pub(crate) async fn cancel(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let id = match payment_id(&member, &id) {
+    let id = match member.path_id(&id, PaymentId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
@@ -381,7 +369,7 @@ pub(crate) async fn change(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let id = match payment_id(&member, &id) {
+    let id = match member.path_id(&id, PaymentId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use prelevo_app::plan_import::{LineOutcome, error_file, import_plans};
 use prelevo_app::plans::{plan, stop_plan};
 use prelevo_domain::{Clock, Permission, Plan, PlanEnd, PlanId, PlanStatus, StopReason};
@@ -185,10 +185,6 @@ impl PlanPage {
     }
 }
 
-fn plan_id(member: &Member, text: &str) -> Result<PlanId, Response> {
-    PlanId::parse(text).map_err(|_| member.message(StatusCode::NOT_FOUND, "not-found"))
-}
-
 async fn plan_page(
     state: &AppState,
     member: &Member,
@@ -197,8 +193,9 @@ async fn plan_page(
     errors: Vec<String>,
 ) -> Response {
     let tenant = member.tenant(state);
-    match state.run(move |_, _| plan(&tenant, &id)).await {
-        Ok(plan) => (
+    let found = state.run(move |_, _| plan(&tenant, &id)).await;
+    member.shown(found, |plan| {
+        (
             status,
             PlanPage {
                 layout: member.layout(Section::Plans),
@@ -207,10 +204,8 @@ async fn plan_page(
                 errors,
             },
         )
-            .into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) => problem.into_response(),
-    }
+            .into_response()
+    })
 }
 
 /// `GET /plans/{id}`: the plan's terms and progress.
@@ -222,7 +217,7 @@ pub(crate) async fn show(
     if let Err(refused) = member.require(Permission::Read) {
         return refused;
     }
-    match plan_id(&member, &id) {
+    match member.path_id(&id, PlanId::parse) {
         Ok(id) => plan_page(&state, &member, id, StatusCode::OK, Vec::new()).await,
         Err(refused) => refused,
     }
@@ -240,23 +235,20 @@ pub(crate) async fn stop(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let id = match plan_id(&member, &id) {
+    let id = match member.path_id(&id, PlanId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
     let (tenant, actor, target) = (member.tenant(&state), member.actor(), id.clone());
-    match state
+    let outcome = state
         .run(move |_, clock| stop_plan(&tenant, clock, &actor, &target))
+        .await;
+    let page = format!("/plans/{id}");
+    member
+        .after_action(outcome, &page, |status, reasons| {
+            plan_page(&state, &member, id, status, reasons)
+        })
         .await
-    {
-        Ok(_) => Redirect::to(&format!("/plans/{id}")).into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) if problem.status < 500 => {
-            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::CONFLICT);
-            plan_page(&state, &member, id, status, problem.reasons()).await
-        }
-        Err(problem) => problem.into_response(),
-    }
 }
 
 const IMPORT: ImportScreen = ImportScreen {

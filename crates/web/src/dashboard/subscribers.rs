@@ -308,10 +308,6 @@ impl SubscriberPage {
     }
 }
 
-fn customer_id(member: &Member, text: &str) -> Result<CustomerId, Response> {
-    CustomerId::parse(text).map_err(|_| member.message(StatusCode::NOT_FOUND, "not-found"))
-}
-
 async fn customer_page(
     state: &AppState,
     member: &Member,
@@ -320,11 +316,11 @@ async fn customer_page(
     errors: Vec<String>,
 ) -> Response {
     let tenant = member.tenant(state);
-    match state
+    let found = state
         .run(move |_, clock| customer_file(&tenant, clock, &id))
-        .await
-    {
-        Ok(file) => (
+        .await;
+    member.shown(found, |file| {
+        (
             status,
             SubscriberPage {
                 layout: member.layout(Section::Subscribers),
@@ -333,10 +329,8 @@ async fn customer_page(
                 errors,
             },
         )
-            .into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) => problem.into_response(),
-    }
+            .into_response()
+    })
 }
 
 /// `GET /subscribers/{id}`: the customer's file.
@@ -348,7 +342,7 @@ pub(crate) async fn show(
     if let Err(refused) = member.require(Permission::Read) {
         return refused;
     }
-    let id = match customer_id(&member, &id) {
+    let id = match member.path_id(&id, CustomerId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
@@ -363,22 +357,12 @@ async fn after_action(
     id: CustomerId,
     outcome: Result<(), crate::Problem>,
 ) -> Response {
-    match outcome {
-        Ok(()) => Redirect::to(&format!("/subscribers/{id}")).into_response(),
-        Err(problem) if problem.status == 404 => member.message(StatusCode::NOT_FOUND, "not-found"),
-        Err(problem) if problem.status < 500 => {
-            let detail = problem.reasons().join(" ; ");
-            customer_page(
-                state,
-                member,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                vec![detail],
-            )
-            .await
-        }
-        Err(problem) => problem.into_response(),
-    }
+    let page = format!("/subscribers/{id}");
+    member
+        .after_action(outcome, &page, |status, reasons| {
+            customer_page(state, member, id, status, reasons)
+        })
+        .await
 }
 
 /// `POST /subscribers/{id}/{action}`: suspend, reactivate, strike off.
@@ -392,7 +376,7 @@ pub(crate) async fn act(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let id = match customer_id(&member, &id) {
+    let id = match member.path_id(&id, CustomerId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
@@ -438,7 +422,7 @@ pub(crate) async fn create_mandate_for(
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
-    let id = match customer_id(&member, &id) {
+    let id = match member.path_id(&id, CustomerId::parse) {
         Ok(id) => id,
         Err(refused) => return refused,
     };
