@@ -364,9 +364,13 @@ pub fn amend_payment(
             ),
             None => Some(before.amount),
         };
+        // The date kept as it is is not checked again against today's
+        // lead time: only a new date must be reachable.
         let due = match changes.due_on {
-            Some(due) => fields.take("due_date", check_due(tx, clock, before.kind, Some(due))?),
-            None => Some(before.due_on),
+            Some(due) if due != before.due_on => {
+                fields.take("due_date", check_due(tx, clock, before.kind, Some(due))?)
+            }
+            _ => Some(before.due_on),
         };
         let text = match &changes.remittance {
             Some(text) => fields

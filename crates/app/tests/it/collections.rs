@@ -257,6 +257,23 @@ fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
     )
     .unwrap();
     assert_eq!(same, changed);
+    // Later, its date is too close for a new one, but kept as it is it is
+    // not checked again: the amount still changes.
+    let late = clock();
+    late.set("2026-12-03T17:00:00Z".parse().unwrap());
+    let kept = amend_payment(
+        &tenant,
+        &late,
+        &Actor::Cli,
+        &p.id,
+        &PaymentChanges {
+            amount: Some(eur(5_600)),
+            due_on: Some(date(2026, 12, 4)),
+            ..PaymentChanges::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((kept.amount, kept.due_on), (eur(5_600), date(2026, 12, 4)));
     let cancelled = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap();
     assert_eq!(cancelled.status, PaymentStatus::NotExecuted);
     let again = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap_err();
@@ -276,6 +293,7 @@ fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
         seen,
         [
             ("to_execute", "to_execute", "user:usr_1"),
+            ("to_execute", "to_execute", "cli"),
             ("to_execute", "not_executed", "cli")
         ]
     );

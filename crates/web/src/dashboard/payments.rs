@@ -385,15 +385,11 @@ pub(crate) async fn change(
                 prelevo_app::AppError::invalid("due_date", "is not a date YYYY-MM-DD")
             })?;
             let text = form.remittance_info.trim();
-            let text = (!text.is_empty()).then(|| text.to_owned());
-            // Only what differs is a change: an untouched date is not
-            // checked again against today's lead time.
-            let p = &listed.payment;
+            // The form sends every field; what did not change records nothing.
             let changes = PaymentChanges {
-                amount: (amount != p.amount).then_some(amount),
-                due_on: (due_on != p.due_on).then_some(due_on),
-                remittance: (text.as_deref() != p.remittance.as_ref().map(|r| r.as_str()))
-                    .then_some(text),
+                amount: Some(amount),
+                due_on: Some(due_on),
+                remittance: Some((!text.is_empty()).then(|| text.to_owned())),
             };
             amend_payment(&tenant, clock, &actor, &target, &changes).map(drop)
         })
