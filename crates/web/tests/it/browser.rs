@@ -143,6 +143,14 @@ async fn submit(browser: &Chromium, action: &str) -> Result<(), BrowserError> {
     Ok(())
 }
 
+/// Opens the login page and logs in as the administrator.
+async fn log_in(browser: &Chromium, base: &str) -> Result<(), BrowserError> {
+    browser.client().goto(&format!("{base}/login")).await?;
+    browser.find("#email").await?.send_keys(EMAIL).await?;
+    browser.find("#password").await?.send_keys(PASSWORD).await?;
+    submit(browser, "/login").await
+}
+
 /// Checks nothing sticks out sideways: the page scrolls only vertically.
 async fn fits_the_width(browser: &Chromium) -> Result<(), BrowserError> {
     let widths = browser
@@ -372,14 +380,7 @@ async fn fetch_in_page(
 async fn subscriber_and_mandate(browser: &Chromium, base: &str) {
     let client = browser.client();
 
-    browser
-        .step("log-in", async {
-            client.goto(&format!("{base}/login")).await?;
-            browser.find("#email").await?.send_keys(EMAIL).await?;
-            browser.find("#password").await?.send_keys(PASSWORD).await?;
-            submit(browser, "/login").await
-        })
-        .await;
+    browser.step("log-in", log_in(browser, base)).await;
 
     browser
         .step("new-subscriber", async {
@@ -595,15 +596,8 @@ fn a_person_changes_a_payment_and_sends_the_day_s_bank_file() {
 }
 
 async fn payments_and_bank_files(browser: &Chromium, base: &str, later: &Payment) {
-    let client = browser.client();
-
     browser
-        .step("log-in-for-payments", async {
-            client.goto(&format!("{base}/login")).await?;
-            browser.find("#email").await?.send_keys(EMAIL).await?;
-            browser.find("#password").await?.send_keys(PASSWORD).await?;
-            submit(browser, "/login").await
-        })
+        .step("log-in-for-payments", log_in(browser, base))
         .await;
 
     browser
