@@ -160,9 +160,10 @@ pub struct NewPaymentBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentChangesBody {
-    /// New amount, in cents.
+    /// New amount, in minor units of the payment's own currency.
     pub amount: Option<i64>,
-    /// New due date, `YYYY-MM-DD`.
+    /// New due date, `YYYY-MM-DD`; checked against today's lead time only
+    /// when it differs from the current one.
     pub due_date: Option<String>,
     /// New text; `null` removes it.
     #[serde(default, deserialize_with = "double_option")]
@@ -194,9 +195,9 @@ pub struct PaymentParams {
     pub created_from: Option<String>,
     /// Created before, RFC 3339.
     pub created_to: Option<String>,
-    /// At least this many cents.
+    /// At least this many minor units (of each payment's own currency).
     pub amount_min: Option<i64>,
-    /// At most this many cents.
+    /// At most this many minor units (of each payment's own currency).
     pub amount_max: Option<i64>,
     /// `cus_…`
     pub customer_id: Option<String>,
