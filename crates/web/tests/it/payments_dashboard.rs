@@ -462,7 +462,57 @@ fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
     assert_eq!(twice.status, 409, "{}", twice.body);
 }
 
+fn a_discarded_file_has_no_content(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &app);
+    let mut ana = logged_in_admin(store, &app, &sink, &acme);
+    let (customer, mandate) = payer(&mut ana);
+    let tenant = store.tenant(acme.clone());
+    let input = PaymentInput {
+        customer_id: customer,
+        instrument: Instrument::Mandate(mandate),
+        amount: Money::from_minor(4990, Currency::EUR),
+        due_on: None,
+        remittance: Some("Facture 118".to_owned()),
+        end_to_end_id: None,
+    };
+    let p = create_payment(&tenant, app.clock.as_ref(), &Actor::Cli, &input).unwrap();
+    run_collections(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        None,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+    let file_page = first_link(&ana.get("/bank-files").body, "/bank-files/file_");
+    // Changing a payment of a pending file discards the file.
+    let page = format!("/payments/{}", p.id);
+    let due = p.due_on.to_string();
+    let changed = ana.fill(
+        &page,
+        &format!("{page}/change"),
+        &[
+            ("amount", "50,00"),
+            ("due_date", &due),
+            ("remittance_info", "Facture 118"),
+        ],
+    );
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let html = ana.get(&file_page).body;
+    assert!(html.contains("id=\"file-status\">Écarté<"), "{html}");
+    assert!(
+        !html.contains("id=\"download-file\"") && !html.contains("id=\"mark-sent\""),
+        "{html}"
+    );
+    let content = ana.get(&format!("{file_page}/content"));
+    assert_eq!(content.status, 409, "{}", content.body);
+    assert!(content.body.contains("écarté"), "{}", content.body);
+}
+
 on_both_engines!(
+    a_discarded_file_has_no_content,
     plans_are_listed_and_imported_from_the_dashboard,
     payments_are_followed_changed_and_cancelled_from_the_dashboard,
     the_bank_profile_is_set_in_the_settings,
