@@ -9,7 +9,7 @@
 //! charges nothing more.
 
 use jiff::civil::Date;
-use prelevo_domain::{CardToken, Clock, Payment, PaymentEvent, PaymentStatus};
+use prelevo_domain::{CardToken, Clock, Payment, PaymentCause, PaymentEvent, PaymentStatus};
 use prelevo_store::{Actor, TenantStore};
 
 use crate::AppError;
@@ -105,7 +105,7 @@ fn start_charges(
         for (mut payment, token) in batch {
             if payment.status == PaymentStatus::ToExecute {
                 let change = payment
-                    .apply(PaymentEvent::Send, now, "charge sent to the card gateway")
+                    .apply(PaymentEvent::Send, now, PaymentCause::ChargeSent)
                     .map_err(|e| AppError::System(e.to_string()))?;
                 tx.save_payment(&payment)?;
                 changes.push((payment.id.clone(), change));
@@ -129,11 +129,16 @@ fn record_answer(
     let (event, cause) = match outcome {
         ChargeOutcome::Approved { reference } => (
             PaymentEvent::Execute,
-            format!("card charge approved (gateway reference {reference})"),
+            PaymentCause::ChargeApproved {
+                reference: reference.clone(),
+            },
         ),
         ChargeOutcome::Declined { code, reason } => (
             PaymentEvent::Reject,
-            format!("card charge declined: {code} ({reason})"),
+            PaymentCause::ChargeDeclined {
+                code: code.clone(),
+                reason: reason.clone(),
+            },
         ),
     };
     tenant.write(|tx| {

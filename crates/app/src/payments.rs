@@ -6,8 +6,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
     AmountError, BusinessCalendar, CardStatus, Clock, Currency, CustomerId, EndToEndId, Frequency,
-    Instrument, MandateKind, Money, Payment, PaymentEvent, PaymentId, PaymentKind, PaymentStatus,
-    Plan, PlanEnd, PlanId, PlanStatus, Schedule, SepaText, check_amount, remittance,
+    Instrument, MandateKind, Money, Payment, PaymentAmendment, PaymentCause, PaymentEvent,
+    PaymentId, PaymentKind, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, Schedule, SepaText,
+    check_amount, remittance,
 };
 use prelevo_store::{
     Actor, ListedPayment, PaymentEventRecord, PaymentFilter, Position, StoreError, TenantStore,
@@ -327,7 +328,7 @@ pub fn cancel_payment(
         let before = tx.payment(id)?.payment;
         let mut after = before.clone();
         let change = after
-            .apply(PaymentEvent::Cancel, now, "cancelled by the creditor")
+            .apply(PaymentEvent::Cancel, now, PaymentCause::CancelledByCreditor)
             .map_err(|e| AppError::Conflict(e.to_string()))?;
         tx.save_payment(&after)?;
         tx.record_payment_changes(&[(after.id.clone(), change)], actor)?;
@@ -383,21 +384,12 @@ pub fn amend_payment(
             _ => None,
         })?;
         let mut after = before.clone();
-        let mut said = Vec::new();
-        if amount != before.amount {
-            said.push(format!(
-                "amount {} to {}",
-                before.amount.to_decimal_string(),
-                amount.to_decimal_string()
-            ));
-        }
-        if due_on != before.due_on {
-            said.push(format!("due date {} to {due_on}", before.due_on));
-        }
-        if text != before.remittance {
-            said.push("remittance text".to_owned());
-        }
-        if said.is_empty() {
+        let amendment = PaymentAmendment {
+            amount: (amount != before.amount).then_some((before.amount, amount)),
+            due_on: (due_on != before.due_on).then_some((before.due_on, due_on)),
+            remittance: text != before.remittance,
+        };
+        if amendment.is_empty() {
             // Nothing differs: no history line, and its file stays.
             return Ok(before);
         }
@@ -405,7 +397,7 @@ pub fn amend_payment(
             .apply(
                 PaymentEvent::Amend,
                 now,
-                format!("changed by the creditor: {}", said.join(", ")),
+                PaymentCause::ChangedByCreditor(amendment),
             )
             .map_err(|e| AppError::Conflict(e.to_string()))?;
         after.amount = amount;

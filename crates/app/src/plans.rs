@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
     BusinessCalendar, Clock, CustomerId, EndToEndId, Frequency, Instrument, Money, Payment,
-    PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, StopReason,
+    PaymentCause, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, StopReason,
 };
 use prelevo_store::{Actor, PlanFilter, Position, TenantStore, TenantTx};
 use serde_json::json;
@@ -201,7 +201,7 @@ pub(crate) fn edit_plan_in(
         )
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     after.reference = reference;
-    cancel_pending(tx, &after.id, "plan changed", now, actor)?;
+    cancel_pending(tx, &after.id, PaymentCause::PlanChanged, now, actor)?;
     tx.save_plan(&after)?;
     take_instalments(tx, std::slice::from_mut(&mut after), today, until, now)?;
     record_change(tx, actor, "changed", Some(&before), &after)?;
@@ -236,13 +236,7 @@ pub(crate) fn stop_in(
         .stop(reason, at)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     tx.save_plan(&after)?;
-    cancel_pending(
-        tx,
-        &after.id,
-        &format!("plan stopped: {}", reason.as_str()),
-        at,
-        actor,
-    )?;
+    cancel_pending(tx, &after.id, PaymentCause::PlanStopped(reason), at, actor)?;
     record_change(tx, actor, "stopped", Some(&before), &after)?;
     Ok(after)
 }
@@ -252,21 +246,25 @@ pub(crate) fn stop_in(
 fn cancel_pending(
     tx: &mut TenantTx<'_, '_>,
     plan: &PlanId,
-    cause: &str,
+    cause: PaymentCause,
     at: Timestamp,
     actor: &Actor,
 ) -> Result<(), AppError> {
     let mut changes = Vec::new();
     for mut payment in tx.pending_payments_of_plan(plan)? {
         let change = payment
-            .apply(PaymentEvent::Cancel, at, cause)
+            .apply(PaymentEvent::Cancel, at, cause.clone())
             .map_err(|e| AppError::Conflict(e.to_string()))?;
         tx.save_payment(&payment)?;
         changes.push((payment.id, change));
     }
     let ids: Vec<_> = changes.iter().map(|(id, _)| id.clone()).collect();
     tx.record_payment_changes(&changes, actor)?;
-    bank_files::discard_files_holding(tx, &ids, cause, at, actor)
+    let why = match &cause {
+        PaymentCause::PlanStopped(reason) => format!("plan stopped: {}", reason.as_str()),
+        _ => "plan changed".to_owned(),
+    };
+    bank_files::discard_files_holding(tx, &ids, &why, at, actor)
 }
 
 /// What stops a plan, for an event that does.

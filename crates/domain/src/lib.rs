@@ -36,6 +36,7 @@ mod mandate_ref;
 mod mod97;
 mod money;
 mod payment;
+mod payment_cause;
 mod plan;
 mod reason_code;
 mod schedule;
@@ -97,6 +98,7 @@ pub use payment::{
     AmountError, Instrument, Payment, PaymentChange, PaymentEvent, PaymentKind, PaymentStatus,
     PaymentTransitionError, REMITTANCE_MAX, RemittanceTooLong, check_amount, remittance,
 };
+pub use payment_cause::{PaymentAmendment, PaymentCause};
 pub use plan::{
     Instalment, Plan, PlanEvent, PlanReference, PlanReferenceError, PlanStatus, PlanStop,
     PlanTransitionError, StopReason,

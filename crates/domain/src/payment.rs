@@ -5,7 +5,8 @@ use jiff::civil::Date;
 
 use crate::codes::code_enum;
 use crate::{
-    CardAliasId, Currency, CustomerId, EndToEndId, MandateId, Money, PaymentId, PlanId, SepaText,
+    CardAliasId, Currency, CustomerId, EndToEndId, MandateId, Money, PaymentCause, PaymentId,
+    PlanId, SepaText,
 };
 
 code_enum!(
@@ -256,8 +257,8 @@ pub struct PaymentChange {
     pub to: PaymentStatus,
     /// When.
     pub at: Timestamp,
-    /// Why, in words (`cancelled by the creditor`, `file … sent`).
-    pub cause: String,
+    /// Why.
+    pub cause: PaymentCause,
 }
 
 impl Payment {
@@ -267,14 +268,14 @@ impl Payment {
         &mut self,
         event: PaymentEvent,
         at: Timestamp,
-        cause: impl Into<String>,
+        cause: PaymentCause,
     ) -> Result<PaymentChange, PaymentTransitionError> {
         let to = self.status.apply(event)?;
         let change = PaymentChange {
             from: self.status,
             to,
             at,
-            cause: cause.into(),
+            cause,
         };
         self.status = to;
         self.updated_at = at;
@@ -384,10 +385,17 @@ mod tests {
             created_at: at,
             updated_at: at,
         };
-        let change = payment.apply(E::Send, at, "file sent").unwrap();
+        let sent = PaymentCause::SentInFile {
+            message_id: "PRLV-1".into(),
+        };
+        let change = payment.apply(E::Send, at, sent.clone()).unwrap();
         assert_eq!((change.from, change.to), (S::ToExecute, S::Executing));
-        assert_eq!(change.cause, "file sent");
-        assert!(payment.apply(E::Cancel, at, "too late").is_err());
+        assert_eq!(change.cause, sent);
+        assert!(
+            payment
+                .apply(E::Cancel, at, PaymentCause::CancelledByCreditor)
+                .is_err()
+        );
         assert_eq!(payment.status, S::Executing);
     }
 

@@ -8,16 +8,17 @@
 //! for byte, whenever asked) from those entries alone.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Nullable, Text};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
     Amendment, BankFileId, BankFileStatus, Bic, Currency, DebtorAccount, EndToEndId,
     FirstCollection, Iban, MandateId, MandateRef, Money, OriginalAccount, Pain008Version,
-    PaymentId, PaymentStatus, Scheme, SequenceType,
+    PaymentCause, PaymentId, PaymentStatus, Scheme, SequenceType,
 };
 
 use crate::engine::on_each_engine;
+use crate::payment_causes;
 use crate::schema::{bank_file_blocks, bank_file_entries, bank_files, payments};
 use crate::sql_types::{DbInstant, UtcInstant};
 use crate::{Actor, Position, StoreError, Tally, TenantTx};
@@ -313,10 +314,11 @@ FROM (SELECT (position - 1) / $3 AS file_no, position, scheme, sequence_type, du
 GROUP BY file_no, scheme, sequence_type, due_on";
 
 /// History rows for a file's payments moving on: `$1` creditor, `$2` file,
-/// `$3` from, `$4` to, `$5` when, `$6` cause, `$7` actor.
+/// `$3` from, `$4` to, `$5` when, `$6` cause, `$7` actor, `$8` the
+/// cause's details.
 const FILE_PAYMENTS_HISTORY: &str = "
-INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, actor)
-SELECT p.creditor_id, p.id, p.status, $4, $5, $6, $7
+INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, actor, cause_details)
+SELECT p.creditor_id, p.id, p.status, $4, $5, $6, $7, $8
 FROM payments p
 WHERE p.creditor_id = $1 AND p.status = $3
   AND p.id IN (SELECT payment_id FROM bank_file_entries WHERE creditor_id = $1 AND file_id = $2)";
@@ -346,8 +348,8 @@ WHERE mandates.creditor_id = $1 AND mandates.reference = latest.mandate_referenc
 /// History rows for collections late for their date: `$1` creditor, `$2`
 /// the first date a file made now reaches, `$3` when, `$4` actor.
 const LATE_HISTORY: &str = "
-INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, actor)
-SELECT creditor_id, id, status, status, $3, 'due date moved from ' || due_on || ' to ' || $2 || ': too late for the bank', $4
+INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, cause_details, actor)
+SELECT creditor_id, id, status, status, $3, 'moved_late', '{\"from\":\"' || due_on || '\",\"to\":\"' || $2 || '\"}', $4
 FROM payments
 WHERE creditor_id = $1 AND status = 'to_execute' AND kind = 'sepa_direct_debit' AND due_on < $2
   AND NOT EXISTS (SELECT 1 FROM bank_file_entries e WHERE e.creditor_id = payments.creditor_id AND e.payment_id = payments.id)";
@@ -361,8 +363,8 @@ WHERE creditor_id = $1 AND status = 'to_execute' AND kind = 'sepa_direct_debit' 
 /// History rows for direct debits whose settlement date came without a
 /// return (a card payment is executed by its gateway's answer): `$1` creditor, `$2` the day, `$3` when, `$4` actor.
 const SETTLED_HISTORY: &str = "
-INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, actor)
-SELECT creditor_id, id, status, 'executed', $3, 'settlement date ' || due_on || ' passed without a return', $4
+INSERT INTO payment_events (creditor_id, payment_id, from_status, to_status, occurred_at, cause, cause_details, actor)
+SELECT creditor_id, id, status, 'executed', $3, 'settled', '{\"due_on\":\"' || due_on || '\"}', $4
 FROM payments
 WHERE creditor_id = $1 AND status = 'executing' AND kind = 'sepa_direct_debit' AND due_on <= $2";
 
@@ -749,10 +751,13 @@ impl TenantTx<'_, '_> {
                     PaymentStatus::ToExecute.as_str(),
                     PaymentStatus::Executing.as_str(),
                 );
-                let cause = format!("sent to the bank in file {}", file.message_id);
+                let (cause, details) = payment_causes::to_columns(&PaymentCause::SentInFile {
+                    message_id: file.message_id.clone(),
+                });
                 raw!(self.conn, FILE_PAYMENTS_HISTORY,
                     Text => &tenant, Text => file.id.as_str(), Text => from, Text => to,
-                    UtcInstant => at, Text => &cause, Text => actor.label())?;
+                    UtcInstant => at, Text => &cause, Text => actor.label(),
+                    Nullable<Text> => details)?;
                 raw!(self.conn, FILE_PAYMENTS_MOVE,
                     Text => &tenant, Text => file.id.as_str(), Text => from, Text => to,
                     UtcInstant => at)?;

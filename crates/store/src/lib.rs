@@ -31,6 +31,7 @@ mod login_failures;
 mod mandates;
 mod memberships;
 mod outbox;
+mod payment_causes;
 mod payments;
 mod plans;
 mod platform;

@@ -5,11 +5,12 @@ use diesel::prelude::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
-    BankFileId, CardToken, Currency, CustomerId, EndToEndId, Money, Payment, PaymentChange,
-    PaymentId, PaymentKind, PaymentStatus, PlanId, SepaText,
+    BankFileId, CardToken, Currency, CustomerId, EndToEndId, Money, Payment, PaymentCause,
+    PaymentChange, PaymentId, PaymentKind, PaymentStatus, PlanId, SepaText,
 };
 
 use crate::engine::on_each_engine;
+use crate::payment_causes;
 use crate::plans::instrument;
 use crate::schema::{bank_file_entries, card_aliases, customers, payment_events, payments};
 use crate::sql_types::DbInstant;
@@ -59,8 +60,7 @@ pub struct ListedPayment {
 }
 
 /// One entry of a payment's history.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = payment_events)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentEventRecord {
     /// Position in the creditor's history.
     pub id: i64,
@@ -69,12 +69,38 @@ pub struct PaymentEventRecord {
     /// The state after.
     pub to_status: String,
     /// When.
-    #[diesel(deserialize_as = DbInstant)]
     pub occurred_at: Timestamp,
     /// Why.
-    pub cause: String,
+    pub cause: PaymentCause,
     /// Who: `system`, `cli`, `user:usr_…`, `api_key:key_…`.
     pub actor: String,
+}
+
+/// A `payment_events` row as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = payment_events)]
+struct PaymentEventRow {
+    id: i64,
+    from_status: String,
+    to_status: String,
+    #[diesel(deserialize_as = DbInstant)]
+    occurred_at: Timestamp,
+    cause: String,
+    cause_details: Option<String>,
+    actor: String,
+}
+
+impl From<PaymentEventRow> for PaymentEventRecord {
+    fn from(row: PaymentEventRow) -> Self {
+        Self {
+            id: row.id,
+            from_status: row.from_status,
+            to_status: row.to_status,
+            occurred_at: row.occurred_at,
+            cause: payment_causes::from_columns(&row.cause, row.cause_details.as_deref()),
+            actor: row.actor,
+        }
+    }
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -294,13 +320,15 @@ impl TenantTx<'_, '_> {
             let rows: Vec<_> = chunk
                 .iter()
                 .map(|(id, change)| {
+                    let (cause, details) = payment_causes::to_columns(&change.cause);
                     (
                         payment_events::creditor_id.eq(&tenant),
                         payment_events::payment_id.eq(id.as_str()),
                         payment_events::from_status.eq(change.from.as_str()),
                         payment_events::to_status.eq(change.to.as_str()),
                         payment_events::occurred_at.eq(DbInstant::from(change.at)),
-                        payment_events::cause.eq(change.cause.as_str()),
+                        payment_events::cause.eq(cause),
+                        payment_events::cause_details.eq(details),
                         payment_events::actor.eq(&actor),
                     )
                 })
@@ -318,12 +346,13 @@ impl TenantTx<'_, '_> {
         id: &PaymentId,
     ) -> Result<Vec<PaymentEventRecord>, StoreError> {
         let tenant = self.tenant().to_owned();
-        Ok(on_each_engine!(self.conn, |c| payment_events::table
+        let rows: Vec<PaymentEventRow> = on_each_engine!(self.conn, |c| payment_events::table
             .filter(payment_events::creditor_id.eq(&tenant))
             .filter(payment_events::payment_id.eq(id.as_str()))
             .order(payment_events::id.asc())
-            .select(PaymentEventRecord::as_select())
-            .load(c))?)
+            .select(PaymentEventRow::as_select())
+            .load(c))?;
+        Ok(rows.into_iter().map(PaymentEventRecord::from).collect())
     }
 
     /// One of this creditor's payments, with its file.

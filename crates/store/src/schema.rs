@@ -399,6 +399,7 @@ diesel::table! {
         occurred_at -> UtcInstant,
         cause -> Text,
         actor -> Text,
+        cause_details -> Nullable<Text>,
     }
 }
 

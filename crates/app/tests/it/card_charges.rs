@@ -8,7 +8,7 @@ use prelevo_app::collection_run::{RunReport, run_collections};
 use prelevo_app::payments::{PaymentInput, create_payment, payment};
 use prelevo_domain::{
     CardAliasId, CardBrand, CardExpiry, CardLast4, Currency, Customer, Instrument, Money, Payment,
-    PaymentStatus,
+    PaymentCause, PaymentStatus,
 };
 use prelevo_store::{Actor, TenantStore};
 use prelevo_testkit::{TestStore, on_both_engines};
@@ -83,7 +83,7 @@ fn run_on(tenant: &TenantStore, gateway: &dyn CardGateway, day: &str) -> RunRepo
     .unwrap()
 }
 
-fn state(tenant: &TenantStore, p: &Payment) -> (PaymentStatus, Vec<String>) {
+fn state(tenant: &TenantStore, p: &Payment) -> (PaymentStatus, Vec<PaymentCause>) {
     let (listed, history) = payment(tenant, &p.id).unwrap();
     (
         listed.payment.status,
@@ -134,14 +134,16 @@ fn card_payments_are_charged_once_on_their_due_date(store: &TestStore) {
     assert_eq!(
         causes,
         [
-            "charge sent to the card gateway",
-            "card charge approved (gateway reference ch_1)"
+            PaymentCause::ChargeSent,
+            PaymentCause::ChargeApproved {
+                reference: "ch_1".into()
+            }
         ]
     );
     let (status, causes) = state(&tenant, &refused);
     assert_eq!(status, PaymentStatus::Rejected);
     assert!(
-        causes[1].starts_with("card charge declined: insufficient_funds"),
+        matches!(&causes[1], PaymentCause::ChargeDeclined { code, .. } if code == "insufficient_funds"),
         "{causes:?}"
     );
     assert_eq!(state(&tenant, &later).0, PaymentStatus::ToExecute);
@@ -170,7 +172,10 @@ fn a_token_the_gateway_lost_is_declined(store: &TestStore) {
     assert_eq!(report.cards.declined, 1);
     let (status, causes) = state(&tenant, &p);
     assert_eq!(status, PaymentStatus::Rejected);
-    assert!(causes[1].contains("unknown_token"), "{causes:?}");
+    assert!(
+        matches!(&causes[1], PaymentCause::ChargeDeclined { code, .. } if code == "unknown_token"),
+        "{causes:?}"
+    );
 }
 
 on_both_engines!(

@@ -21,7 +21,8 @@ use prelevo_app::payments::{
 use prelevo_app::plans::{PlanInput, create_plan, edit_plan, stop_plan};
 use prelevo_domain::{
     BankFileStatus, Clock, Currency, Customer, CustomerEvent, FixedClock, Frequency, Instrument,
-    Mandate, Money, PaymentStatus, Plan, PlanEnd, PlanStatus, StopReason,
+    Mandate, Money, PaymentAmendment, PaymentCause, PaymentStatus, Plan, PlanEnd, PlanStatus,
+    StopReason,
 };
 use prelevo_store::{Actor, PaymentFilter, Position, TenantStore};
 use prelevo_testkit::{TestStore, french_iban, on_both_engines};
@@ -297,9 +298,14 @@ fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
             ("to_execute", "not_executed", "cli")
         ]
     );
+    let eur = |cents| Money::from_minor(cents, Currency::EUR);
     assert_eq!(
         history[0].cause,
-        "changed by the creditor: amount 49.90 to 55.00, due date 2026-12-01 to 2026-12-04, remittance text"
+        PaymentCause::ChangedByCreditor(PaymentAmendment {
+            amount: Some((eur(4990), eur(5500))),
+            due_on: Some((date(2026, 12, 1), date(2026, 12, 4))),
+            remittance: true,
+        })
     );
 }
 

@@ -5,8 +5,8 @@ use jiff::civil::{Date, date};
 use prelevo_domain::{
     Amendment, BankFileId, BankFileStatus, CollectionDay, Currency, EndToEndId, FirstCollection,
     Frequency, Instrument, Mandate, MandateKind, MandateRef, Money, OriginalAccount,
-    Pain008Version, Payment, PaymentChange, PaymentId, PaymentKind, PaymentStatus, Plan, PlanEnd,
-    PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
+    Pain008Version, Payment, PaymentCause, PaymentChange, PaymentId, PaymentKind, PaymentStatus,
+    Plan, PlanEnd, PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
 };
 use prelevo_store::{
     Actor, BankFileRecord, PaymentFilter, PlanFilter, Position, StoreError, TenantStore,
@@ -485,7 +485,10 @@ fn late_collections_move_to_the_first_possible_date(store: &TestStore) {
     let history = w.tenant.read(|tx| tx.payment_history(&late.id)).unwrap();
     assert_eq!(
         history[0].cause,
-        "due date moved from 2026-11-27 to 2026-12-01: too late for the bank"
+        PaymentCause::MovedLate {
+            from: date(2026, 11, 27),
+            to: date(2026, 12, 1)
+        }
     );
     let untouched = w.tenant.read(|tx| tx.payment(&on_time.id)).unwrap().payment;
     assert_eq!(untouched, on_time);
@@ -494,7 +497,7 @@ fn late_collections_move_to_the_first_possible_date(store: &TestStore) {
         from: PaymentStatus::ToExecute,
         to: PaymentStatus::NotExecuted,
         at: t0(),
-        cause: "cancelled".into(),
+        cause: PaymentCause::CancelledByCreditor,
     };
     w.tenant
         .write(|tx| {
@@ -506,6 +509,7 @@ fn late_collections_move_to_the_first_possible_date(store: &TestStore) {
         .unwrap();
     let history = w.tenant.read(|tx| tx.payment_history(&on_time.id)).unwrap();
     assert_eq!(history[0].actor, "user:usr_1");
+    assert_eq!(history[0].cause, PaymentCause::CancelledByCreditor);
 }
 
 fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {

@@ -301,6 +301,19 @@ bank-profile-cutoff = The bank's cut-off time, the business day before the due d
 bank-profile-max = Most transactions per file
 bank-profile-limit = Largest amount of one payment (€)
 payments-created = Created
+cause-cancelled-by-creditor = Cancelled by the creditor
+cause-changed-by-creditor = Changed by the creditor: { $changes }
+cause-changed-amount = amount { $from } → { $to }
+cause-changed-due-date = due date { $from } → { $to }
+cause-changed-remittance = remittance text
+cause-plan-changed = Plan changed: the instalment is made again
+cause-plan-stopped = Plan stopped: { $reason }
+cause-sent-in-file = Sent to the bank in file { $file }
+cause-charge-sent = Charge sent to the card gateway
+cause-charge-approved = Card charge approved (reference { $reference })
+cause-charge-declined = Card charge declined: { $code } ({ $reason })
+cause-moved-late = Too late for the bank: due date moved from { $from } to { $to }
+cause-settled = Settlement date { $date } passed without a return from the bank
 
 ## Plans
 plan-active = Active

@@ -301,6 +301,19 @@ bank-profile-cutoff = Heure limite de la banque, la veille ouvrée de l'échéan
 bank-profile-max = Opérations au plus par fichier
 bank-profile-limit = Montant maximum d'un paiement (€)
 payments-created = Créé
+cause-cancelled-by-creditor = Annulé par le créancier
+cause-changed-by-creditor = Modifié par le créancier : { $changes }
+cause-changed-amount = montant { $from } → { $to }
+cause-changed-due-date = échéance { $from } → { $to }
+cause-changed-remittance = libellé
+cause-plan-changed = Échéancier modifié : l'échéance est refaite
+cause-plan-stopped = Échéancier arrêté : { $reason }
+cause-sent-in-file = Envoyé à la banque dans le fichier { $file }
+cause-charge-sent = Paiement envoyé à la passerelle de carte
+cause-charge-approved = Paiement par carte accepté (référence { $reference })
+cause-charge-declined = Paiement par carte refusé : { $code } ({ $reason })
+cause-moved-late = Trop tard pour la banque : échéance déplacée du { $from } au { $to }
+cause-settled = Date de règlement du { $date } passée sans retour de la banque
 
 ## Échéanciers
 plan-active = Actif

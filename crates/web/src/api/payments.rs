@@ -2,6 +2,8 @@
 //! with its filters, one payment with its history, cancel and change while
 //! it waits to be sent.
 
+use std::collections::BTreeMap;
+
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -104,8 +106,18 @@ pub struct PaymentChangeView {
     pub to: String,
     /// RFC 3339 instant.
     pub at: String,
-    /// Why.
+    /// Why, as a stable code: `cancelled_by_creditor`, `changed_by_creditor`,
+    /// `plan_changed`, `plan_stopped`, `sent_in_file`, `charge_sent`,
+    /// `charge_approved`, `charge_declined`, `moved_late` or `settled`
+    /// (history kept before these codes holds the cause in English words).
     pub cause: String,
+    /// The cause's details by name, all text: `amount_from`, `amount_to`
+    /// (cents), `currency`, `due_from`, `due_to`, `remittance` for a change;
+    /// `reason` for a stopped plan; `message_id` for a file; `reference`,
+    /// `code`, `reason` for a card charge; `from`, `to` for a late
+    /// collection; `due_on` when settled.
+    #[schema(value_type = Object)]
+    pub cause_details: BTreeMap<&'static str, String>,
     /// Who: `system`, `cli`, `user:usr_…` or `api_key:key_…`.
     pub actor: String,
 }
@@ -116,7 +128,8 @@ impl From<&PaymentEventRecord> for PaymentChangeView {
             from: e.from_status.clone(),
             to: e.to_status.clone(),
             at: e.occurred_at.to_string(),
-            cause: e.cause.clone(),
+            cause: e.cause.code().to_owned(),
+            cause_details: e.cause.details().into_iter().collect(),
             actor: e.actor.clone(),
         }
     }

@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use prelevo_app::exports::write_payments;
 use prelevo_app::payments::{PaymentChanges, amend_payment, cancel_payment, payment};
 use prelevo_domain::{
-    BankFileId, Currency, Money, PaymentId, PaymentKind, PaymentStatus, Permission, PlanId,
+    BankFileId, Currency, Money, PaymentCause, PaymentId, PaymentKind, PaymentStatus, Permission,
+    PlanId,
 };
 use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter, TALLY_CAP};
 use serde::Deserialize;
@@ -224,9 +225,63 @@ impl Step {
             at: layout.instant(&event.occurred_at),
             from: state(&event.from_status),
             to: state(&event.to_status),
-            cause: event.cause.clone(),
+            cause: cause_words(layout, &event.cause),
             actor: names.name(layout, &event.actor),
         }
+    }
+}
+
+/// Why a payment changed, in the reader's words (dates as the rest of the
+/// page shows them; amounts per locale).
+fn cause_words(layout: &Layout, cause: &PaymentCause) -> String {
+    let locale = layout.locale();
+    match cause {
+        PaymentCause::CancelledByCreditor => layout.t("cause-cancelled-by-creditor"),
+        PaymentCause::ChangedByCreditor(change) => {
+            let mut changes = Vec::new();
+            if let Some((from, to)) = change.amount {
+                changes.push(layout.t_args(
+                    "cause-changed-amount",
+                    &[("from", &from.format(locale)), ("to", &to.format(locale))],
+                ));
+            }
+            if let Some((from, to)) = change.due_on {
+                changes.push(layout.t_args(
+                    "cause-changed-due-date",
+                    &[("from", &from.to_string()), ("to", &to.to_string())],
+                ));
+            }
+            if change.remittance {
+                changes.push(layout.t("cause-changed-remittance"));
+            }
+            layout.t_args(
+                "cause-changed-by-creditor",
+                &[("changes", &changes.join(", "))],
+            )
+        }
+        PaymentCause::PlanChanged => layout.t("cause-plan-changed"),
+        PaymentCause::PlanStopped(reason) => {
+            layout.t_args("cause-plan-stopped", &[("reason", &layout.label(reason))])
+        }
+        PaymentCause::SentInFile { message_id } => {
+            layout.t_args("cause-sent-in-file", &[("file", message_id)])
+        }
+        PaymentCause::ChargeSent => layout.t("cause-charge-sent"),
+        PaymentCause::ChargeApproved { reference } => {
+            layout.t_args("cause-charge-approved", &[("reference", reference)])
+        }
+        PaymentCause::ChargeDeclined { code, reason } => layout.t_args(
+            "cause-charge-declined",
+            &[("code", code), ("reason", reason)],
+        ),
+        PaymentCause::MovedLate { from, to } => layout.t_args(
+            "cause-moved-late",
+            &[("from", &from.to_string()), ("to", &to.to_string())],
+        ),
+        PaymentCause::Settled { due_on } => {
+            layout.t_args("cause-settled", &[("date", &due_on.to_string())])
+        }
+        PaymentCause::Recorded(words) => words.clone(),
     }
 }
 

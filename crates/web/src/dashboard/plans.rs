@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_app::plan_import::{LineOutcome, error_file, import_plans};
 use prelevo_app::plans::{plan, stop_plan};
-use prelevo_domain::{Clock, Permission, Plan, PlanEnd, PlanId, PlanStatus, StopReason};
+use prelevo_domain::{Clock, Permission, Plan, PlanEnd, PlanId, PlanStatus};
 use prelevo_store::{Actor, PlanFilter, TALLY_CAP, TenantStore};
 
 use super::Member;
@@ -170,18 +170,6 @@ impl PlanPage {
 
     fn is_active(&self) -> bool {
         self.plan.status == PlanStatus::Active
-    }
-
-    /// The message key of why it stopped.
-    fn stop_key(&self) -> &'static str {
-        match self.plan.stop.as_ref().map(|s| s.reason) {
-            Some(StopReason::ByCreditor) | None => "stop-by-creditor",
-            Some(StopReason::MandateRevoked) => "stop-mandate-revoked",
-            Some(StopReason::MandateExpired) => "stop-mandate-expired",
-            Some(StopReason::CardDeleted) => "stop-card-deleted",
-            Some(StopReason::CustomerSuspended) => "stop-customer-suspended",
-            Some(StopReason::CustomerStruckOff) => "stop-customer-struck-off",
-        }
     }
 }
 

@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn every_key_resolves_in_both_languages() {
         // Every argument any message takes; messages ignore the others.
-        let args: [(&str, &dyn MessageArg); 11] = [
+        let args: [(&str, &dyn MessageArg); 19] = [
             ("count", &2),
             ("page", &"Page"),
             ("until", &"10:00"),
@@ -133,6 +133,14 @@ mod tests {
             ("errors", &1),
             ("cancelled", &0),
             ("name", &"Boutique"),
+            ("changes", &"libellé"),
+            ("from", &"2026-12-01"),
+            ("to", &"2026-12-03"),
+            ("reason", &"mandat révoqué"),
+            ("file", &"PRLV-20261201-000001"),
+            ("reference", &"ch_1"),
+            ("code", &"do_not_honor"),
+            ("date", &"2026-12-02"),
         ];
         for key in keys(FR_FTL) {
             for locale in [Locale::Fr, Locale::En] {

@@ -5,7 +5,7 @@
 use prelevo_domain::{
     ApiScope, BankFileStatus, CardStatus, CustomerStatus, Environment, Frequency, Health, Locale,
     MandateStatus, MembershipStatus, PaymentKind, PaymentMethodRef, PaymentStatus, PlanStatus,
-    Role,
+    Role, StopReason,
 };
 
 use super::i18n::translate;
@@ -187,6 +187,19 @@ impl Label for Frequency {
             Frequency::Quarterly => "frequency-quarterly",
             Frequency::HalfYearly => "frequency-half-yearly",
             Frequency::Yearly => "frequency-yearly",
+        }
+    }
+}
+
+impl Label for StopReason {
+    fn label_key(&self) -> &'static str {
+        match self {
+            StopReason::ByCreditor => "stop-by-creditor",
+            StopReason::MandateRevoked => "stop-mandate-revoked",
+            StopReason::MandateExpired => "stop-mandate-expired",
+            StopReason::CardDeleted => "stop-card-deleted",
+            StopReason::CustomerSuspended => "stop-customer-suspended",
+            StopReason::CustomerStruckOff => "stop-customer-struck-off",
         }
     }
 }

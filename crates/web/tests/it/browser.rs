@@ -637,9 +637,10 @@ async fn payments_and_bank_files(browser: &Chromium, base: &str, later: &Payment
                 format!("the amount is {shown:?}")
             })?;
             let timeline = browser.text_of("#payment-timeline").await?;
-            check(timeline.contains("amount 29.90 to 35.00"), || {
-                format!("the history lacks the change: {timeline:?}")
-            })?;
+            check(
+                timeline.contains("montant 29,90\u{a0}€ → 35,00\u{a0}€"),
+                || format!("the history lacks the change: {timeline:?}"),
+            )?;
             browser.screenshot("payment-fr").await
         })
         .await;

@@ -187,6 +187,11 @@ fn payments_are_created_listed_changed_and_cancelled(store: &TestStore) {
     let history = detail["history"].as_array().unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[1]["to"], "not_executed");
+    assert_eq!(history[0]["cause"], "changed_by_creditor");
+    assert_eq!(history[0]["cause_details"]["amount_to"], "5500");
+    assert_eq!(history[0]["cause_details"]["currency"], "EUR");
+    assert_eq!(history[1]["cause"], "cancelled_by_creditor");
+    assert_eq!(history[1]["cause_details"], serde_json::json!({}));
     assert!(
         history[1]["actor"]
             .as_str()

@@ -174,8 +174,10 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
         "{html}"
     );
     assert!(
-        html.contains("amount 15.00 to 17.50, remittance text"),
-        "the timeline says what changed: {html}"
+        html.contains(&format!(
+            "Modifié par le créancier : montant 15,00{EURO} → 17,50{EURO}, libellé"
+        )),
+        "the timeline says what changed, in the reader's language: {html}"
     );
     assert!(
         html.contains("<span class=\"actor\">ana@acme.example</span>"),
@@ -189,6 +191,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
         "{html}"
     );
     assert!(html.contains("A exécuter → Non exécuté"), "{html}");
+    assert!(html.contains(">Annulé par le créancier<"), "{html}");
     assert!(
         !html.contains("/cancel\""),
         "a cancelled payment has no action"
