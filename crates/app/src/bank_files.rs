@@ -9,7 +9,8 @@ use prelevo_bankfiles::{
     Collection, CreditorParty, MessageHeader, Pain008Writer, PaymentBlock, Totals,
 };
 use prelevo_domain::{
-    BankFileEvent, BankFileId, BankFileStatus, Clock, Currency, MandateId, Money, PaymentId,
+    BankFileEvent, BankFileId, BankFileStatus, Clock, Currency, DiscardReason, MandateId, Money,
+    PaymentId,
 };
 use prelevo_store::{Actor, BankFileRecord, FileBlock, FileEntry, Position, TenantStore, TenantTx};
 use serde_json::json;
@@ -307,7 +308,7 @@ pub fn send_pending_files_to(
 pub(crate) fn discard_files_holding(
     tx: &mut TenantTx<'_, '_>,
     payments: &[PaymentId],
-    why: &str,
+    why: DiscardReason,
     at: Timestamp,
     actor: &Actor,
 ) -> Result<(), AppError> {
@@ -327,13 +328,13 @@ pub(crate) fn discard_files_of_mandate(
     actor: &Actor,
 ) -> Result<(), AppError> {
     let holding = tx.pending_files_of_mandate(mandate)?;
-    discard(tx, holding, "a mandate in it changed", at, actor)
+    discard(tx, holding, DiscardReason::MandateChanged, at, actor)
 }
 
 fn discard(
     tx: &mut TenantTx<'_, '_>,
     files: Vec<BankFileRecord>,
-    why: &str,
+    why: DiscardReason,
     at: Timestamp,
     actor: &Actor,
 ) -> Result<(), AppError> {
@@ -343,7 +344,7 @@ fn discard(
             .status
             .apply(BankFileEvent::Discard)
             .map_err(|e| AppError::Conflict(e.to_string()))?;
-        after.discarded = Some((at, why.to_owned()));
+        after.discarded = Some((at, why.clone()));
         tx.save_file_status(&after, actor)?;
         record_change(tx, actor, "discarded", Some(&before), &after)?;
     }

@@ -5,10 +5,10 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
-    AmountError, BusinessCalendar, CardStatus, Clock, Currency, CustomerId, EndToEndId, Frequency,
-    Instrument, MandateKind, Money, Payment, PaymentAmendment, PaymentCause, PaymentEvent,
-    PaymentId, PaymentKind, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, Schedule, SepaText,
-    check_amount, remittance,
+    AmountError, BusinessCalendar, CardStatus, Clock, Currency, CustomerId, DiscardReason,
+    EndToEndId, Frequency, Instrument, MandateKind, Money, Payment, PaymentAmendment, PaymentCause,
+    PaymentEvent, PaymentId, PaymentKind, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus,
+    Schedule, SepaText, check_amount, remittance,
 };
 use prelevo_store::{
     Actor, ListedPayment, PaymentEventRecord, PaymentFilter, Position, StoreError, TenantStore,
@@ -335,7 +335,7 @@ pub fn cancel_payment(
         bank_files::discard_files_holding(
             tx,
             std::slice::from_ref(&after.id),
-            "a payment in it was cancelled",
+            DiscardReason::PaymentCancelled,
             now,
             actor,
         )?;
@@ -408,7 +408,7 @@ pub fn amend_payment(
         bank_files::discard_files_holding(
             tx,
             std::slice::from_ref(&after.id),
-            "a payment in it was changed",
+            DiscardReason::PaymentChanged,
             now,
             actor,
         )?;

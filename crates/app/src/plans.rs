@@ -7,8 +7,9 @@ mod terms;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
-    BusinessCalendar, Clock, CustomerId, EndToEndId, Frequency, Instrument, Money, Payment,
-    PaymentCause, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus, StopReason,
+    BusinessCalendar, Clock, CustomerId, DiscardReason, EndToEndId, Frequency, Instrument, Money,
+    Payment, PaymentCause, PaymentEvent, PaymentStatus, Plan, PlanEnd, PlanId, PlanStatus,
+    StopReason,
 };
 use prelevo_store::{Actor, PlanFilter, Position, TenantStore, TenantTx};
 use serde_json::json;
@@ -260,11 +261,11 @@ fn cancel_pending(
     }
     let ids: Vec<_> = changes.iter().map(|(id, _)| id.clone()).collect();
     tx.record_payment_changes(&changes, actor)?;
-    let why = match &cause {
-        PaymentCause::PlanStopped(reason) => format!("plan stopped: {}", reason.as_str()),
-        _ => "plan changed".to_owned(),
+    let why = match cause {
+        PaymentCause::PlanStopped(_) => DiscardReason::PlanStopped,
+        _ => DiscardReason::PlanChanged,
     };
-    bank_files::discard_files_holding(tx, &ids, &why, at, actor)
+    bank_files::discard_files_holding(tx, &ids, why, at, actor)
 }
 
 /// What stops a plan, for an event that does.

@@ -65,6 +65,50 @@ impl BankFileStatus {
     }
 }
 
+/// Why a pending bank file was discarded: its collections wait for the
+/// next file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiscardReason {
+    /// A payment in it was cancelled.
+    PaymentCancelled,
+    /// A payment in it was changed.
+    PaymentChanged,
+    /// A plan with a payment in it changed its terms.
+    PlanChanged,
+    /// A plan with a payment in it stopped.
+    PlanStopped,
+    /// A mandate with a collection in it changed.
+    MandateChanged,
+    /// A reason kept in words before reasons had codes, shown as kept.
+    Recorded(String),
+}
+
+impl DiscardReason {
+    /// The stable code kept with the file and given by the API.
+    pub fn code(&self) -> &str {
+        match self {
+            DiscardReason::PaymentCancelled => "payment_cancelled",
+            DiscardReason::PaymentChanged => "payment_changed",
+            DiscardReason::PlanChanged => "plan_changed",
+            DiscardReason::PlanStopped => "plan_stopped",
+            DiscardReason::MandateChanged => "mandate_changed",
+            DiscardReason::Recorded(words) => words,
+        }
+    }
+
+    /// The reason kept as `stored`; what is not a code reads as kept.
+    pub fn from_stored(stored: &str) -> DiscardReason {
+        match stored {
+            "payment_cancelled" => DiscardReason::PaymentCancelled,
+            "payment_changed" => DiscardReason::PaymentChanged,
+            "plan_changed" => DiscardReason::PlanChanged,
+            "plan_stopped" => DiscardReason::PlanStopped,
+            "mandate_changed" => DiscardReason::MandateChanged,
+            words => DiscardReason::Recorded(words.to_owned()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +131,22 @@ mod tests {
         for s in [S::Pending, S::Sent, S::Discarded] {
             assert_eq!(S::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn discard_reasons_read_back_and_old_words_stay() {
+        for reason in [
+            DiscardReason::PaymentCancelled,
+            DiscardReason::PaymentChanged,
+            DiscardReason::PlanChanged,
+            DiscardReason::PlanStopped,
+            DiscardReason::MandateChanged,
+        ] {
+            assert_eq!(DiscardReason::from_stored(reason.code()), reason);
+        }
+        assert_eq!(
+            DiscardReason::from_stored("a payment in it was changed"),
+            DiscardReason::Recorded("a payment in it was changed".into())
+        );
     }
 }

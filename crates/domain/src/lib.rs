@@ -51,7 +51,7 @@ pub use access::{
     ApiScope, MembershipEvent, MembershipStatus, MembershipTransitionError, Permission, Role,
     RoleError, ScopeError,
 };
-pub use bank_file::{BankFileEvent, BankFileStatus, BankFileTransitionError};
+pub use bank_file::{BankFileEvent, BankFileStatus, BankFileTransitionError, DiscardReason};
 pub use bank_profile::{BankProfile, BankProfileError, MAX_SEPA_COLLECTION_CENTS, Pain008Version};
 pub use bic::{Bic, BicError};
 pub use calendar::{BusinessCalendar, CalendarError, MAX_YEAR, MIN_YEAR, easter_sunday};

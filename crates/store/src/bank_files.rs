@@ -12,7 +12,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
-    Amendment, BankFileId, BankFileStatus, Bic, Currency, DebtorAccount, EndToEndId,
+    Amendment, BankFileId, BankFileStatus, Bic, Currency, DebtorAccount, DiscardReason, EndToEndId,
     FirstCollection, Iban, MandateId, MandateRef, Money, OriginalAccount, Pain008Version,
     PaymentCause, PaymentId, PaymentStatus, Scheme, SequenceType,
 };
@@ -51,7 +51,7 @@ pub struct BankFileRecord {
     /// When it was sent.
     pub sent_at: Option<Timestamp>,
     /// When and why it was discarded.
-    pub discarded: Option<(Timestamp, String)>,
+    pub discarded: Option<(Timestamp, DiscardReason)>,
 }
 
 /// One payment block of a file: the collections of one scheme, sequence
@@ -149,9 +149,10 @@ impl BankFileRow {
             size_bytes: self.size_bytes.map(count).transpose()?,
             created_at: self.created_at.get(),
             sent_at: self.sent_at.map(DbInstant::get),
-            discarded: self
-                .discarded_at
-                .map(|at| (at.get(), self.discard_reason.unwrap_or_default())),
+            discarded: self.discarded_at.map(|at| {
+                let why = self.discard_reason.unwrap_or_default();
+                (at.get(), DiscardReason::from_stored(&why))
+            }),
         })
     }
 }
@@ -475,7 +476,10 @@ impl TenantTx<'_, '_> {
             created_at: file.created_at.into(),
             sent_at: file.sent_at.map(DbInstant::from),
             discarded_at: file.discarded.as_ref().map(|(at, _)| DbInstant::from(*at)),
-            discard_reason: file.discarded.as_ref().map(|(_, why)| why.clone()),
+            discard_reason: file
+                .discarded
+                .as_ref()
+                .map(|(_, why)| why.code().to_owned()),
         };
         on_each_engine!(self.conn, |c| diesel::insert_into(bank_files::table)
             .values(&row)
@@ -739,7 +743,10 @@ impl TenantTx<'_, '_> {
             bank_files::sent_at.eq(file.sent_at.map(DbInstant::from)),
             bank_files::discarded_at
                 .eq(file.discarded.as_ref().map(|(at, _)| DbInstant::from(*at))),
-            bank_files::discard_reason.eq(file.discarded.as_ref().map(|(_, why)| why.clone())),
+            bank_files::discard_reason.eq(file
+                .discarded
+                .as_ref()
+                .map(|(_, why)| why.code().to_owned())),
         ))
         .execute(c))?;
         StoreError::unless_changed(changed, "pending bank file", &file.id)?;

@@ -20,9 +20,9 @@ use prelevo_app::payments::{
 };
 use prelevo_app::plans::{PlanInput, create_plan, edit_plan, stop_plan};
 use prelevo_domain::{
-    BankFileStatus, Clock, Currency, Customer, CustomerEvent, FixedClock, Frequency, Instrument,
-    Mandate, Money, PaymentAmendment, PaymentCause, PaymentStatus, Plan, PlanEnd, PlanStatus,
-    StopReason,
+    BankFileStatus, Clock, Currency, Customer, CustomerEvent, DiscardReason, FixedClock, Frequency,
+    Instrument, Mandate, Money, PaymentAmendment, PaymentCause, PaymentStatus, Plan, PlanEnd,
+    PlanStatus, StopReason,
 };
 use prelevo_store::{Actor, PaymentFilter, Position, TenantStore};
 use prelevo_testkit::{TestStore, french_iban, on_both_engines};
@@ -700,6 +700,10 @@ fn a_changed_payment_or_mandate_discards_its_pending_file(store: &TestStore) {
     cancel_payment(&tenant, &clock(), &Actor::Cli, &p1.id).unwrap();
     let discarded = tenant.read(|tx| tx.bank_file(&first.files[0].id)).unwrap();
     assert_eq!(discarded.status, BankFileStatus::Discarded);
+    assert_eq!(
+        discarded.discarded.map(|(_, why)| why),
+        Some(DiscardReason::PaymentCancelled)
+    );
     let second = run(&tenant, &clock(), date(2026, 11, 30));
     assert_eq!(second.files[0].transactions, 1);
     // The debtor's IBAN changes before the file is sent: it is made again
@@ -716,6 +720,10 @@ fn a_changed_payment_or_mandate_discards_its_pending_file(store: &TestStore) {
     .unwrap();
     let gone = tenant.read(|tx| tx.bank_file(&second.files[0].id)).unwrap();
     assert_eq!(gone.status, BankFileStatus::Discarded);
+    assert_eq!(
+        gone.discarded.map(|(_, why)| why),
+        Some(DiscardReason::MandateChanged)
+    );
     let third = run(&tenant, &clock(), date(2026, 11, 30));
     let mut xml = Vec::new();
     write_bank_file(&tenant, &third.files[0].id, &mut xml).unwrap();

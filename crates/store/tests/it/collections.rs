@@ -3,10 +3,10 @@
 
 use jiff::civil::{Date, date};
 use prelevo_domain::{
-    Amendment, BankFileId, BankFileStatus, CollectionDay, Currency, EndToEndId, FirstCollection,
-    Frequency, Instrument, Mandate, MandateKind, MandateRef, Money, OriginalAccount,
-    Pain008Version, Payment, PaymentCause, PaymentChange, PaymentId, PaymentKind, PaymentStatus,
-    Plan, PlanEnd, PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
+    Amendment, BankFileId, BankFileStatus, CollectionDay, Currency, DiscardReason, EndToEndId,
+    FirstCollection, Frequency, Instrument, Mandate, MandateKind, MandateRef, Money,
+    OriginalAccount, Pain008Version, Payment, PaymentCause, PaymentChange, PaymentId, PaymentKind,
+    PaymentStatus, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
 };
 use prelevo_store::{
     Actor, BankFileRecord, PaymentFilter, PlanFilter, Position, StoreError, TenantStore,
@@ -426,13 +426,16 @@ fn a_discarded_file_releases_its_collections(store: &TestStore) {
         .unwrap();
     assert_eq!(holding.iter().map(|f| &f.id).collect::<Vec<_>>(), [&second]);
     file.status = BankFileStatus::Discarded;
-    file.discarded = Some((t0(), "payment cancelled".into()));
+    file.discarded = Some((t0(), DiscardReason::PaymentCancelled));
     w.tenant
         .write(|tx| tx.save_file_status(&file, &Actor::System))
         .unwrap();
     let back = w.tenant.read(|tx| tx.bank_file(&second)).unwrap();
     assert_eq!(back.status, BankFileStatus::Discarded);
-    assert_eq!(back.discarded, Some((t0(), "payment cancelled".into())));
+    assert_eq!(
+        back.discarded,
+        Some((t0(), DiscardReason::PaymentCancelled))
+    );
     let restaged = w
         .tenant
         .write(|tx| {

@@ -50,7 +50,9 @@ pub struct BankFileView {
     pub sent_at: Option<String>,
     /// RFC 3339 instant.
     pub discarded_at: Option<String>,
-    /// Why it was discarded.
+    /// Why it was discarded: `payment_cancelled`, `payment_changed`,
+    /// `plan_changed`, `plan_stopped` or `mandate_changed` (files
+    /// discarded before these codes hold the reason in English words).
     pub discard_reason: Option<String>,
 }
 
@@ -70,7 +72,7 @@ impl From<&BankFileRecord> for BankFileView {
             created_at: f.created_at.to_string(),
             sent_at: f.sent_at.map(|t| t.to_string()),
             discarded_at: f.discarded.as_ref().map(|(at, _)| at.to_string()),
-            discard_reason: f.discarded.as_ref().map(|(_, why)| why.clone()),
+            discard_reason: f.discarded.as_ref().map(|(_, why)| why.code().to_owned()),
         }
     }
 }

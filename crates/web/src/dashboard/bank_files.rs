@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_app::bank_files::{send_bank_file, write_bank_file};
-use prelevo_domain::{BankFileId, BankFileStatus, Money, Permission};
+use prelevo_domain::{BankFileId, BankFileStatus, DiscardReason, Money, Permission};
 use prelevo_store::{BankFileRecord, FileBlock, TALLY_CAP};
 
 use super::Member;
@@ -151,6 +151,10 @@ impl BankFilePage {
     /// no content any more.
     fn has_content(&self) -> bool {
         self.file.status != BankFileStatus::Discarded && self.file.sha256.is_some()
+    }
+
+    fn discard_words(&self, why: &DiscardReason) -> String {
+        self.layout.label(why)
     }
 
     fn control_sum(&self) -> String {

@@ -3,9 +3,9 @@
 //! translated in `locales/*/main.ftl`. Templates call `layout.label(x)`.
 
 use prelevo_domain::{
-    ApiScope, BankFileStatus, CardStatus, CustomerStatus, Environment, Frequency, Health, Locale,
-    MandateStatus, MembershipStatus, PaymentKind, PaymentMethodRef, PaymentStatus, PlanStatus,
-    Role, StopReason,
+    ApiScope, BankFileStatus, CardStatus, CustomerStatus, DiscardReason, Environment, Frequency,
+    Health, Locale, MandateStatus, MembershipStatus, PaymentKind, PaymentMethodRef, PaymentStatus,
+    PlanStatus, Role, StopReason,
 };
 
 use super::i18n::translate;
@@ -200,6 +200,26 @@ impl Label for StopReason {
             StopReason::CardDeleted => "stop-card-deleted",
             StopReason::CustomerSuspended => "stop-customer-suspended",
             StopReason::CustomerStruckOff => "stop-customer-struck-off",
+        }
+    }
+}
+
+impl Label for DiscardReason {
+    fn label_key(&self) -> &'static str {
+        match self {
+            DiscardReason::PaymentCancelled => "discard-payment-cancelled",
+            DiscardReason::PaymentChanged => "discard-payment-changed",
+            DiscardReason::PlanChanged => "discard-plan-changed",
+            DiscardReason::PlanStopped => "discard-plan-stopped",
+            DiscardReason::MandateChanged | DiscardReason::Recorded(_) => "discard-mandate-changed",
+        }
+    }
+
+    /// Words kept before reasons had codes are shown as kept.
+    fn label(&self, locale: Locale) -> String {
+        match self {
+            DiscardReason::Recorded(words) => words.clone(),
+            known => translate(locale, known.label_key()),
         }
     }
 }

@@ -506,6 +506,10 @@ fn a_discarded_file_has_no_content(store: &TestStore) {
     let html = ana.get(&file_page).body;
     assert!(html.contains("id=\"file-status\">Écarté<"), "{html}");
     assert!(
+        html.contains("— un de ses paiements a été modifié</dd>"),
+        "the page says why, in French: {html}"
+    );
+    assert!(
         !html.contains("id=\"download-file\"") && !html.contains("id=\"mark-sent\""),
         "{html}"
     );
