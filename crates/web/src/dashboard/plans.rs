@@ -145,6 +145,8 @@ pub(crate) async fn page(
 struct PlanPage {
     layout: Layout,
     plan: Plan,
+    /// Its customer as the page names them: reference — name.
+    customer: String,
     can_operate: bool,
     errors: Vec<String>,
 }
@@ -181,13 +183,20 @@ async fn plan_page(
     errors: Vec<String>,
 ) -> Response {
     let tenant = member.tenant(state);
-    let found = state.run(move |_, _| plan(&tenant, &id)).await;
-    member.shown(found, |plan| {
+    let found = state
+        .run(move |_, _| {
+            let plan = plan(&tenant, &id)?;
+            let customer = tenant.read(|tx| tx.customer(&plan.customer_id))?;
+            Ok((plan, customer))
+        })
+        .await;
+    member.shown(found, |(plan, customer)| {
         (
             status,
             PlanPage {
                 layout: member.layout(Section::Plans),
                 plan,
+                customer: format!("{} — {}", customer.code, customer.details.display_name()),
                 can_operate: member.require(Permission::Operate).is_ok(),
                 errors,
             },

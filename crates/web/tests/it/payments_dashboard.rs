@@ -413,6 +413,10 @@ fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
         html.contains("Après 12 échéances") && html.contains("id=\"plan-status\">Actif<"),
         "{html}"
     );
+    assert!(
+        html.contains("\">C-100 — Martin</a></dd>"),
+        "the plan names its customer: {html}"
+    );
     let payments = ana.get(&first_link(&html, "/payments?plan=")).body;
     assert!(
         payments.contains("Abonnement"),
