@@ -256,8 +256,10 @@ CREATE TEMPORARY TABLE staged_collections (
 /// wants FRST, FRST on the first collection due of a mandate whose first is
 /// still to come, FNAL on a plan's last; RCUR otherwise.
 ///
-/// Only the keys are sorted (narrow rows); the wide columns are copied by
-/// primary key afterwards. The work table also keeps the statement from
+/// `{order}` numbers the collections in file order (see
+/// [`FILE_ORDER_SQLITE`] and [`FILE_ORDER_POSTGRES`]). Only the keys are
+/// sorted (narrow rows); the wide columns are copied by primary key
+/// afterwards. The work table also keeps the statement from
 /// reading `bank_file_entries` while writing it (SQLite would first copy
 /// the whole result aside). `CROSS JOIN` keeps SQLite's loop on the
 /// payments waiting to be sent (`payments_to_send`), never on all of the
@@ -283,6 +285,19 @@ WITH due AS (
                 ELSE 'RCUR' END AS sequence_type
     FROM due
 )
+{order}";
+
+/// File order on SQLite: `position` is the work table's rowid, so a row
+/// inserted without one takes the next number, in the order the sorted
+/// selection gives them. One sort, where a `ROW_NUMBER()` window costs a
+/// sort and a pass over a million rows more (3.4 s of 9.4 at a million).
+const FILE_ORDER_SQLITE: &str = "
+SELECT NULL, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents
+FROM sequenced
+ORDER BY scheme, sequence_type, due_on, payment_id";
+
+/// File order on PostgreSQL, whose rows have no such number: a window.
+const FILE_ORDER_POSTGRES: &str = "
 SELECT ROW_NUMBER() OVER (ORDER BY scheme, sequence_type, due_on, payment_id),
        payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents
 FROM sequenced";
@@ -437,9 +452,13 @@ impl TenantTx<'_, '_> {
         let per_file = i64::from(per_file.max(1));
         self.set_based()?;
         raw!(self.conn, STAGED_TABLE)?;
+        let order = match self.conn {
+            crate::engine::Conn::Sqlite(_) => FILE_ORDER_SQLITE,
+            crate::engine::Conn::Pg(_) => FILE_ORDER_POSTGRES,
+        };
         let staged = raw!(
             self.conn,
-            STAGE_COLLECTIONS,
+            STAGE_COLLECTIONS.replace("{order}", order),
             Text => &tenant,
             Text => send_until.to_string(),
             Text => rule.as_str(),
