@@ -17,6 +17,7 @@ mod imports;
 mod lists;
 mod mandates;
 mod member;
+mod methods;
 mod page;
 mod payments;
 mod plans;

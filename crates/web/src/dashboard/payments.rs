@@ -21,6 +21,7 @@ use super::Member;
 use super::actors::ActorNames;
 use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
 use super::member::CsrfForm;
+use super::methods::method_name;
 use crate::AppState;
 use crate::exports::{csv_response, stopped};
 use crate::ui::{
@@ -290,6 +291,8 @@ fn cause_words(layout: &Layout, cause: &PaymentCause) -> String {
 struct PaymentPage {
     layout: Layout,
     listed: ListedPayment,
+    /// Its mandate's UMR or its card, as [`method_name`] names them.
+    method: Option<String>,
     timeline: Vec<Step>,
     can_operate: bool,
     errors: Vec<String>,
@@ -321,10 +324,11 @@ async fn payment_page(
     let found = state
         .run(move |_, _| {
             let (listed, history) = payment(&tenant, &id)?;
-            Ok((listed, history, ActorNames::load(&tenant)?))
+            let method = tenant.read(|tx| method_name(tx, &listed.payment.instrument))?;
+            Ok((listed, method, history, ActorNames::load(&tenant)?))
         })
         .await;
-    member.shown(found, |(listed, history, names)| {
+    member.shown(found, |(listed, method, history, names)| {
         let layout = member.layout(Section::Payments);
         // The creation opens the timeline; the history holds changes.
         let created = Step {
@@ -342,6 +346,7 @@ async fn payment_page(
             PaymentPage {
                 layout,
                 listed,
+                method,
                 timeline,
                 can_operate: member.require(Permission::Operate).is_ok(),
                 errors,

@@ -17,6 +17,7 @@ use super::Member;
 use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
 use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
 use super::member::CsrfForm;
+use super::methods::method_name;
 use crate::AppState;
 use crate::ui::{
     Column, Cursor, Layout, ListQuery, ListSpec, Page, Section, Sort, Table, TableRow,
@@ -147,6 +148,8 @@ struct PlanPage {
     plan: Plan,
     /// Its customer as the page names them: reference — name.
     customer: String,
+    /// Its mandate's UMR or its card, as [`method_name`] names them.
+    method: Option<String>,
     can_operate: bool,
     errors: Vec<String>,
 }
@@ -186,17 +189,23 @@ async fn plan_page(
     let found = state
         .run(move |_, _| {
             let plan = plan(&tenant, &id)?;
-            let customer = tenant.read(|tx| tx.customer(&plan.customer_id))?;
-            Ok((plan, customer))
+            let (customer, method) = tenant.read(|tx| {
+                Ok::<_, prelevo_store::StoreError>((
+                    tx.customer(&plan.customer_id)?,
+                    method_name(tx, &plan.instrument)?,
+                ))
+            })?;
+            Ok((plan, customer, method))
         })
         .await;
-    member.shown(found, |(plan, customer)| {
+    member.shown(found, |(plan, customer, method)| {
         (
             status,
             PlanPage {
                 layout: member.layout(Section::Plans),
                 plan,
                 customer: format!("{} — {}", customer.code, customer.details.display_name()),
+                method,
                 can_operate: member.require(Permission::Operate).is_ok(),
                 errors,
             },

@@ -80,7 +80,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
         },
     )
     .unwrap();
-    create_payment(
+    let francs = create_payment(
         &tenant,
         app.clock.as_ref(),
         &Actor::Cli,
@@ -130,11 +130,20 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
         "{export}"
     );
     assert!(!export.contains("Facture 118"), "{export}");
+    let card_page = ana.get(&format!("/payments/{}", francs.id)).body;
+    assert!(
+        card_page.contains("id=\"payment-method\">visa •••• 4242<"),
+        "a card is named by its network and last digits: {card_page}"
+    );
 
     // The payment page: its facts, its timeline, its change and cancel.
     let page = format!("/payments/{}", later.id);
     let html = ana.get(&page).body;
     assert!(html.contains("id=\"payment-timeline\""), "{html}");
+    assert!(
+        html.contains("id=\"payment-method\">RUM-P-1<"),
+        "the mandate is named by its UMR: {html}"
+    );
     assert!(
         html.contains("<strong>A exécuter</strong>\n      <span class=\"cause\">Créé</span>"),
         "the timeline opens with the creation: {html}"
@@ -417,6 +426,7 @@ fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
         html.contains("\">C-100 — Martin</a></dd>"),
         "the plan names its customer: {html}"
     );
+    assert!(html.contains("id=\"plan-method\">RUM-P-1<"), "{html}");
     let payments = ana.get(&first_link(&html, "/payments?plan=")).body;
     assert!(
         payments.contains("Abonnement"),
