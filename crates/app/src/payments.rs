@@ -358,15 +358,16 @@ pub fn amend_payment(
         let before = tx.payment(id)?.payment;
         let mut fields = Fields::default();
         let limit = tx.bank_profile()?.collection_limit();
+        // What is kept as it is is not checked again (the dashboard's form
+        // sends every field): an amount against today's limit, a date
+        // against today's lead time. Only a new value must pass.
         let amount = match changes.amount {
-            Some(amount) => fields.take(
+            Some(amount) if amount != before.amount => fields.take(
                 "amount",
                 check_plan_amount(Some(before.kind), amount, limit),
             ),
-            None => Some(before.amount),
+            _ => Some(before.amount),
         };
-        // The date kept as it is is not checked again against today's
-        // lead time: only a new date must be reachable.
         let due = match changes.due_on {
             Some(due) if due != before.due_on => {
                 fields.take("due_date", check_due(tx, clock, before.kind, Some(due))?)

@@ -185,11 +185,13 @@ fn amendment<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Option<PaymentAmendm
         (Some(from), Some(to)) => Some((from.parse().ok()?, to.parse().ok()?)),
         _ => return None,
     };
-    Some(PaymentAmendment {
+    let amendment = PaymentAmendment {
         amount,
         due_on,
         remittance: get("remittance").is_some(),
-    })
+    };
+    // A change that changed nothing was never kept: its details are lost.
+    (!amendment.is_empty()).then_some(amendment)
 }
 
 #[cfg(test)]
@@ -261,6 +263,10 @@ mod tests {
         assert_eq!(
             PaymentCause::from_stored("settled", &bad_date),
             PaymentCause::Recorded("settled".into())
+        );
+        assert_eq!(
+            PaymentCause::from_stored("changed_by_creditor", &[]),
+            PaymentCause::Recorded("changed_by_creditor".into())
         );
         let half_amount = [("amount_from".to_owned(), "100".to_owned())];
         assert_eq!(

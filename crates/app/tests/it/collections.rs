@@ -275,6 +275,44 @@ fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
     )
     .unwrap();
     assert_eq!((kept.amount, kept.due_on), (eur(5_600), date(2026, 12, 4)));
+    // The bank's limit drops under its amount: its text still changes with
+    // the amount sent as it is; a new amount must be under the limit.
+    let old = tenant.read(|tx| tx.bank_profile()).unwrap();
+    let lower = prelevo_domain::BankProfile::new(
+        old.pain008_version,
+        old.first_collection,
+        old.batch_booking,
+        old.cutoff,
+        i64::from(old.max_file_transactions()),
+        5_000,
+    )
+    .unwrap();
+    tenant.write(|tx| tx.save_bank_profile(&lower)).unwrap();
+    let retitled = amend_payment(
+        &tenant,
+        &late,
+        &Actor::Cli,
+        &p.id,
+        &PaymentChanges {
+            amount: Some(eur(5_600)),
+            due_on: Some(date(2026, 12, 4)),
+            remittance: Some(Some("Facture 7".into())),
+        },
+    )
+    .unwrap();
+    assert_eq!(retitled.amount, eur(5_600));
+    let over = amend_payment(
+        &tenant,
+        &late,
+        &Actor::Cli,
+        &p.id,
+        &PaymentChanges {
+            amount: Some(eur(5_700)),
+            ..PaymentChanges::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(fields_of(over), ["amount"]);
     let cancelled = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap();
     assert_eq!(cancelled.status, PaymentStatus::NotExecuted);
     let again = cancel_payment(&tenant, &clock(), &Actor::Cli, &p.id).unwrap_err();
@@ -294,6 +332,7 @@ fn a_payment_is_cancelled_or_changed_only_before_it_is_sent(store: &TestStore) {
         seen,
         [
             ("to_execute", "to_execute", "user:usr_1"),
+            ("to_execute", "to_execute", "cli"),
             ("to_execute", "to_execute", "cli"),
             ("to_execute", "not_executed", "cli")
         ]

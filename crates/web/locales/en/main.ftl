@@ -284,6 +284,7 @@ discard-payment-changed = one of its payments was changed
 discard-plan-changed = the plan of one of its payments changed
 discard-plan-stopped = the plan of one of its payments stopped
 discard-mandate-changed = the mandate of one of its collections changed
+discard-other = another reason
 files-size = Size (bytes)
 files-download = Download the file
 files-payments = See its payments

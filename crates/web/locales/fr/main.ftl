@@ -284,6 +284,7 @@ discard-payment-changed = un de ses paiements a été modifié
 discard-plan-changed = un échéancier d'un de ses paiements a été modifié
 discard-plan-stopped = un échéancier d'un de ses paiements a été arrêté
 discard-mandate-changed = un mandat d'un de ses prélèvements a changé
+discard-other = autre raison
 files-size = Taille (octets)
 files-download = Télécharger le fichier
 files-payments = Voir ses paiements

@@ -112,7 +112,8 @@ pub struct PaymentChangeView {
     /// (history kept before these codes holds the cause in English words).
     pub cause: String,
     /// The cause's details by name, all text: `amount_from`, `amount_to`
-    /// (cents), `currency`, `due_from`, `due_to`, `remittance` for a change;
+    /// (minor units of `currency`), `currency`, `due_from`, `due_to`,
+    /// `remittance` for a change;
     /// `reason` for a stopped plan; `message_id` for a file; `reference`,
     /// `code`, `reason` for a card charge; `from`, `to` for a late
     /// collection; `due_on` when settled.

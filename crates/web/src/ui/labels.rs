@@ -211,7 +211,8 @@ impl Label for DiscardReason {
             DiscardReason::PaymentChanged => "discard-payment-changed",
             DiscardReason::PlanChanged => "discard-plan-changed",
             DiscardReason::PlanStopped => "discard-plan-stopped",
-            DiscardReason::MandateChanged | DiscardReason::Recorded(_) => "discard-mandate-changed",
+            DiscardReason::MandateChanged => "discard-mandate-changed",
+            DiscardReason::Recorded(_) => "discard-other",
         }
     }
 
