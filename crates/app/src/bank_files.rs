@@ -33,6 +33,7 @@ impl Audited for BankFileRecord {
             "transactions": self.transactions,
             "control_sum_cents": self.control_sum.minor(),
             "sha256": self.sha256,
+            "discard_reason": self.discarded.as_ref().map(|(_, why)| why.code()),
         })
     }
 

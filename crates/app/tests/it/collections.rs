@@ -743,6 +743,22 @@ fn a_changed_payment_or_mandate_discards_its_pending_file(store: &TestStore) {
         discarded.discarded.map(|(_, why)| why),
         Some(DiscardReason::PaymentCancelled)
     );
+    let audited = tenant
+        .read(|tx| {
+            let only = prelevo_store::AuditFilter {
+                action: Some("discarded".into()),
+                ..Default::default()
+            };
+            tx.audit_events(&only, prelevo_store::Position::Start, 10)
+        })
+        .unwrap();
+    assert!(
+        audited[0]
+            .after
+            .as_deref()
+            .is_some_and(|after| after.contains(r#""discard_reason":"payment_cancelled""#)),
+        "the audit keeps why: {audited:?}"
+    );
     let second = run(&tenant, &clock(), date(2026, 11, 30));
     assert_eq!(second.files[0].transactions, 1);
     // The debtor's IBAN changes before the file is sent: it is made again
