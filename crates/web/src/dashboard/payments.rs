@@ -12,7 +12,7 @@ use prelevo_app::exports::write_payments;
 use prelevo_app::payments::{PaymentChanges, amend_payment, cancel_payment, payment};
 use prelevo_domain::{
     BankFileId, Currency, Money, PaymentCause, PaymentId, PaymentKind, PaymentStatus, Permission,
-    PlanId,
+    PlanId, PlanReference,
 };
 use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter, TALLY_CAP};
 use serde::Deserialize;
@@ -293,6 +293,8 @@ struct PaymentPage {
     listed: ListedPayment,
     /// Its mandate's UMR or its card, as [`method_name`] names them.
     method: Option<String>,
+    /// Its plan's reference, when the creditor gave it one.
+    plan_reference: Option<PlanReference>,
     timeline: Vec<Step>,
     can_operate: bool,
     errors: Vec<String>,
@@ -324,11 +326,17 @@ async fn payment_page(
     let found = state
         .run(move |_, _| {
             let (listed, history) = payment(&tenant, &id)?;
-            let method = tenant.read(|tx| method_name(tx, &listed.payment.instrument))?;
-            Ok((listed, method, history, ActorNames::load(&tenant)?))
+            let (method, plan) = tenant.read(|tx| {
+                Ok::<_, prelevo_store::StoreError>((
+                    method_name(tx, &listed.payment.instrument)?,
+                    tx.plan(&listed.payment.plan_id)?,
+                ))
+            })?;
+            let names = ActorNames::load(&tenant)?;
+            Ok((listed, method, plan.reference, history, names))
         })
         .await;
-    member.shown(found, |(listed, method, history, names)| {
+    member.shown(found, |(listed, method, plan_reference, history, names)| {
         let layout = member.layout(Section::Payments);
         // The creation opens the timeline; the history holds changes.
         let created = Step {
@@ -347,6 +355,7 @@ async fn payment_page(
                 layout,
                 listed,
                 method,
+                plan_reference,
                 timeline,
                 can_operate: member.require(Permission::Operate).is_ok(),
                 errors,

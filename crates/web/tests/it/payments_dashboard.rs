@@ -433,6 +433,11 @@ fn plans_are_listed_and_imported_from_the_dashboard(store: &TestStore) {
         "the plan leads to its instalments: {payments}"
     );
     assert!(payments.contains("<td>A exécuter</td>"), "{payments}");
+    let instalment = ana.get(&first_link(&payments, "/payments/pay_")).body;
+    assert!(
+        instalment.contains(&format!("<a href=\"{plan_page}\">ABO-1</a>")),
+        "an instalment leads to its plan, named by its reference: {instalment}"
+    );
     let again = upload(&mut ana, "/plans/import", &csrf, "apply", PLANS);
     assert!(again.body.contains("déjà été importé"), "{}", again.body);
     assert!(
