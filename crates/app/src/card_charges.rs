@@ -107,7 +107,7 @@ fn start_charges(
                 let change = payment
                     .apply(PaymentEvent::Send, now, PaymentCause::ChargeSent)
                     .map_err(|e| AppError::System(e.to_string()))?;
-                tx.save_payment(&payment)?;
+                tx.save_payment(&payment, change.from)?;
                 changes.push((payment.id.clone(), change));
             }
             in_flight.push((payment, token));
@@ -144,13 +144,24 @@ fn record_answer(
     tenant.write(|tx| {
         let mut after = tx.payment(&payment.id)?.payment;
         if after.status != PaymentStatus::Executing {
-            // Another run recorded this answer first.
+            // Another run recorded this answer first, unless the gateway
+            // took money for a payment that is not in flight: that one an
+            // operator must look at.
+            if matches!(outcome, ChargeOutcome::Approved { .. })
+                && after.status != PaymentStatus::Executed
+            {
+                tracing::error!(
+                    payment = %after.id,
+                    status = after.status.as_str(),
+                    "card charge approved for a payment that is not in flight"
+                );
+            }
             return Ok(());
         }
         let change = after
             .apply(event, now, cause)
             .map_err(|e| AppError::System(e.to_string()))?;
-        tx.save_payment(&after)?;
+        tx.save_payment(&after, change.from)?;
         tx.record_payment_changes(&[(after.id.clone(), change)], &Actor::System)?;
         Ok(())
     })

@@ -256,7 +256,7 @@ fn cancel_pending(
         let change = payment
             .apply(PaymentEvent::Cancel, at, cause.clone())
             .map_err(|e| AppError::Conflict(e.to_string()))?;
-        tx.save_payment(&payment)?;
+        tx.save_payment(&payment, change.from)?;
         changes.push((payment.id, change));
     }
     let ids: Vec<_> = changes.iter().map(|(id, _)| id.clone()).collect();

@@ -289,13 +289,21 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
-    /// Saves a changed payment: its state, amount, due date, text.
-    pub fn save_payment(&mut self, payment: &Payment) -> Result<(), StoreError> {
+    /// Saves a changed payment: its state, amount, due date, text — if it
+    /// is still in state `was`. A payment another transaction moved
+    /// meanwhile (a run sending it while the creditor cancels it) is a
+    /// conflict: nothing is saved, and the caller's transaction fails.
+    pub fn save_payment(
+        &mut self,
+        payment: &Payment,
+        was: PaymentStatus,
+    ) -> Result<(), StoreError> {
         let tenant = self.tenant().to_owned();
         let changed = on_each_engine!(self.conn, |c| diesel::update(
             payments::table
                 .filter(payments::creditor_id.eq(&tenant))
                 .filter(payments::id.eq(payment.id.as_str()))
+                .filter(payments::status.eq(was.as_str()))
         )
         .set((
             payments::status.eq(payment.status.as_str()),
@@ -305,7 +313,13 @@ impl TenantTx<'_, '_> {
             payments::updated_at.eq(DbInstant::from(payment.updated_at)),
         ))
         .execute(c))?;
-        StoreError::unless_changed(changed, "payment", &payment.id)
+        if changed == 0 {
+            return Err(StoreError::Conflict {
+                entity: "payment",
+                detail: format!("{} is no longer {}", payment.id, was.as_str()),
+            });
+        }
+        Ok(())
     }
 
     /// Keeps changes in the payments' history.

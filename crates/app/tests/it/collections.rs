@@ -801,7 +801,18 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind(store: &TestStore) {
     // An amount no bank file can carry, stored behind the checks' back.
     let mut huge = p.clone();
     huge.amount = eur(100_000_000_000);
-    tenant.write(|tx| tx.save_payment(&huge)).unwrap();
+    // Saved as if it were in flight, it is not: nothing changes.
+    let stale = tenant
+        .write(|tx| tx.save_payment(&huge, PaymentStatus::Executing))
+        .unwrap_err();
+    assert!(
+        matches!(stale, prelevo_store::StoreError::Conflict { .. }),
+        "{stale:?}"
+    );
+    assert_eq!(payment(&tenant, &p.id).unwrap().0.payment.amount, p.amount);
+    tenant
+        .write(|tx| tx.save_payment(&huge, PaymentStatus::ToExecute))
+        .unwrap();
     let failed = run_collections(
         &tenant,
         &clock(),
