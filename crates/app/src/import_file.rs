@@ -23,6 +23,10 @@ pub const IMPORT_BATCH: usize = 500;
 /// The largest file accepted (the web layer refuses larger uploads first).
 pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
 
+/// The most lines a file may hold: a file within the size limit but of
+/// very short lines would otherwise hold millions of them in memory.
+pub const MAX_IMPORT_LINES: usize = 500_000;
+
 /// Whether to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportMode {
@@ -187,6 +191,11 @@ pub(crate) fn read_lines(bytes: &[u8], format: &FileFormat) -> Result<Vec<Line>,
         let number = record.position().map_or(0, |p| p.line());
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
+        }
+        if lines.len() == MAX_IMPORT_LINES {
+            return Err(file_error(format!(
+                "line {number}: has more than {MAX_IMPORT_LINES} lines: split it"
+            )));
         }
         lines.push(Line {
             number,

@@ -21,7 +21,7 @@ use crate::import_file::{FileFormat, Line, Refusal, import_in_batches, no_header
 use crate::mandates::{MandateInput, ReferenceChoice, change_bank_details_in, checked_mandate};
 use crate::{AppError, FieldError};
 
-pub use crate::import_file::{IMPORT_BATCH, ImportMode, MAX_IMPORT_BYTES};
+pub use crate::import_file::{IMPORT_BATCH, ImportMode, MAX_IMPORT_BYTES, MAX_IMPORT_LINES};
 
 /// Columns a file must have.
 pub const REQUIRED_COLUMNS: [&str; 4] =

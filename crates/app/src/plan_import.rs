@@ -16,7 +16,7 @@ mod cells;
 
 use std::collections::HashMap;
 
-use prelevo_domain::{Clock, Plan, PlanReference, PlanStatus, StopReason};
+use prelevo_domain::{Clock, Currency, Plan, PlanReference, PlanStatus, StopReason};
 use prelevo_store::{Actor, TenantStore, TenantTx};
 
 use self::batch::Known;
@@ -25,7 +25,7 @@ use crate::import_file::{FileFormat, Line, Refusal, import_in_batches};
 use crate::plans::{PlanInput, create_plan_in, edit_plan_in, has_terms, stop_in};
 use crate::{AppError, FieldError};
 
-pub use crate::import_file::{IMPORT_BATCH, ImportMode, MAX_IMPORT_BYTES};
+pub use crate::import_file::{IMPORT_BATCH, ImportMode, MAX_IMPORT_BYTES, MAX_IMPORT_LINES};
 
 /// Columns a file must have.
 pub const REQUIRED_COLUMNS: [&str; 1] = ["plan_reference"];
@@ -249,13 +249,13 @@ fn line_outcome(
     let existing = known.plans.get(reference.as_str());
     match (action, existing) {
         (Action::Create, None) => {
-            let input = creation(&reference, Cells::read(line, true, known)?)?;
+            let input = creation(&reference, Cells::read(line, true, known, Currency::EUR)?)?;
             // A line that fails half-way leaves nothing behind.
             tx.savepoint(|tx| create_plan_in(tx, clock, actor, &input))?;
             Ok(LineOutcome::Create)
         }
         (Action::Create, Some(plan)) => {
-            let input = creation(&reference, Cells::read(line, true, known)?)?;
+            let input = creation(&reference, Cells::read(line, true, known, Currency::EUR)?)?;
             if has_terms(plan, &input)? {
                 Ok(LineOutcome::Unchanged)
             } else {
@@ -269,7 +269,7 @@ fn line_outcome(
             }
         }
         (Action::Update, Some(plan)) => {
-            let cells = Cells::read(line, false, known)?;
+            let cells = Cells::read(line, false, known, plan.amount.currency())?;
             keeps_owner(plan, &cells)?;
             let input = PlanInput {
                 reference: Some(reference.to_string()),

@@ -109,8 +109,15 @@ impl Refused {
 impl Cells {
     /// Reads the terms of a `create` (customer and payment method
     /// required) or `update` line, the customer and method found in
-    /// `known`.
-    pub fn read(line: &Line, creates: bool, known: &Known) -> Result<Cells, AppError> {
+    /// `known`; an empty `currency` is `currency_when_empty` (euros for a
+    /// new plan, the plan's own currency for an update, so that a file
+    /// without the column never changes it).
+    pub fn read(
+        line: &Line,
+        creates: bool,
+        known: &Known,
+        currency_when_empty: Currency,
+    ) -> Result<Cells, AppError> {
         let why = if creates {
             "to create a plan"
         } else {
@@ -137,7 +144,7 @@ impl Cells {
         let (instrument, instrument_column) = instrument(line, creates, known, &mut refused);
         let currency = refused
             .optional(line, "currency", Currency::parse)
-            .map(|c| c.unwrap_or(Currency::EUR));
+            .map(|c| c.unwrap_or(currency_when_empty));
         let amount = currency.and_then(|currency| {
             refused.required(line, "amount", why, |text| {
                 Money::parse_plain(text, currency)

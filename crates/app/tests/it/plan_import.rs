@@ -10,7 +10,7 @@ use prelevo_app::mandate_import::import_mandates;
 use prelevo_app::mandates::revoke_mandate;
 use prelevo_app::plan_import::{
     IMPORT_BATCH, ImportCounts, ImportMode, ImportReport, LineOutcome, MAX_IMPORT_BYTES,
-    error_file, import_plans,
+    MAX_IMPORT_LINES, error_file, import_plans,
 };
 use prelevo_app::plans::{PlanInput, create_plan, edit_plan};
 use prelevo_domain::{
@@ -286,6 +286,25 @@ fn plan_import_updates_and_cancels_once(store: &TestStore) {
     assert_eq!(all_payments(&tenant), payments, "no payment twice");
     assert_eq!(plan(&tenant, "ABO-2026-0001"), monthly);
 
+    // A card plan in francs keeps its currency when a file without the
+    // column changes its amount.
+    let swiss = format!(
+        "plan_reference;customer_reference;card_alias_id;amount;currency;frequency;start_date;collection_day\n\
+         ABO-CHF-1;C-1001;{card};25,00;CHF;monthly;2027-02-01;10\n",
+        card = card.id
+    );
+    run_at(&tenant, &later, swiss.as_bytes(), ImportMode::Apply).unwrap();
+    let dearer = "plan_reference;action;amount;frequency;start_date;collection_day\n\
+        ABO-CHF-1;update;27,00;monthly;2027-02-01;10\n";
+    let changed = run_at(&tenant, &later, dearer.as_bytes(), ImportMode::Apply).unwrap();
+    assert_eq!(
+        outcomes(&changed),
+        [(2, "update".to_owned())],
+        "{changed:?}"
+    );
+    let francs = plan(&tenant, "ABO-CHF-1").amount;
+    assert_eq!((francs.minor(), francs.currency().as_str()), (2_700, "CHF"));
+
     // A stopped plan cannot change any more; a plan keeps its customer and
     // payment method.
     let refused = "plan_reference;action;customer_reference;mandate_reference;amount;frequency;start_date\n\
@@ -531,6 +550,15 @@ fn plan_import_refuses_a_bad_file_whole(store: &TestStore) {
     assert!(ragged.starts_with("line 2:"), "{ragged}");
     let huge = vec![b'a'; MAX_IMPORT_BYTES + 1];
     assert!(refusal(&huge).contains("at most 52428800 are accepted"));
+    let mut many = b"plan_reference;action\n".to_vec();
+    for _ in 0..=MAX_IMPORT_LINES {
+        many.extend_from_slice(b"P;cancel\n");
+    }
+    let too_many = refusal(&many);
+    assert!(
+        too_many.contains("has more than 500000 lines: split it"),
+        "{too_many}"
+    );
     assert!(plans(&tenant).is_empty());
 }
 
