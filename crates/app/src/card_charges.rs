@@ -14,6 +14,7 @@ use prelevo_store::{Actor, TenantStore};
 
 use crate::AppError;
 use crate::card_gateway::{CardGateway, CardGatewayError, ChargeOutcome, ChargeRequest};
+use crate::collection_run::RunProgress;
 
 /// Card payments read per batch.
 const CHARGES_BATCH: i64 = 500;
@@ -36,6 +37,7 @@ pub fn charge_due_cards(
     clock: &dyn Clock,
     gateway: &dyn CardGateway,
     day: Date,
+    progress: &mut dyn FnMut(RunProgress) -> Result<(), AppError>,
 ) -> Result<ChargeReport, AppError> {
     let mut report = ChargeReport::default();
     if !gateway.can_charge() {
@@ -71,6 +73,9 @@ pub fn charge_due_cards(
                     report.declined += 1;
                 }
             }
+            progress(RunProgress::Charged {
+                answered: report.approved + report.declined,
+            })?;
         }
     }
 }

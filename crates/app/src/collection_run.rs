@@ -42,6 +42,11 @@ pub enum RunProgress {
         /// Files made.
         files: u64,
     },
+    /// A card charge's answer was recorded: `answered` so far.
+    Charged {
+        /// Charges answered so far.
+        answered: u64,
+    },
     /// A file was written.
     Written,
 }
@@ -144,7 +149,7 @@ pub fn run_collections(
         .try_into()
         .unwrap_or(0);
     // Cards are charged on their due date, business day or not.
-    report.cards = charge_due_cards(tenant, clock, gateway, day)?;
+    report.cards = charge_due_cards(tenant, clock, gateway, day, progress)?;
 
     if !BusinessCalendar::TARGET2.is_business_day(day) {
         // Files go to the bank on business days.

@@ -64,7 +64,11 @@ impl BackgroundJob for RunCollections {
             .tenant
             .as_ref()
             .ok_or_else(|| JobError::Permanent(format!("{} needs a creditor", Self::KIND)))?;
-        let report = run_collections(tenant, ctx.clock, ctx.card_gateway, None, &mut |_| Ok(()))?;
+        // Each committed step renews the lease: a long run (a million plans,
+        // a slow card gateway) is never taken over by a second worker.
+        let report = run_collections(tenant, ctx.clock, ctx.card_gateway, None, &mut |_| {
+            ctx.keep_alive()
+        })?;
         tracing::info!(
             day = %report.day,
             instalments = report.instalments,

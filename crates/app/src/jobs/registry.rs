@@ -55,6 +55,22 @@ pub struct JobContext<'a> {
     pub attempt: i32,
     /// The card gateway, for the charges of the collection day.
     pub card_gateway: &'a dyn CardGateway,
+    /// The worker holding the job's lease.
+    pub worker: &'a str,
+    /// How long each renewal of the lease lasts.
+    pub lease: jiff::SignedDuration,
+}
+
+impl JobContext<'_> {
+    /// Renews the job's lease from now: a long job calls it as it goes, so
+    /// that no other worker takes the job over while it runs. A lease
+    /// another worker took meanwhile is an error: the job stops there.
+    pub fn keep_alive(&self) -> Result<(), AppError> {
+        let until = self.clock.now() + self.lease;
+        Ok(self
+            .store
+            .extend_job_lease(self.job_id, self.worker, until)?)
+    }
 }
 
 /// A kind of background work. Implementors are idempotent (see module doc).

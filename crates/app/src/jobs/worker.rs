@@ -146,6 +146,8 @@ impl Worker {
                     job_id: job.id,
                     attempt: job.attempts,
                     card_gateway: self.card_gateway.as_ref(),
+                    worker: &self.name,
+                    lease: self.options.lease,
                 };
                 self.registry.run(&job.kind, &job.payload, &ctx)
             });

@@ -830,7 +830,58 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind(store: &TestStore) {
     assert_eq!(listed[0].file_id, None);
 }
 
+/// The day's job renews its lease at each committed step, and stops at
+/// the first step after another worker took its lease.
+fn the_day_s_job_renews_its_lease_and_stops_once_it_lost_it(store: &TestStore) {
+    use prelevo_app::daily::RunCollections;
+    use prelevo_app::jobs::{BackgroundJob, JobContext, enqueue};
+    let tenant = new_tenant(store, 9);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 9);
+    create_plan(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &monthly(&customer, &mandate, 3, PlanEnd::AfterInstalments(12)),
+    )
+    .unwrap();
+    let clock = clock();
+    let t0: jiff::Timestamp = "2026-12-02T08:00:00Z".parse().unwrap();
+    clock.set(t0);
+    let ten = jiff::SignedDuration::from_mins(10);
+    tenant
+        .write(|tx| enqueue(tx, &RunCollections, t0, t0, None))
+        .unwrap();
+    let claimed = store.claim_jobs("w1", t0, t0 + ten, 1).unwrap();
+    let not_ours = JobContext {
+        store,
+        clock: &clock,
+        tenant: Some(tenant.clone()),
+        job_id: claimed[0].id,
+        attempt: 1,
+        card_gateway: &UnconnectedGateway,
+        worker: "w2",
+        lease: ten,
+    };
+    let stopped = RunCollections.run(&not_ours).unwrap_err().to_string();
+    assert!(stopped.contains("no longer held"), "{stopped}");
+    clock.set(t0 + jiff::SignedDuration::from_mins(9));
+    let ours = JobContext {
+        worker: "w1",
+        ..not_ours
+    };
+    RunCollections.run(&ours).unwrap();
+    let file = tenant
+        .read(|tx| tx.bank_files(None, prelevo_store::Position::Start, 10))
+        .unwrap();
+    assert!(file[0].sha256.is_some(), "the next run finished the file");
+    // Renewed from minute 9: still this worker's at minute 15.
+    let later = t0 + jiff::SignedDuration::from_mins(15);
+    assert_eq!(store.recover_expired_jobs(later).unwrap(), 0);
+}
+
 on_both_engines!(
+    the_day_s_job_renews_its_lease_and_stops_once_it_lost_it,
     a_one_off_payment_is_checked_then_created,
     a_payment_is_cancelled_or_changed_only_before_it_is_sent,
     the_daily_run_makes_a_valid_file_once_and_settles_it,

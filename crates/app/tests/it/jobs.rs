@@ -221,7 +221,53 @@ fn shutdown_lets_the_running_job_finish(store: &TestStore) {
     assert_eq!((counts.running, counts.done), (0, 1));
 }
 
+/// A long job renews its lease as it goes; a worker whose lease another
+/// took is stopped at its next renewal.
+fn a_long_job_keeps_its_lease_alive(store: &TestStore) {
+    let store: &Store = store;
+    let clock = clock();
+    let t0 = clock.now();
+    let ten = SignedDuration::from_mins(10);
+    enqueue_platform(store, &RecordVisit { n: 1 }, t0, t0, None).unwrap();
+    let claimed = store.claim_jobs("w1", t0, t0 + ten, 1).unwrap();
+    let ctx = JobContext {
+        store,
+        clock: &clock,
+        tenant: None,
+        job_id: claimed[0].id,
+        attempt: 1,
+        card_gateway: &UnconnectedGateway,
+        worker: "w1",
+        lease: ten,
+    };
+    clock.set(t0 + SignedDuration::from_mins(9));
+    ctx.keep_alive().unwrap();
+    // Past the first lease, the job is still this worker's.
+    let later = t0 + SignedDuration::from_mins(15);
+    assert_eq!(store.recover_expired_jobs(later).unwrap(), 0);
+    assert!(
+        store
+            .claim_jobs("w2", later, later + ten, 1)
+            .unwrap()
+            .is_empty()
+    );
+    // Once the renewed lease expires another worker takes it, and the
+    // first one stops at its next renewal.
+    let lapsed = t0 + SignedDuration::from_mins(20);
+    assert_eq!(store.recover_expired_jobs(lapsed).unwrap(), 1);
+    assert_eq!(
+        store
+            .claim_jobs("w2", lapsed, lapsed + ten, 1)
+            .unwrap()
+            .len(),
+        1
+    );
+    clock.set(lapsed);
+    assert!(ctx.keep_alive().is_err());
+}
+
 on_both_engines!(
+    a_long_job_keeps_its_lease_alive,
     four_workers_run_each_job_exactly_once,
     a_retryable_failure_waits_its_back_off_on_the_clock,
     permanent_failures_and_unknown_kinds_are_dead_at_once,

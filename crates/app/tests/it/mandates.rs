@@ -364,6 +364,8 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
         job_id: 1,
         attempt: 1,
         card_gateway: &UnconnectedGateway,
+        worker: "w1",
+        lease: jiff::SignedDuration::from_mins(10),
     };
     ExpireDormantMandates.run(&ctx).unwrap();
     assert_eq!(

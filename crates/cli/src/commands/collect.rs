@@ -52,6 +52,9 @@ pub fn run(settings: &Settings, args: CollectArgs) -> Result<(), CliError> {
                 RunProgress::Staged { collections, files } => {
                     format!("{collections} collection(s) placed in {files} file(s)")
                 }
+                RunProgress::Charged { answered } => {
+                    format!("{answered} card charge(s) answered")
+                }
                 RunProgress::Written => "writing files".to_owned(),
             });
             bar.tick();
