@@ -76,6 +76,15 @@ impl BackgroundJob for RunCollections {
             files = report.files.len(),
             "collection day run"
         );
+        if report.cards.waiting > 0 {
+            // Asked again within minutes (the queue's back-off), with the
+            // same keys, rather than at tomorrow's run: a gateway keeps its
+            // idempotency keys for a limited time.
+            return Err(JobError::Retryable(format!(
+                "the card gateway did not answer: {} charge(s) in flight",
+                report.cards.waiting
+            )));
+        }
         Ok(())
     }
 }

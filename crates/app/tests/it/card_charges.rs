@@ -178,7 +178,49 @@ fn a_token_the_gateway_lost_is_declined(store: &TestStore) {
     );
 }
 
+/// The day's job asks the queue to run it again soon when the gateway did
+/// not answer, and succeeds once it did.
+fn the_day_s_job_retries_soon_when_the_gateway_is_down(store: &TestStore) {
+    use prelevo_app::daily::RunCollections;
+    use prelevo_app::jobs::{BackgroundJob, JobContext, JobError, enqueue};
+    let tenant = new_tenant(store, 3);
+    let customer = martin(&tenant);
+    let gateway = InMemoryGateway::default();
+    let alias = card(&tenant, &gateway, &customer, "tok_down");
+    let p = card_payment(&tenant, &customer, &alias, "2026-12-01");
+    let day = clock();
+    let t0: jiff::Timestamp = "2026-12-01T08:00:00Z".parse().unwrap();
+    day.set(t0);
+    let lease = jiff::SignedDuration::from_mins(10);
+    tenant
+        .write(|tx| enqueue(tx, &RunCollections, t0, t0, None))
+        .unwrap();
+    let claimed = store.claim_jobs("w1", t0, t0 + lease, 1).unwrap();
+    let ctx = JobContext {
+        store,
+        clock: &day,
+        tenant: Some(tenant.clone()),
+        job_id: claimed[0].id,
+        attempt: 1,
+        card_gateway: &gateway,
+        worker: "w1",
+        lease,
+    };
+    gateway.set_down(true);
+    let waiting = RunCollections.run(&ctx).unwrap_err();
+    assert!(
+        matches!(&waiting, JobError::Retryable(why) if why.contains("1 charge(s) in flight")),
+        "{waiting:?}"
+    );
+    assert_eq!(state(&tenant, &p).0, PaymentStatus::Executing);
+    gateway.set_down(false);
+    RunCollections.run(&ctx).unwrap();
+    assert_eq!(state(&tenant, &p).0, PaymentStatus::Executed);
+    assert_eq!(gateway.charges_made(), 1);
+}
+
 on_both_engines!(
+    the_day_s_job_retries_soon_when_the_gateway_is_down,
     card_payments_are_charged_once_on_their_due_date,
     a_token_the_gateway_lost_is_declined,
 );
