@@ -58,6 +58,9 @@ pub struct RunCollections;
 
 impl BackgroundJob for RunCollections {
     const KIND: &'static str = "collections.run";
+    // Ten attempts (10 s doubling to 43 min, about 85 minutes in all) see a
+    // card gateway through an outage of an hour.
+    const MAX_ATTEMPTS: i32 = 10;
 
     fn run(&self, ctx: &JobContext<'_>) -> Result<(), JobError> {
         let tenant = ctx
