@@ -186,10 +186,20 @@ pub(crate) fn edit_plan_in(
         }
     };
     let (today, until) = horizon(tx, clock)?;
-    // Never again a date already sent to the bank.
+    // Never again a period already sent to the bank: the new terms start
+    // with the period after the last one sent, as the old terms counted it
+    // (moving the collection day from the 5th to the 20th after the 5 June
+    // was sent resumes on 20 July, not 20 June).
     let resume_on = match tx.last_sent_due_on(id)? {
-        Some(sent) if sent >= today => sent.tomorrow().unwrap_or(sent),
-        _ => today,
+        Some(sent) => {
+            let next_period = before
+                .schedule
+                .due_between(sent.tomorrow().unwrap_or(sent), Date::MAX)
+                .next()
+                .map_or(sent.tomorrow().unwrap_or(sent), |(_, nominal)| nominal);
+            next_period.max(today)
+        }
+        None => today,
     };
     let mut after = before.clone();
     after

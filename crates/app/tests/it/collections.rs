@@ -727,6 +727,38 @@ fn a_changed_plan_applies_to_instalments_not_sent(store: &TestStore) {
     );
 }
 
+/// Moving the collection day after an instalment was sent starts the new
+/// day with the next period: never two collections in one month.
+fn a_plan_s_new_collection_day_starts_with_the_next_period(store: &TestStore) {
+    let tenant = new_tenant(store, 10);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 10);
+    let input = monthly(&customer, &mandate, 3, PlanEnd::OpenEnded);
+    let plan = create_plan(&tenant, &clock(), &Actor::Cli, &input).unwrap();
+    let clock = clock();
+    clock.set("2026-12-02T08:00:00Z".parse().unwrap());
+    let report = run(&tenant, &clock, date(2026, 12, 2));
+    send_bank_file(&tenant, &clock, &Actor::Cli, &report.files[0].id).unwrap();
+    // 3 December is sent; the day moves to the 20th the same day.
+    let changed = edit_plan(
+        &tenant,
+        &clock,
+        &Actor::Cli,
+        &plan.id,
+        &monthly(&customer, &mandate, 20, PlanEnd::OpenEnded),
+    )
+    .unwrap();
+    assert_eq!(changed.next_due(), Some(date(2027, 1, 20)));
+    clock.set("2027-01-07T08:00:00Z".parse().unwrap());
+    run(&tenant, &clock, date(2027, 1, 7));
+    let mut dates: Vec<_> = all_payments(&tenant)
+        .into_iter()
+        .map(|p| p.payment.due_on)
+        .collect();
+    dates.sort();
+    assert_eq!(dates, [date(2026, 12, 3), date(2027, 1, 20)]);
+}
+
 fn a_changed_payment_or_mandate_discards_its_pending_file(store: &TestStore) {
     let tenant = new_tenant(store, 8);
     let customer = martin(&tenant);
@@ -881,6 +913,7 @@ fn the_day_s_job_renews_its_lease_and_stops_once_it_lost_it(store: &TestStore) {
 }
 
 on_both_engines!(
+    a_plan_s_new_collection_day_starts_with_the_next_period,
     the_day_s_job_renews_its_lease_and_stops_once_it_lost_it,
     a_one_off_payment_is_checked_then_created,
     a_payment_is_cancelled_or_changed_only_before_it_is_sent,
