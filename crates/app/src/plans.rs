@@ -186,11 +186,13 @@ pub(crate) fn edit_plan_in(
         }
     };
     let (today, until) = horizon(tx, clock)?;
-    // Never again a period already sent to the bank: the new terms start
-    // with the period after the last one sent, as the old terms counted it
-    // (moving the collection day from the 5th to the 20th after the 5 June
-    // was sent resumes on 20 July, not 20 June).
-    let resume_on = match tx.last_sent_due_on(id)? {
+    // Never again a period already sent to the bank, or one whose
+    // instalment the creditor cancelled by hand: the new terms start with
+    // the period after it, as the old terms counted it (moving the
+    // collection day from the 5th to the 20th after the 5 June was sent
+    // resumes on 20 July, not 20 June).
+    let last_done = tx.last_sent_due_on(id)?.max(tx.last_cancelled_due_on(id)?);
+    let resume_on = match last_done {
         Some(sent) => {
             let next_period = before
                 .schedule

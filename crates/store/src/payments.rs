@@ -504,15 +504,28 @@ impl TenantTx<'_, '_> {
             .filter(payments::status.eq_any(sent))
             .select(diesel::dsl::max(payments::due_on))
             .get_result(c))?;
-        latest
-            .map(|d| {
-                d.parse::<Date>().map_err(|e| StoreError::Corrupt {
-                    entity: "plan",
-                    id: plan.to_string(),
-                    reason: e.to_string(),
-                })
-            })
-            .transpose()
+        plan_date(plan, latest)
+    }
+
+    /// The latest due date of a plan's instalments the creditor cancelled
+    /// one by one (not those a change or a stop of the plan cancelled), if
+    /// any.
+    pub fn last_cancelled_due_on(&mut self, plan: &PlanId) -> Result<Option<Date>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let by_hand = PaymentCause::CancelledByCreditor;
+        let latest: Option<String> = on_each_engine!(self.conn, |c| payments::table
+            .filter(payments::creditor_id.eq(&tenant))
+            .filter(payments::plan_id.eq(plan.as_str()))
+            .filter(payments::status.eq(PaymentStatus::NotExecuted.as_str()))
+            .filter(diesel::dsl::exists(
+                payment_events::table
+                    .filter(payment_events::creditor_id.eq(&tenant))
+                    .filter(payment_events::payment_id.eq(payments::id))
+                    .filter(payment_events::cause.eq(by_hand.code()))
+            ))
+            .select(diesel::dsl::max(payments::due_on))
+            .get_result(c))?;
+        plan_date(plan, latest)
     }
 
     /// A plan's payments still waiting to be sent, in order.
@@ -527,4 +540,17 @@ impl TenantTx<'_, '_> {
             .load(c))?;
         rows.into_iter().map(PaymentRow::into_domain).collect()
     }
+}
+
+/// A plan's date as stored, read.
+fn plan_date(plan: &PlanId, stored: Option<String>) -> Result<Option<Date>, StoreError> {
+    stored
+        .map(|d| {
+            d.parse::<Date>().map_err(|e| StoreError::Corrupt {
+                entity: "plan",
+                id: plan.to_string(),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
 }

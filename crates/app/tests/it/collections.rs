@@ -759,6 +759,45 @@ fn a_plan_s_new_collection_day_starts_with_the_next_period(store: &TestStore) {
     assert_eq!(dates, [date(2026, 12, 3), date(2027, 1, 20)]);
 }
 
+/// An instalment the creditor cancelled by hand stays cancelled when the
+/// plan changes afterwards; those the change cancels are made again.
+fn a_plan_change_keeps_an_instalment_cancelled_by_hand(store: &TestStore) {
+    let tenant = new_tenant(store, 11);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 11);
+    let input = monthly(&customer, &mandate, 3, PlanEnd::OpenEnded);
+    let plan = create_plan(&tenant, &clock(), &Actor::Cli, &input).unwrap();
+    let december = all_payments(&tenant)[0].payment.clone();
+    assert_eq!(december.due_on, date(2026, 12, 3));
+    cancel_payment(&tenant, &clock(), &Actor::Cli, &december.id).unwrap();
+    let dearer = PlanInput {
+        amount: eur(3_500),
+        ..input.clone()
+    };
+    let changed = edit_plan(&tenant, &clock(), &Actor::Cli, &plan.id, &dearer).unwrap();
+    assert_eq!(changed.next_due(), Some(date(2027, 1, 3)));
+    let waiting: Vec<_> = all_payments(&tenant)
+        .into_iter()
+        .filter(|p| p.payment.status == PaymentStatus::ToExecute)
+        .collect();
+    assert!(waiting.is_empty(), "December stays cancelled: {waiting:?}");
+    // A second change makes January again, once.
+    let clock = clock();
+    clock.set("2026-12-21T08:00:00Z".parse().unwrap());
+    run(&tenant, &clock, date(2026, 12, 21));
+    let again = PlanInput {
+        amount: eur(3_600),
+        ..input
+    };
+    edit_plan(&tenant, &clock, &Actor::Cli, &plan.id, &again).unwrap();
+    let waiting: Vec<_> = all_payments(&tenant)
+        .into_iter()
+        .filter(|p| p.payment.status == PaymentStatus::ToExecute)
+        .map(|p| (p.payment.due_on, p.payment.amount))
+        .collect();
+    assert_eq!(waiting, [(date(2027, 1, 4), eur(3_600))]);
+}
+
 fn a_changed_payment_or_mandate_discards_its_pending_file(store: &TestStore) {
     let tenant = new_tenant(store, 8);
     let customer = martin(&tenant);
@@ -914,6 +953,7 @@ fn the_day_s_job_renews_its_lease_and_stops_once_it_lost_it(store: &TestStore) {
 
 on_both_engines!(
     a_plan_s_new_collection_day_starts_with_the_next_period,
+    a_plan_change_keeps_an_instalment_cancelled_by_hand,
     the_day_s_job_renews_its_lease_and_stops_once_it_lost_it,
     a_one_off_payment_is_checked_then_created,
     a_payment_is_cancelled_or_changed_only_before_it_is_sent,
