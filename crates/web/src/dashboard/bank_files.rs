@@ -13,7 +13,7 @@ use prelevo_domain::{BankFileId, BankFileStatus, DiscardReason, Money, Permissio
 use prelevo_store::{BankFileRecord, FileBlock, TALLY_CAP};
 
 use super::Member;
-use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
 use super::member::CsrfForm;
 use crate::AppState;
 use crate::exports::{file_response, stopped};
@@ -80,12 +80,9 @@ pub(crate) async fn page(
         Ok(query) => query,
         Err(error) => return bad_query(error),
     };
-    let status = match query.filter("status") {
-        None => None,
-        Some(s) => match BankFileStatus::parse(s) {
-            Some(status) => Some(status),
-            None => return refused("status", s),
-        },
+    let status = match parsed(&query, "status", BankFileStatus::parse) {
+        Ok(status) => status,
+        Err(refused) => return refused,
     };
     let position = store_position::<BankFileId>(&query);
     let limit = i64::from(query.fetch_limit());

@@ -31,6 +31,19 @@ pub(super) fn refused(name: &str, value: &str) -> Response {
     })
 }
 
+/// Filter `name` read by `parse` (trimmed); a value it cannot read is a
+/// bad query naming the filter.
+pub(super) fn parsed<T>(
+    query: &ListQuery,
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, Response> {
+    match query.filter(name) {
+        None => Ok(None),
+        Some(v) => parse(v.trim()).map(Some).ok_or_else(|| refused(name, v)),
+    }
+}
+
 /// The store position of the list's cursor; a cursor whose id cannot be
 /// read starts from the top.
 pub(super) fn store_position<K: FromStr>(query: &ListQuery) -> Position<K> {

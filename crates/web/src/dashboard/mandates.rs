@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::Member;
 use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
-use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::lists::{bad_query, fragment, in_list_order, parsed, refused, store_position};
 use crate::AppState;
 use crate::exports::{csv_response, pdf_response, stopped};
 use crate::ui::{
@@ -50,17 +50,8 @@ const COLUMNS: [Column; 6] = [
 ];
 
 fn filter_of(query: &ListQuery) -> Result<MandateFilter, Response> {
-    let status = match query.filter("status") {
-        None => None,
-        Some(s) => Some(MandateStatus::parse(s).ok_or_else(|| refused("status", s))?),
-    };
-    let day = |name: &str| match query.filter(name) {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<jiff::civil::Date>()
-            .map(Some)
-            .map_err(|_| refused(name, v)),
-    };
+    let status = parsed(query, "status", MandateStatus::parse)?;
+    let day = |name: &str| parsed(query, name, |v| v.parse::<jiff::civil::Date>().ok());
     let last4 = query.filter("iban_last4");
     if let Some(v) = last4
         && !(v.trim().len() == 4 && v.trim().chars().all(|c| c.is_ascii_alphanumeric()))

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::Member;
 use super::actors::ActorNames;
-use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
 use super::member::CsrfForm;
 use super::methods::method_name;
 use crate::AppState;
@@ -57,16 +57,6 @@ const COLUMNS: [Column; 7] = [
 /// The store filter of the list's query; a value it cannot read is a 400
 /// naming the parameter.
 fn filter_of(query: &ListQuery) -> Result<PaymentFilter, Response> {
-    fn parsed<T>(
-        query: &ListQuery,
-        name: &str,
-        parse: impl Fn(&str) -> Option<T>,
-    ) -> Result<Option<T>, Response> {
-        match query.filter(name) {
-            None => Ok(None),
-            Some(v) => parse(v.trim()).map(Some).ok_or_else(|| refused(name, v)),
-        }
-    }
     // Amounts are typed in euros, as people read them ("49,90"): they
     // compare with euro payments only.
     let cents = |v: &str| Money::parse(v, Currency::EUR).ok().map(|m| m.minor());

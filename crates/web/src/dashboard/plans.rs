@@ -15,7 +15,7 @@ use prelevo_store::{Actor, PlanFilter, TALLY_CAP, TenantStore};
 
 use super::Member;
 use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
-use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
 use super::member::CsrfForm;
 use super::methods::method_name;
 use crate::AppState;
@@ -92,12 +92,9 @@ pub(crate) async fn page(
         Ok(query) => query,
         Err(error) => return bad_query(error),
     };
-    let status = match query.filter("status") {
-        None => None,
-        Some(s) => match PlanStatus::parse(s) {
-            Some(status) => Some(status),
-            None => return refused("status", s),
-        },
+    let status = match parsed(&query, "status", PlanStatus::parse) {
+        Ok(status) => status,
+        Err(refused) => return refused,
     };
     let position = store_position::<PlanId>(&query);
     let limit = i64::from(query.fetch_limit());

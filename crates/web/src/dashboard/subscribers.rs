@@ -21,7 +21,7 @@ use prelevo_store::CustomerFilter;
 use serde::Deserialize;
 
 use super::Member;
-use super::lists::{bad_query, fragment, in_list_order, refused, store_position};
+use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
 use super::member::CsrfForm;
 use crate::AppState;
 use crate::exports::{csv_response, stopped};
@@ -47,14 +47,8 @@ const COLUMNS: [Column; 6] = [
 /// The store filter and health of the list's query; unknown values are a
 /// bad query.
 fn filter_of(query: &ListQuery) -> Result<(CustomerFilter, Option<Health>), Response> {
-    let status = match query.filter("status") {
-        None => None,
-        Some(s) => Some(CustomerStatus::parse(s).ok_or_else(|| refused("status", s))?),
-    };
-    let health = match query.filter("health") {
-        None => None,
-        Some(h) => Some(Health::parse(h).ok_or_else(|| refused("health", h))?),
-    };
+    let status = parsed(query, "status", CustomerStatus::parse)?;
+    let health = parsed(query, "health", Health::parse)?;
     Ok((
         CustomerFilter {
             status,
