@@ -21,6 +21,7 @@ use crate::engine::on_each_engine;
 use crate::payment_causes;
 use crate::schema::{bank_file_blocks, bank_file_entries, bank_files, payments};
 use crate::sql_types::{DbInstant, UtcInstant};
+use crate::tally::tally_in_status;
 use crate::{Actor, Position, StoreError, Tally, TenantTx};
 
 /// A bank file as stored.
@@ -572,29 +573,13 @@ impl TenantTx<'_, '_> {
         cap: u32,
     ) -> Result<Tally, StoreError> {
         let tenant = self.tenant().to_owned();
-        // A macro, not a closure: the boxed query's type names the engine.
-        macro_rules! in_status {
-            () => {{
-                let mut query = bank_files::table
-                    .filter(bank_files::creditor_id.eq(tenant.clone()))
-                    .into_boxed();
-                if let Some(status) = status {
-                    query = query.filter(bank_files::status.eq(status.as_str()));
-                }
-                query
-            }};
-        }
-        let past_cap: Option<String> = on_each_engine!(self.conn, |c| in_status!()
-            .select(bank_files::id)
-            .offset(i64::from(cap))
-            .limit(1)
-            .get_result(c)
-            .optional())?;
-        Tally::counted(cap, past_cap.is_some(), || {
-            Ok(on_each_engine!(self.conn, |c| in_status!()
-                .count()
-                .get_result(c))?)
-        })
+        tally_in_status!(
+            self.conn,
+            &tenant,
+            bank_files,
+            status.map(|s| s.as_str()),
+            cap
+        )
     }
 
     /// A file's payment blocks in file order, counted and added up.

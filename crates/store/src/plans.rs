@@ -13,6 +13,7 @@ use prelevo_domain::{
 use crate::engine::on_each_engine;
 use crate::schema::plans;
 use crate::sql_types::DbInstant;
+use crate::tally::tally_in_status;
 use crate::{Position, StoreError, Tally, TenantTx};
 
 /// Which plans a list shows.
@@ -320,29 +321,7 @@ impl TenantTx<'_, '_> {
         cap: u32,
     ) -> Result<Tally, StoreError> {
         let tenant = self.tenant().to_owned();
-        // A macro, not a closure: the boxed query's type names the engine.
-        macro_rules! in_status {
-            () => {{
-                let mut query = plans::table
-                    .filter(plans::creditor_id.eq(tenant.clone()))
-                    .into_boxed();
-                if let Some(status) = status {
-                    query = query.filter(plans::status.eq(status.as_str()));
-                }
-                query
-            }};
-        }
-        let past_cap: Option<String> = on_each_engine!(self.conn, |c| in_status!()
-            .select(plans::id)
-            .offset(i64::from(cap))
-            .limit(1)
-            .get_result(c)
-            .optional())?;
-        Tally::counted(cap, past_cap.is_some(), || {
-            Ok(on_each_engine!(self.conn, |c| in_status!()
-                .count()
-                .get_result(c))?)
-        })
+        tally_in_status!(self.conn, &tenant, plans, status.map(|s| s.as_str()), cap)
     }
 
     /// A page of plans matching `filter`, newest first.

@@ -31,3 +31,36 @@ impl Tally {
         }
     }
 }
+
+/// The tally of one creditor's rows of `$table` in `$status` (or in any),
+/// up to `$cap`, for every table with `creditor_id`, `status` and `id`
+/// columns. A macro, not a function: each table and each engine's boxed
+/// query is its own type.
+macro_rules! tally_in_status {
+    ($conn:expr, $tenant:expr, $table:ident, $status:expr, $cap:expr) => {{
+        let (tenant, status, cap): (&str, Option<&str>, u32) = ($tenant, $status, $cap);
+        macro_rules! in_status {
+            () => {{
+                let mut query = $table::table
+                    .filter($table::creditor_id.eq(tenant.to_owned()))
+                    .into_boxed();
+                if let Some(status) = status {
+                    query = query.filter($table::status.eq(status.to_owned()));
+                }
+                query
+            }};
+        }
+        let past_cap: Option<String> = $crate::engine::on_each_engine!($conn, |c| in_status!()
+            .select($table::id)
+            .offset(i64::from(cap))
+            .limit(1)
+            .get_result(c)
+            .optional())?;
+        $crate::Tally::counted(cap, past_cap.is_some(), || {
+            Ok($crate::engine::on_each_engine!($conn, |c| in_status!()
+                .count()
+                .get_result(c))?)
+        })
+    }};
+}
+pub(crate) use tally_in_status;
