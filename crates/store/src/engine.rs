@@ -1,6 +1,7 @@
 //! One code path, two engines: a connection is either SQLite or PostgreSQL,
 //! and every query is written once and compiled for each (`on_each_engine!`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -11,6 +12,7 @@ use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StoreError;
+use crate::snapshots::{SnapshotReaders, note_write};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -65,19 +67,9 @@ pub(crate) use on_each_engine;
 #[derive(Clone)]
 pub(crate) enum Pools {
     Sqlite(Pool<ConnectionManager<SqliteConnection>>),
+    /// Read-only SQLite connections whose snapshots serve several reads.
+    SqliteReaders(Arc<SnapshotReaders>),
     Pg(Pool<ConnectionManager<PgConnection>>),
-}
-
-/// Settings of a read-only connection: it waits out a writer's checkpoint
-/// like the others, and refuses any write even through a mistaken query.
-#[derive(Debug)]
-struct ReaderPragmas;
-
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for ReaderPragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;")
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
 }
 
 /// Connection settings that SQLite needs on every new connection. Temporary
@@ -198,9 +190,9 @@ impl Pools {
         }
     }
 
-    /// The read-only pool beside a SQLite database (after its migrations,
-    /// which put it in WAL mode: readers never wait for the writer), or
-    /// nothing for PostgreSQL and for `options.readers == 0`.
+    /// The read-only connections beside a SQLite database (after its
+    /// migrations, which put it in WAL mode: readers never wait for the
+    /// writer), or nothing for PostgreSQL and for `options.readers == 0`.
     pub(crate) fn open_readers(
         url: &str,
         options: &PoolOptions,
@@ -208,27 +200,21 @@ impl Pools {
         let Some(path) = sqlite_path(url).filter(|_| options.readers > 0) else {
             return Ok(None);
         };
-        let manager = ConnectionManager::<SqliteConnection>::new(read_only_uri(path));
-        let pool = Pool::builder()
-            .max_size(options.readers)
-            .min_idle(Some(1))
-            .test_on_check_out(false)
-            .connection_timeout(options.connect_timeout)
-            .error_handler(Box::new(r2d2::NopErrorHandler))
-            .connection_customizer(Box::new(ReaderPragmas))
-            .build(manager)
-            .map_err(|e| StoreError::Connect(one_line(&format!("{path} (read-only): {e}"))))?;
-        Ok(Some(Pools::Sqlite(pool)))
+        let size = usize::try_from(options.readers).unwrap_or(usize::MAX);
+        let readers = SnapshotReaders::open(read_only_uri(path), size)?;
+        Ok(Some(Pools::SqliteReaders(readers)))
     }
 
     pub(crate) fn engine(&self) -> Engine {
         match self {
-            Pools::Sqlite(_) => Engine::Sqlite,
+            Pools::Sqlite(_) | Pools::SqliteReaders(_) => Engine::Sqlite,
             Pools::Pg(_) => Engine::Postgres,
         }
     }
 
-    /// Runs `f` on one pooled connection, outside any transaction.
+    /// Runs `f` on one pooled connection, outside any transaction (or, on
+    /// SQLite's read-only connections, in a snapshot a few milliseconds old
+    /// at most that nothing written by this process since has made stale).
     pub(crate) fn with_conn<T, E>(
         &self,
         f: impl FnOnce(&mut Conn<'_>) -> Result<T, E>,
@@ -239,8 +225,12 @@ impl Pools {
         match self {
             Pools::Sqlite(pool) => {
                 let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
-                f(&mut Conn::Sqlite(&mut pooled))
+                let outcome = f(&mut Conn::Sqlite(&mut pooled));
+                // Statements outside a transaction may have written.
+                note_write();
+                outcome
             }
+            Pools::SqliteReaders(readers) => readers.read(|c| f(&mut Conn::Sqlite(c))),
             Pools::Pg(pool) => {
                 let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
                 f(&mut Conn::Pg(&mut pooled))
@@ -258,8 +248,11 @@ impl Pools {
         let outcome = match self {
             Pools::Sqlite(pool) => {
                 let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
-                pooled.immediate_transaction(|c| run(&mut Conn::Sqlite(c)))
+                let outcome = pooled.immediate_transaction(|c| run(&mut Conn::Sqlite(c)));
+                note_write();
+                outcome
             }
+            Pools::SqliteReaders(_) => return Err(E::from(StoreError::ReadOnly)),
             Pools::Pg(pool) => {
                 let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
                 pooled.transaction(|c| run(&mut Conn::Pg(c)))
@@ -282,8 +275,10 @@ impl Pools {
                 let applied = conn
                     .run_pending_migrations(SQLITE_MIGRATIONS)
                     .map_err(migration_error)?;
+                note_write();
                 Ok(applied.len())
             }
+            Pools::SqliteReaders(_) => Err(StoreError::ReadOnly),
             Pools::Pg(pool) => {
                 let mut conn = pool.get()?;
                 diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
@@ -303,6 +298,7 @@ impl Pools {
     pub(crate) fn max_size(&self) -> u32 {
         match self {
             Pools::Sqlite(pool) => pool.max_size(),
+            Pools::SqliteReaders(readers) => readers.size(),
             Pools::Pg(pool) => pool.max_size(),
         }
     }
@@ -310,6 +306,7 @@ impl Pools {
     pub(crate) fn state(&self) -> (u32, u32) {
         let state = match self {
             Pools::Sqlite(pool) => pool.state(),
+            Pools::SqliteReaders(readers) => return readers.state(),
             Pools::Pg(pool) => pool.state(),
         };
         (state.connections, state.idle_connections)

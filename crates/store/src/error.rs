@@ -32,6 +32,10 @@ pub enum StoreError {
     /// A job or outbox lease was lost to another worker.
     #[error("lease on {entity} {id} is no longer held by this worker")]
     LeaseLost { entity: &'static str, id: i64 },
+    /// A write was attempted through the read-only connections of point
+    /// reads (a programming error: writes go through the pool).
+    #[error("a write was attempted on a read-only connection")]
+    ReadOnly,
     /// The pool could not hand out a connection in time.
     #[error("no database connection available: {0}")]
     Pool(#[from] r2d2::Error),

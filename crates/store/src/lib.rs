@@ -12,6 +12,7 @@
 mod engine;
 mod error;
 mod schema;
+mod snapshots;
 mod sql_types;
 mod tenant;
 
@@ -94,8 +95,9 @@ impl Store {
     /// A store over read-only connections whose reads are quick enough to
     /// run in place, on the caller's thread: SQLite in WAL mode (a read
     /// never waits for a writer, and takes microseconds). `None` where reads
-    /// must go through the blocking pool (PostgreSQL). Any write through it
-    /// fails.
+    /// must go through the blocking pool (PostgreSQL). Its reads share a
+    /// snapshot for 2 ms at most, never across a write of this process
+    /// (ADR 0008). Any write through it fails.
     pub fn in_place_reader(&self) -> Option<Store> {
         self.readers.clone().map(|pools| Store {
             pools,
