@@ -13,7 +13,7 @@ use prelevo_store::{Actor, AuditEvent, AuditFilter, Position, TALLY_CAP};
 
 use super::Member;
 use super::actors::ActorNames;
-use super::lists::{bad_query, fragment, in_list_order, store_position};
+use super::lists::{fetch_page, fragment, list_query};
 use crate::AppState;
 use crate::api::audit::instant;
 use crate::ui::{
@@ -84,35 +84,31 @@ pub(crate) async fn page(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = member.require(Permission::ViewAudit) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::ViewAudit, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let filter = match filter_of(&query) {
         Ok(filter) => filter,
         Err(problem) => return problem.into_response(),
     };
-    let position = store_position::<i64>(&query);
-    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
-    let fetched = state
-        .run(move |_, _| {
+    let fetched = fetch_page(
+        &state,
+        &query,
+        move |_, _, position: Position<i64>, limit| {
             let (events, total) = tenant.read(|tx| {
                 let events = tx.audit_events(&filter, position, limit)?;
                 let total = tx.tally_audit_events(&filter, TALLY_CAP)?;
                 Ok::<_, prelevo_store::StoreError>((events, total))
             })?;
-            Ok((events, total, ActorNames::load(&tenant)?))
-        })
-        .await;
-    let (events, total, names) = match fetched {
+            Ok((events, (total, ActorNames::load(&tenant)?)))
+        },
+    );
+    let (events, (total, names)) = match fetched.await {
         Ok(found) => found,
-        Err(problem) => return problem.into_response(),
+        Err(refused) => return refused,
     };
-    let events = in_list_order(events, &position);
     let cursor_of = |e: &AuditEvent| Cursor::new(e.at.to_string(), e.id.to_string());
     let layout = member.layout(Section::Audit);
     let page = Page::new(
@@ -145,15 +141,12 @@ pub(crate) async fn page(
 /// `GET /audit/export.csv`: every entry matching the filters, newest first,
 /// written in pages of 500 as they are read.
 pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
-    if let Err(refused) = member
-        .require(Permission::Export)
-        .and_then(|()| member.require(Permission::ViewAudit))
-    {
+    if let Err(refused) = member.require(Permission::Export) {
         return refused;
     }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::ViewAudit, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let filter = match filter_of(&query) {
         Ok(filter) => filter,

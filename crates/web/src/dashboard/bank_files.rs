@@ -10,10 +10,10 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_app::bank_files::{send_bank_file, write_bank_file};
 use prelevo_domain::{BankFileId, BankFileStatus, DiscardReason, Money, Permission};
-use prelevo_store::{BankFileRecord, FileBlock, TALLY_CAP};
+use prelevo_store::{BankFileRecord, FileBlock, Position, TALLY_CAP};
 
 use super::Member;
-use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
+use super::lists::{fetch_page, fragment, list_query, parsed};
 use super::member::CsrfForm;
 use crate::AppState;
 use crate::exports::{file_response, stopped};
@@ -73,36 +73,31 @@ pub(crate) async fn page(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = member.require(Permission::Read) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Read, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let status = match parsed(&query, "status", BankFileStatus::parse) {
         Ok(status) => status,
         Err(refused) => return refused,
     };
-    let position = store_position::<BankFileId>(&query);
-    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
-    let page_position = position.clone();
-    let fetched = state
-        .run(move |_, _| {
+    let fetched = fetch_page(
+        &state,
+        &query,
+        move |_, _, position: Position<BankFileId>, limit| {
             Ok(tenant.read(|tx| {
                 Ok::<_, prelevo_store::StoreError>((
-                    tx.bank_files(status, page_position, limit)?,
+                    tx.bank_files(status, position, limit)?,
                     tx.tally_bank_files(status, TALLY_CAP)?,
                 ))
             })?)
-        })
-        .await;
-    let (rows, total) = match fetched {
+        },
+    );
+    let (rows, total) = match fetched.await {
         Ok(found) => found,
-        Err(problem) => return problem.into_response(),
+        Err(refused) => return refused,
     };
-    let rows = in_list_order(rows, &position);
     let layout = member.layout(Section::BankFiles);
     let cursor_of = |f: &BankFileRecord| Cursor::new(f.created_at.to_string(), f.id.to_string());
     // Files are downloaded one by one from their page: no list export.

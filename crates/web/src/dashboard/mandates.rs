@@ -14,12 +14,12 @@ use prelevo_app::exports::write_mandates;
 use prelevo_app::mandate_import::{LineOutcome, error_file, import_mandates};
 use prelevo_app::mandates::revoke_mandate;
 use prelevo_domain::{Clock, MandateId, MandateStatus, Permission};
-use prelevo_store::{Actor, ListedMandate, MandateFilter, TALLY_CAP, TenantStore};
+use prelevo_store::{Actor, ListedMandate, MandateFilter, Position, TALLY_CAP, TenantStore};
 use serde::Deserialize;
 
 use super::Member;
 use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
-use super::lists::{bad_query, fragment, in_list_order, parsed, refused, store_position};
+use super::lists::{fetch_page, fragment, list_query, parsed, refused};
 use crate::AppState;
 use crate::exports::{csv_response, pdf_response, stopped};
 use crate::ui::{
@@ -113,36 +113,31 @@ pub(crate) async fn page(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = member.require(Permission::Read) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Read, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let filter = match filter_of(&query) {
         Ok(filter) => filter,
         Err(refused) => return refused,
     };
-    let position = store_position::<MandateId>(&query);
-    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
-    let page_position = position.clone();
-    let fetched = state
-        .run(move |_, _| {
+    let fetched = fetch_page(
+        &state,
+        &query,
+        move |_, _, position: Position<MandateId>, limit| {
             Ok(tenant.read(|tx| {
                 Ok::<_, prelevo_store::StoreError>((
-                    tx.mandates(&filter, page_position, limit)?,
+                    tx.mandates(&filter, position, limit)?,
                     tx.tally_mandates(&filter, TALLY_CAP)?,
                 ))
             })?)
-        })
-        .await;
-    let (rows, total) = match fetched {
+        },
+    );
+    let (rows, total) = match fetched.await {
         Ok(found) => found,
-        Err(problem) => return problem.into_response(),
+        Err(refused) => return refused,
     };
-    let rows = in_list_order(rows, &position);
     let layout = member.layout(Section::MandatesAndCards);
     let cursor_of =
         |l: &ListedMandate| Cursor::new(l.mandate.created_at.to_string(), l.mandate.id.to_string());
@@ -170,12 +165,9 @@ pub(crate) async fn page(
 
 /// `GET /mandates/export.csv`: the search's filters, every match.
 pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
-    if let Err(refused) = member.require(Permission::Export) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Export, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let filter = match filter_of(&query) {
         Ok(filter) => filter,

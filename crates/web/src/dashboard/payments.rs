@@ -14,12 +14,12 @@ use prelevo_domain::{
     BankFileId, Currency, Money, PaymentCause, PaymentId, PaymentKind, PaymentStatus, Permission,
     PlanId, PlanReference,
 };
-use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter, TALLY_CAP};
+use prelevo_store::{ListedPayment, PaymentEventRecord, PaymentFilter, Position, TALLY_CAP};
 use serde::Deserialize;
 
 use super::Member;
 use super::actors::ActorNames;
-use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
+use super::lists::{fetch_page, fragment, list_query, parsed};
 use super::member::CsrfForm;
 use super::methods::method_name;
 use crate::AppState;
@@ -121,36 +121,31 @@ pub(crate) async fn page(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = member.require(Permission::Read) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Read, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let filter = match filter_of(&query) {
         Ok(filter) => filter,
         Err(refused) => return refused,
     };
-    let position = store_position::<PaymentId>(&query);
-    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
-    let page_position = position.clone();
-    let fetched = state
-        .run(move |_, _| {
+    let fetched = fetch_page(
+        &state,
+        &query,
+        move |_, _, position: Position<PaymentId>, limit| {
             Ok(tenant.read(|tx| {
                 Ok::<_, prelevo_store::StoreError>((
-                    tx.payments(&filter, page_position, limit)?,
+                    tx.payments(&filter, position, limit)?,
                     tx.tally_payments(&filter, TALLY_CAP)?,
                 ))
             })?)
-        })
-        .await;
-    let (rows, total) = match fetched {
+        },
+    );
+    let (rows, total) = match fetched.await {
         Ok(found) => found,
-        Err(problem) => return problem.into_response(),
+        Err(refused) => return refused,
     };
-    let rows = in_list_order(rows, &position);
     let layout = member.layout(Section::Payments);
     let cursor_of =
         |l: &ListedPayment| Cursor::new(l.payment.created_at.to_string(), l.payment.id.to_string());
@@ -177,12 +172,9 @@ pub(crate) async fn page(
 
 /// `GET /payments/export.csv`: the list's filters, every match.
 pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
-    if let Err(refused) = member.require(Permission::Export) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Export, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let filter = match filter_of(&query) {
         Ok(filter) => filter,

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use prelevo_app::plan_import::{LineOutcome, error_file, import_plans};
 use prelevo_app::plans::{plan, stop_plan};
 use prelevo_domain::{Clock, Permission, Plan, PlanEnd, PlanId, PlanStatus};
-use prelevo_store::{Actor, PlanFilter, TALLY_CAP, TenantStore};
+use prelevo_store::{Actor, PlanFilter, Position, TALLY_CAP, TenantStore};
 
 use super::Member;
 use super::imports::{self, ImportScreen, ImportView, Imported, Upload, refused_fields};
-use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
+use super::lists::{fetch_page, fragment, list_query, parsed};
 use super::member::CsrfForm;
 use super::methods::method_name;
 use crate::AppState;
@@ -85,40 +85,35 @@ pub(crate) async fn page(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = member.require(Permission::Read) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Read, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let status = match parsed(&query, "status", PlanStatus::parse) {
         Ok(status) => status,
         Err(refused) => return refused,
     };
-    let position = store_position::<PlanId>(&query);
-    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(&state);
-    let page_position = position.clone();
     let filter = PlanFilter {
         status,
         ..PlanFilter::default()
     };
-    let fetched = state
-        .run(move |_, _| {
+    let fetched = fetch_page(
+        &state,
+        &query,
+        move |_, _, position: Position<PlanId>, limit| {
             Ok(tenant.read(|tx| {
                 Ok::<_, prelevo_store::StoreError>((
-                    tx.plans(&filter, page_position, limit)?,
+                    tx.plans(&filter, position, limit)?,
                     tx.tally_plans(status, TALLY_CAP)?,
                 ))
             })?)
-        })
-        .await;
-    let (rows, total) = match fetched {
+        },
+    );
+    let (rows, total) = match fetched.await {
         Ok(found) => found,
-        Err(problem) => return problem.into_response(),
+        Err(refused) => return refused,
     };
-    let rows = in_list_order(rows, &position);
     let layout = member.layout(Section::Plans);
     let cursor_of = |p: &Plan| Cursor::new(p.created_at.to_string(), p.id.to_string());
     // A plan's payments are exported from the payments list.

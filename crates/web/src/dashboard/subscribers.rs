@@ -17,11 +17,11 @@ use prelevo_app::customers::{
 use prelevo_app::exports::write_customers;
 use prelevo_app::mandates::{MandateInput, ReferenceChoice, create_mandate};
 use prelevo_domain::{CardAliasId, CustomerEvent, CustomerId, CustomerStatus, Health, Permission};
-use prelevo_store::CustomerFilter;
+use prelevo_store::{CustomerFilter, Position};
 use serde::Deserialize;
 
 use super::Member;
-use super::lists::{bad_query, fragment, in_list_order, parsed, store_position};
+use super::lists::{bad_query, fetch_page, fragment, list_query, parsed};
 use super::member::CsrfForm;
 use crate::AppState;
 use crate::exports::{csv_response, stopped};
@@ -115,22 +115,20 @@ async fn list_page(
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let position = store_position::<CustomerId>(&query);
-    let limit = i64::from(query.fetch_limit());
     let tenant = member.tenant(state);
-    let page_position = position.clone();
-    let fetched = state
-        .run(move |_, clock| {
-            let rows = list_customers(&tenant, clock, &filter, health, page_position, limit)?;
+    let fetched = fetch_page(
+        state,
+        &query,
+        move |_, clock, position: Position<CustomerId>, limit| {
+            let rows = list_customers(&tenant, clock, &filter, health, position, limit)?;
             let total = tally_customers(&tenant, clock, &filter, health)?;
             Ok((rows, total))
-        })
-        .await;
-    let (rows, total) = match fetched {
+        },
+    );
+    let (rows, total) = match fetched.await {
         Ok(found) => found,
-        Err(problem) => return problem.into_response(),
+        Err(refused) => return refused,
     };
-    let rows = in_list_order(rows, &position);
     let layout = member.layout(Section::Subscribers);
     let cursor_of = |c: &CustomerWithHealth| {
         Cursor::new(c.customer.created_at.to_string(), c.customer.id.to_string())
@@ -183,12 +181,9 @@ pub(crate) async fn page(
 
 /// `GET /subscribers/export.csv`: the list's filters, every row.
 pub(crate) async fn export(State(state): State<AppState>, member: Member, uri: Uri) -> Response {
-    if let Err(refused) = member.require(Permission::Export) {
-        return refused;
-    }
-    let query = match ListQuery::parse(SPEC, uri.query()) {
+    let query = match list_query(&member, Permission::Export, SPEC, &uri) {
         Ok(query) => query,
-        Err(error) => return bad_query(error),
+        Err(refused) => return refused,
     };
     let (filter, health) = match filter_of(&query) {
         Ok(found) => found,
