@@ -245,63 +245,196 @@ pub fn send_bank_file(
     id: &BankFileId,
 ) -> Result<BankFileRecord, AppError> {
     let now = clock.now();
-    tenant.write(|tx| {
-        let before = tx.bank_file(id)?;
-        if before.sha256.is_none() {
-            return Err(AppError::Conflict(format!(
-                "bank file {} is not written yet: run the collection again",
-                before.message_id
-            )));
-        }
-        let mut after = before.clone();
-        after.status = before
-            .status
-            .apply(BankFileEvent::Send)
-            .map_err(|e| AppError::Conflict(e.to_string()))?;
-        after.sent_at = Some(now);
-        tx.save_file_status(&after, actor)?;
-        record_change(tx, actor, "sent", Some(&before), &after)?;
-        Ok(after)
-    })
+    tenant.write(|tx| mark_sent(tx, id, now, actor))
 }
 
-/// Writes every pending file into `dir` (as `<message id>.xml`, complete
-/// or not at all) and marks it sent. A file whose bytes differ from those
-/// recorded when it was made is refused, not sent.
+/// Marks pending file `id` sent in `tx`.
+fn mark_sent(
+    tx: &mut TenantTx<'_, '_>,
+    id: &BankFileId,
+    now: Timestamp,
+    actor: &Actor,
+) -> Result<BankFileRecord, AppError> {
+    let before = tx.bank_file(id)?;
+    if before.sha256.is_none() {
+        return Err(AppError::Conflict(format!(
+            "bank file {} is not written yet: run the collection again",
+            before.message_id
+        )));
+    }
+    let mut after = before.clone();
+    after.status = before
+        .status
+        .apply(BankFileEvent::Send)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    after.sent_at = Some(now);
+    tx.save_file_status(&after, actor)?;
+    record_change(tx, actor, "sent", Some(&before), &after)?;
+    Ok(after)
+}
+
+/// What `files send` did with the pending files.
+#[derive(Debug, Default)]
+pub struct SendReport {
+    /// Files written into the folder and marked sent, with their path.
+    pub sent: Vec<(BankFileRecord, PathBuf)>,
+    /// Files left pending, with why (each names the file).
+    pub refused: Vec<AppError>,
+}
+
+/// Writes every pending file into `dir` (as `<message id>.xml`) and marks
+/// it sent, one file at a time, oldest first. A file appears in `dir` only
+/// in the transaction that marks it sent, so a payment cancelled meanwhile
+/// either keeps the file out of `dir` or is refused as already sent. A
+/// file is refused, and left pending, when its bytes differ from those
+/// recorded when it was made, when the bank's cut-off for its first due
+/// date has passed, or when another file has its name in `dir`; a file
+/// with its name and its bytes is one an interrupted send left there.
 pub fn send_pending_files_to(
     tenant: &TenantStore,
     clock: &dyn Clock,
     actor: &Actor,
     dir: &Path,
-) -> Result<Vec<(BankFileRecord, PathBuf)>, AppError> {
+) -> Result<SendReport, AppError> {
     let pending = tenant
         .read(|tx| tx.bank_files(Some(BankFileStatus::Pending), Position::Start, i64::MAX))?;
-    let mut sent = Vec::new();
+    let mut report = SendReport::default();
     // Oldest first: the order the run made them.
     for file in pending.into_iter().rev() {
-        let Some(expected) = file.sha256.clone() else {
+        if file.sha256.is_none() {
             continue;
-        };
-        let path = dir.join(format!("{}.xml", file.message_id));
-        let mut partial = tempfile::NamedTempFile::new_in(dir).map_err(writing)?;
-        let written = write_bank_file(
-            tenant,
-            &file.id,
-            std::io::BufWriter::new(partial.as_file_mut()),
-        )?;
-        if written.sha256 != expected {
-            return Err(AppError::System(format!(
-                "bank file {} no longer gives the bytes recorded when it was made \
-                 (SHA-256 {} instead of {expected}); it was not sent",
-                file.message_id, written.sha256
+        }
+        match send_one_to(tenant, clock, actor, &file, dir) {
+            Ok(sent) => report.sent.push(sent),
+            Err(error @ (AppError::Conflict(_) | AppError::NotFound(_))) => {
+                report.refused.push(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(report)
+}
+
+fn send_one_to(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    file: &BankFileRecord,
+    dir: &Path,
+) -> Result<(BankFileRecord, PathBuf), AppError> {
+    let expected = file.sha256.clone().unwrap_or_default();
+    check_in_time(tenant, clock, file)?;
+    let path = dir.join(format!("{}.xml", file.message_id));
+    if path.exists() {
+        // Left by a send interrupted between the folder and the database:
+        // the bank may have taken it already, so it is marked, not rewritten.
+        let there = hash_of(&path)?;
+        if there != expected {
+            return Err(AppError::Conflict(format!(
+                "{}: another file already has this name; bank file {} was not sent \
+                 (use a folder per creditor)",
+                path.display(),
+                file.message_id
             )));
         }
-        partial.as_file().sync_all().map_err(writing)?;
-        partial.persist(&path).map_err(writing)?;
-        let file = send_bank_file(tenant, clock, actor, &file.id)?;
-        sent.push((file, path));
+        let now = clock.now();
+        let sent = tenant.write(|tx| mark_sent(tx, &file.id, now, actor))?;
+        return Ok((sent, path));
     }
-    Ok(sent)
+    // A hidden name until complete: a folder watcher never takes a part.
+    let mut partial = tempfile::Builder::new()
+        .prefix(".prelevo-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(writing)?;
+    let written = write_bank_file(
+        tenant,
+        &file.id,
+        std::io::BufWriter::new(partial.as_file_mut()),
+    )?;
+    if written.sha256 != expected {
+        return Err(AppError::System(format!(
+            "bank file {} no longer gives the bytes recorded when it was made \
+             (SHA-256 {} instead of {expected}); it was not sent",
+            file.message_id, written.sha256
+        )));
+    }
+    partial.as_file().sync_all().map_err(writing)?;
+    let now = clock.now();
+    let mut placed = false;
+    let outcome = tenant.write(|tx| {
+        let sent = mark_sent(tx, &file.id, now, actor)?;
+        // Placed last, and kept only if the transaction commits.
+        partial
+            .persist_noclobber(&path)
+            .map_err(|e| writing(e.error))?;
+        placed = true;
+        Ok::<_, AppError>(sent)
+    });
+    match outcome {
+        Ok(sent) => {
+            sync_folder(dir);
+            Ok((sent, path))
+        }
+        Err(error) => {
+            if placed {
+                // The commit failed after the file was placed: take it back.
+                let _ = std::fs::remove_file(&path);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Refuses a file whose first due date the bank can no longer make.
+fn check_in_time(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    file: &BankFileRecord,
+) -> Result<(), AppError> {
+    let (creditor, profile, blocks) = tenant.read(|tx| {
+        Ok::<_, AppError>((
+            tx.creditor()?,
+            tx.bank_profile()?,
+            tx.file_blocks(&file.id)?,
+        ))
+    })?;
+    let Some(first_due) = blocks.iter().map(|b| b.due_on).min() else {
+        return Ok(());
+    };
+    let now_local = creditor.timezone.tz().to_datetime(clock.now());
+    let earliest = profile
+        .submission_rule()
+        .earliest_due_date(now_local)
+        .map_err(|e| AppError::System(e.to_string()))?;
+    if first_due < earliest {
+        return Err(AppError::Conflict(format!(
+            "bank file {} is too late: its first collections are due on {first_due}, \
+             and a file sent now can carry {earliest} at the earliest; it was not sent \
+             (discard it: the next run puts its collections in a new file)",
+            file.message_id
+        )));
+    }
+    Ok(())
+}
+
+fn hash_of(path: &Path) -> Result<String, AppError> {
+    let mut digest = Digesting {
+        inner: std::io::sink(),
+        hasher: Sha256::new(),
+        size: 0,
+    };
+    let mut existing = std::fs::File::open(path).map_err(writing)?;
+    std::io::copy(&mut existing, &mut digest).map_err(writing)?;
+    Ok(hex::encode(digest.hasher.finalize()))
+}
+
+/// Makes the new name durable; a folder that cannot be opened (some
+/// network shares) keeps the file anyway.
+fn sync_folder(dir: &Path) {
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
 }
 
 /// Discards the pending files holding any of `payments` (one of them was

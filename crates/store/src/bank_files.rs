@@ -255,7 +255,8 @@ CREATE TEMPORARY TABLE staged_collections (
 /// The sequence type follows `prelevo_domain::next_sequence` (a store test
 /// compares them on every case): OOFF on a one-off mandate; for a bank that
 /// wants FRST, FRST on the first collection due of a mandate whose first is
-/// still to come, FNAL on a plan's last; RCUR otherwise.
+/// still to come, FNAL on a plan's last when no other plan uses the mandate
+/// (one to come, or one with a collection waiting); RCUR otherwise.
 ///
 /// `{order}` numbers the collections in file order (see
 /// [`FILE_ORDER_SQLITE`] and [`FILE_ORDER_POSTGRES`]). Only the keys are
@@ -269,7 +270,7 @@ CREATE TEMPORARY TABLE staged_collections (
 const STAGE_COLLECTIONS: &str = "
 INSERT INTO staged_collections (position, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents)
 WITH due AS (
-    SELECT p.id AS payment_id, p.mandate_id, p.due_on, p.last_instalment, p.amount_cents,
+    SELECT p.id AS payment_id, p.plan_id, p.mandate_id, p.due_on, p.last_instalment, p.amount_cents,
            m.scheme, m.kind AS mandate_kind, m.first_collection_pending,
            ROW_NUMBER() OVER (PARTITION BY p.mandate_id ORDER BY p.due_on, p.id) AS nth
     FROM payments p CROSS JOIN mandates m
@@ -282,7 +283,14 @@ WITH due AS (
     SELECT payment_id, mandate_id, due_on, scheme, amount_cents,
            CASE WHEN mandate_kind = 'one_off' THEN 'OOFF'
                 WHEN $3 = 'frst' AND first_collection_pending AND nth = 1 THEN 'FRST'
-                WHEN $3 = 'frst' AND last_instalment THEN 'FNAL'
+                WHEN $3 = 'frst' AND last_instalment AND NOT EXISTS (
+                    SELECT 1 FROM plans o
+                    WHERE o.creditor_id = $1 AND o.mandate_id = due.mandate_id
+                      AND o.id <> due.plan_id
+                      AND (o.status = 'active'
+                           OR EXISTS (SELECT 1 FROM payments q
+                                      WHERE q.plan_id = o.id AND q.status = 'to_execute'))
+                ) THEN 'FNAL'
                 ELSE 'RCUR' END AS sequence_type
     FROM due
 )

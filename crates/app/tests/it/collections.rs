@@ -455,9 +455,10 @@ fn files_go_to_a_folder_complete_and_are_marked_sent(store: &TestStore) {
     let report = run(&tenant, &clock(), date(2026, 11, 30));
     assert_eq!(report.files.len(), 1);
     let dir = tempfile::tempdir().unwrap();
-    let sent = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
-    assert_eq!(sent.len(), 1);
-    let (file, path) = &sent[0];
+    let report = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert_eq!(report.sent.len(), 1);
+    let (file, path) = &report.sent[0];
     assert_eq!(file.status, BankFileStatus::Sent);
     let bytes = std::fs::read(path).unwrap();
     assert_valid(&bytes, "pain.008.001.02");
@@ -477,7 +478,130 @@ fn files_go_to_a_folder_complete_and_are_marked_sent(store: &TestStore) {
     );
     // Nothing pending any more: a second send writes nothing.
     let none = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
-    assert!(none.is_empty());
+    assert!(none.sent.is_empty() && none.refused.is_empty());
+}
+
+/// One pending file made by a run of `tenant` on 30 November, three
+/// collections due on 1 December.
+fn one_pending_file(tenant: &TenantStore) -> prelevo_store::BankFileRecord {
+    let customer = martin(tenant);
+    for n in 0..3 {
+        let mandate = mandate_of(tenant, &customer, 50 + n);
+        create_payment(tenant, &clock(), &Actor::Cli, &one_off(&customer, &mandate)).unwrap();
+    }
+    let mut report = run(tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(report.files.len(), 1);
+    report.files.remove(0)
+}
+
+fn pending(tenant: &TenantStore, file: &prelevo_store::BankFileRecord) -> bool {
+    let now = tenant.read(|tx| tx.bank_file(&file.id)).unwrap();
+    now.status == BankFileStatus::Pending
+        && all_payments(tenant)
+            .iter()
+            .all(|p| p.payment.status == PaymentStatus::ToExecute)
+}
+
+/// The sequence type of the collection in the file `tenant`'s run of `day`
+/// makes (one file expected).
+fn sequence_in_run(tenant: &TenantStore, clock: &FixedClock, day: Date) -> String {
+    let report = run(tenant, clock, day);
+    assert_eq!(report.files.len(), 1);
+    let mut xml = Vec::new();
+    write_bank_file(tenant, &report.files[0].id, &mut xml).unwrap();
+    send_bank_file(tenant, clock, &Actor::Cli, &report.files[0].id).unwrap();
+    let text = String::from_utf8(xml).unwrap();
+    let start = text.find("<SeqTp>").unwrap() + "<SeqTp>".len();
+    text[start..start + 4].to_owned()
+}
+
+fn fnal_closes_a_mandate_only_when_nothing_else_uses_it(store: &TestStore) {
+    let tenant = new_tenant(store, 16);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 16);
+    create_plan(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &monthly(&customer, &mandate, 3, PlanEnd::OpenEnded),
+    )
+    .unwrap();
+    let clock = clock();
+    clock.set("2026-12-02T08:00:00Z".parse().unwrap());
+    assert_eq!(sequence_in_run(&tenant, &clock, date(2026, 12, 2)), "FRST");
+    // A one-off charge on the subscription's mandate is its plan's last
+    // collection, not the mandate's: FNAL would end the subscription.
+    let extra =
+        create_payment(&tenant, &clock, &Actor::Cli, &one_off(&customer, &mandate)).unwrap();
+    assert!(extra.last_instalment);
+    clock.set("2026-12-07T08:00:00Z".parse().unwrap());
+    assert_eq!(sequence_in_run(&tenant, &clock, date(2026, 12, 7)), "RCUR");
+    // Once the subscription is stopped, the mandate's last collection is
+    // its FNAL.
+    let plans = tenant
+        .read(|tx| tx.plans(&prelevo_store::PlanFilter::default(), Position::Start, 10))
+        .unwrap();
+    let subscription = plans.iter().find(|p| p.id != extra.plan_id).unwrap();
+    stop_plan(&tenant, &clock, &Actor::Cli, &subscription.id).unwrap();
+    create_payment(&tenant, &clock, &Actor::Cli, &one_off(&customer, &mandate)).unwrap();
+    clock.set("2026-12-09T08:00:00Z".parse().unwrap());
+    assert_eq!(sequence_in_run(&tenant, &clock, date(2026, 12, 9)), "FNAL");
+}
+
+fn a_file_reaches_the_folder_once_and_in_time(store: &TestStore) {
+    let tenant = new_tenant(store, 14);
+    let file = one_pending_file(&tenant);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{}.xml", file.message_id));
+
+    // Another file has its name (another creditor's, say): never replaced.
+    std::fs::write(&path, b"<Document/>").unwrap();
+    let report = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
+    assert!(report.sent.is_empty());
+    assert_eq!(report.refused.len(), 1);
+    assert!(
+        report.refused[0]
+            .to_string()
+            .contains("another file already has this name"),
+        "{}",
+        report.refused[0]
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"<Document/>");
+    assert!(pending(&tenant, &file));
+
+    // A send stopped between the folder and the database left the very
+    // bytes there: marked sent, not written again.
+    let mut bytes = Vec::new();
+    write_bank_file(&tenant, &file.id, &mut bytes).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let report = send_pending_files_to(&tenant, &clock(), &Actor::Cli, dir.path()).unwrap();
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert_eq!(report.sent.len(), 1);
+    assert_eq!(report.sent[0].0.status, BankFileStatus::Sent);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    // After the bank's cut-off (16:00 in Paris) a file for tomorrow is too
+    // late: it stays pending, and nothing reaches the folder.
+    let late_tenant = new_tenant(store, 15);
+    let late = one_pending_file(&late_tenant);
+    let late_dir = tempfile::tempdir().unwrap();
+    let evening = FixedClock::new("2026-11-30T15:30:00Z".parse().unwrap());
+    let report =
+        send_pending_files_to(&late_tenant, &evening, &Actor::Cli, late_dir.path()).unwrap();
+    assert!(report.sent.is_empty());
+    assert_eq!(report.refused.len(), 1);
+    assert!(
+        report.refused[0].to_string().contains("too late"),
+        "{}",
+        report.refused[0]
+    );
+    assert_eq!(std::fs::read_dir(late_dir.path()).unwrap().count(), 0);
+    assert!(pending(&late_tenant, &late));
+    // Before the cut-off it goes.
+    let report =
+        send_pending_files_to(&late_tenant, &clock(), &Actor::Cli, late_dir.path()).unwrap();
+    assert_eq!(report.sent.len(), 1);
 }
 
 fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStore) {
@@ -959,6 +1083,8 @@ on_both_engines!(
     a_payment_is_cancelled_or_changed_only_before_it_is_sent,
     the_daily_run_makes_a_valid_file_once_and_settles_it,
     files_go_to_a_folder_complete_and_are_marked_sent,
+    a_file_reaches_the_folder_once_and_in_time,
+    fnal_closes_a_mandate_only_when_nothing_else_uses_it,
     a_run_stopped_anywhere_finishes_without_doing_anything_twice,
     a_plan_stops_when_its_method_or_customer_can_no_longer_pay,
     a_changed_plan_applies_to_instalments_not_sent,

@@ -113,10 +113,11 @@ pub fn run(settings: &Settings, command: FilesCommand) -> Result<(), CliError> {
                     args.to.display()
                 )));
             }
-            let sent = send_pending_files_to(&tenant, &SystemClock, &Actor::Cli, &args.to)?;
+            let report = send_pending_files_to(&tenant, &SystemClock, &Actor::Cli, &args.to)?;
             if settings.json {
-                return output::json(
-                    &sent
+                output::json(
+                    &report
+                        .sent
                         .iter()
                         .map(|(file, path)| {
                             let mut json = file_json(file);
@@ -124,19 +125,26 @@ pub fn run(settings: &Settings, command: FilesCommand) -> Result<(), CliError> {
                             json
                         })
                         .collect::<Vec<_>>(),
-                );
+                )?;
+            } else {
+                if report.sent.is_empty() && report.refused.is_empty() {
+                    println!("No pending bank file.");
+                }
+                for (file, path) in &report.sent {
+                    println!(
+                        "{} sent: {} collection(s), {} EUR → {}",
+                        file.message_id,
+                        file.transactions,
+                        file.control_sum.to_decimal_string(),
+                        path.display()
+                    );
+                }
             }
-            if sent.is_empty() {
-                println!("No pending bank file.");
-            }
-            for (file, path) in &sent {
-                println!(
-                    "{} sent: {} collection(s), {} EUR → {}",
-                    file.message_id,
-                    file.transactions,
-                    file.control_sum.to_decimal_string(),
-                    path.display()
-                );
+            // The files sent are reported first; those left pending fail
+            // the command, each with why.
+            if !report.refused.is_empty() {
+                let why: Vec<String> = report.refused.iter().map(ToString::to_string).collect();
+                return Err(CliError::failure(why.join("\n")));
             }
             Ok(())
         }
