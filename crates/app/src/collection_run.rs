@@ -144,8 +144,9 @@ pub fn run_collections(
     tracing::info!(instalments = report.instalments, took = ?started.elapsed(), "instalments created");
     let started = std::time::Instant::now();
     let now = clock.now();
+    // Settled only once their date has come, even for a day run ahead.
     report.executed = tenant
-        .write(|tx| tx.execute_settled(day, now, &Actor::System))?
+        .write(|tx| tx.execute_settled(day.min(today), now, &Actor::System))?
         .try_into()
         .unwrap_or(0);
     // Cards are charged on their due date, business day or not.

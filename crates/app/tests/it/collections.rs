@@ -410,6 +410,13 @@ fn the_daily_run_makes_a_valid_file_once_and_settles_it(store: &TestStore) {
     let mut regenerated = Vec::new();
     write_bank_file(&tenant, &file.id, &mut regenerated).unwrap();
     assert_eq!(regenerated, xml);
+    // A day run ahead (a script preparing tomorrow) settles nothing early.
+    let ahead = run(&tenant, &clock, date(2026, 12, 3));
+    assert_eq!(ahead.executed, 0);
+    assert_eq!(
+        all_payments(&tenant)[0].payment.status,
+        PaymentStatus::Executing
+    );
     // Its settlement date: executed.
     clock.set("2026-12-03T08:00:00Z".parse().unwrap());
     let settled = run(&tenant, &clock, date(2026, 12, 3));
