@@ -465,6 +465,36 @@ pub(crate) fn discard_files_of_mandate(
     discard(tx, holding, DiscardReason::MandateChanged, at, actor)
 }
 
+/// Discards every pending file: the creditor's details they carry
+/// changed.
+pub(crate) fn discard_pending_files(
+    tx: &mut TenantTx<'_, '_>,
+    at: Timestamp,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let pending = tx.bank_files(Some(BankFileStatus::Pending), Position::Start, i64::MAX)?;
+    discard(tx, pending, DiscardReason::CreditorChanged, at, actor)
+}
+
+/// Discards a pending file at the creditor's request (it missed the bank's
+/// cut-off, or will not be sent): its collections go into the next run's
+/// file, moved to the first date the bank can still make.
+pub fn discard_bank_file(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: &BankFileId,
+) -> Result<BankFileRecord, AppError> {
+    let now = clock.now();
+    tenant.write(|tx| {
+        let before = tx.bank_file(id)?;
+        let after = discarded(&before, DiscardReason::ByCreditor, now)?;
+        tx.save_file_status(&after, actor)?;
+        record_change(tx, actor, "discarded", Some(&before), &after)?;
+        Ok(after)
+    })
+}
+
 fn discard(
     tx: &mut TenantTx<'_, '_>,
     files: Vec<BankFileRecord>,
@@ -473,16 +503,26 @@ fn discard(
     actor: &Actor,
 ) -> Result<(), AppError> {
     for before in files {
-        let mut after = before.clone();
-        after.status = before
-            .status
-            .apply(BankFileEvent::Discard)
-            .map_err(|e| AppError::Conflict(e.to_string()))?;
-        after.discarded = Some((at, why.clone()));
+        let after = discarded(&before, why.clone(), at)?;
         tx.save_file_status(&after, actor)?;
         record_change(tx, actor, "discarded", Some(&before), &after)?;
     }
     Ok(())
+}
+
+/// `before` discarded for `why`; only a pending file can be.
+fn discarded(
+    before: &BankFileRecord,
+    why: DiscardReason,
+    at: Timestamp,
+) -> Result<BankFileRecord, AppError> {
+    let mut after = before.clone();
+    after.status = before
+        .status
+        .apply(BankFileEvent::Discard)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    after.discarded = Some((at, why));
+    Ok(after)
 }
 
 /// One of the creditor's bank files.

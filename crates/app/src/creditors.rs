@@ -190,6 +190,13 @@ pub fn update_creditor(
         }
         after.updated_at = clock.now();
         tx.save_creditor(&after)?;
+        // A pending file carries the creditor's name, account and local
+        // time: made again by the next run, not sent with stale details.
+        if (&after.name, &after.iban, &after.bic, &after.timezone)
+            != (&before.name, &before.iban, &before.bic, &before.timezone)
+        {
+            crate::bank_files::discard_pending_files(tx, after.updated_at, actor)?;
+        }
         audit(tx, actor, "updated", Some(&before), &after, clock)?;
         Ok(after)
     })

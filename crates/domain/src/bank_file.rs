@@ -79,6 +79,11 @@ pub enum DiscardReason {
     PlanStopped,
     /// A mandate with a collection in it changed.
     MandateChanged,
+    /// The creditor's name, account or time zone, which the file carries,
+    /// changed.
+    CreditorChanged,
+    /// The creditor discarded it (it missed the bank's cut-off, say).
+    ByCreditor,
     /// A reason kept in words before reasons had codes, shown as kept.
     Recorded(String),
 }
@@ -92,6 +97,8 @@ impl DiscardReason {
             DiscardReason::PlanChanged => "plan_changed",
             DiscardReason::PlanStopped => "plan_stopped",
             DiscardReason::MandateChanged => "mandate_changed",
+            DiscardReason::CreditorChanged => "creditor_changed",
+            DiscardReason::ByCreditor => "by_creditor",
             DiscardReason::Recorded(words) => words,
         }
     }
@@ -104,6 +111,8 @@ impl DiscardReason {
             "plan_changed" => DiscardReason::PlanChanged,
             "plan_stopped" => DiscardReason::PlanStopped,
             "mandate_changed" => DiscardReason::MandateChanged,
+            "creditor_changed" => DiscardReason::CreditorChanged,
+            "by_creditor" => DiscardReason::ByCreditor,
             words => DiscardReason::Recorded(words.to_owned()),
         }
     }
@@ -141,6 +150,8 @@ mod tests {
             DiscardReason::PlanChanged,
             DiscardReason::PlanStopped,
             DiscardReason::MandateChanged,
+            DiscardReason::CreditorChanged,
+            DiscardReason::ByCreditor,
         ] {
             assert_eq!(DiscardReason::from_stored(reason.code()), reason);
         }

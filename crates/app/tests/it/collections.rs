@@ -6,10 +6,13 @@ use std::process::Command;
 
 use jiff::civil::{Date, date};
 use prelevo_app::AppError;
-use prelevo_app::bank_files::{send_bank_file, send_pending_files_to, write_bank_file};
+use prelevo_app::bank_files::{
+    discard_bank_file, send_bank_file, send_pending_files_to, write_bank_file,
+};
 use prelevo_app::card_aliases::{CardAliasInput, create_card_alias, delete_card_alias};
 use prelevo_app::card_gateway::UnconnectedGateway;
 use prelevo_app::collection_run::{RunProgress, RunReport, run_collections};
+use prelevo_app::creditors::{CreditorChange, update_creditor};
 use prelevo_app::customers::change_customer_status;
 use prelevo_app::mandates::{
     MandateInput, ReferenceChoice, change_bank_details, create_mandate, expire_dormant_mandates,
@@ -555,6 +558,50 @@ fn fnal_closes_a_mandate_only_when_nothing_else_uses_it(store: &TestStore) {
     assert_eq!(sequence_in_run(&tenant, &clock, date(2026, 12, 9)), "FNAL");
 }
 
+fn a_file_is_discarded_by_hand_or_when_the_creditor_changes(store: &TestStore) {
+    let tenant = new_tenant(store, 17);
+    let file = one_pending_file(&tenant);
+    // Missed the cut-off, say: the creditor discards it.
+    let discarded = discard_bank_file(&tenant, &clock(), &Actor::Cli, &file.id).unwrap();
+    assert_eq!(discarded.status, BankFileStatus::Discarded);
+    assert_eq!(
+        discarded.discarded.map(|(_, why)| why),
+        Some(DiscardReason::ByCreditor)
+    );
+    let again = discard_bank_file(&tenant, &clock(), &Actor::Cli, &file.id).unwrap_err();
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+    // Its collections go into the next run's file.
+    let next = run(&tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(next.files.len(), 1);
+    assert_eq!(next.files[0].transactions, 3);
+    let remade = &next.files[0];
+
+    // A change the file does not carry keeps it.
+    let language = CreditorChange {
+        language: Some("en".into()),
+        ..CreditorChange::default()
+    };
+    update_creditor(&tenant, &clock(), &Actor::Cli, &language).unwrap();
+    assert!(pending(&tenant, remade));
+    // The creditor's account, which the file carries, discards it.
+    let account = CreditorChange {
+        iban: Some(french_iban(917).to_string()),
+        ..CreditorChange::default()
+    };
+    update_creditor(&tenant, &clock(), &Actor::Cli, &account).unwrap();
+    let after = tenant.read(|tx| tx.bank_file(&remade.id)).unwrap();
+    assert_eq!(
+        after.discarded.map(|(_, why)| why),
+        Some(DiscardReason::CreditorChanged)
+    );
+    let last = run(&tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(last.files.len(), 1);
+    let mut xml = Vec::new();
+    write_bank_file(&tenant, &last.files[0].id, &mut xml).unwrap();
+    let text = String::from_utf8(xml).unwrap();
+    assert!(text.contains(french_iban(917).as_str()), "{text}");
+}
+
 fn a_file_reaches_the_folder_once_and_in_time(store: &TestStore) {
     let tenant = new_tenant(store, 14);
     let file = one_pending_file(&tenant);
@@ -1091,6 +1138,7 @@ on_both_engines!(
     the_daily_run_makes_a_valid_file_once_and_settles_it,
     files_go_to_a_folder_complete_and_are_marked_sent,
     a_file_reaches_the_folder_once_and_in_time,
+    a_file_is_discarded_by_hand_or_when_the_creditor_changes,
     fnal_closes_a_mandate_only_when_nothing_else_uses_it,
     a_run_stopped_anywhere_finishes_without_doing_anything_twice,
     a_plan_stops_when_its_method_or_customer_can_no_longer_pay,

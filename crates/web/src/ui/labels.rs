@@ -212,6 +212,8 @@ impl Label for DiscardReason {
             DiscardReason::PlanChanged => "discard-plan-changed",
             DiscardReason::PlanStopped => "discard-plan-stopped",
             DiscardReason::MandateChanged => "discard-mandate-changed",
+            DiscardReason::CreditorChanged => "discard-creditor-changed",
+            DiscardReason::ByCreditor => "discard-by-creditor",
             DiscardReason::Recorded(_) => "discard-other",
         }
     }
@@ -277,6 +279,15 @@ mod tests {
         all.extend(PaymentKind::ALL.iter().map(|k| k as &dyn Label));
         all.extend(Frequency::ALL.iter().map(|f| f as &dyn Label));
         all.extend([&PlanStatus::Active as &dyn Label, &PlanStatus::Inactive]);
+        all.extend([
+            &DiscardReason::PaymentCancelled as &dyn Label,
+            &DiscardReason::PaymentChanged,
+            &DiscardReason::PlanChanged,
+            &DiscardReason::PlanStopped,
+            &DiscardReason::MandateChanged,
+            &DiscardReason::CreditorChanged,
+            &DiscardReason::ByCreditor,
+        ]);
         all
     }
 
