@@ -280,19 +280,17 @@ fn cancel_pending(
     bank_files::discard_files_holding(tx, &ids, why, at, actor)
 }
 
-/// What stops a plan, for an event that does.
+/// What stops a plan, for an event that does: why, and which plans it
+/// concerns (every plan on that mandate, card or customer, whatever its
+/// state).
 fn stopping(kind: &str, entity_id: &str) -> Option<(StopReason, PlanFilter)> {
-    let active = PlanFilter {
-        status: Some(PlanStatus::Active),
-        ..PlanFilter::default()
-    };
     let by_mandate = |reason| {
         prelevo_domain::MandateId::parse(entity_id).ok().map(|id| {
             (
                 reason,
                 PlanFilter {
                     mandate_id: Some(id),
-                    ..active.clone()
+                    ..PlanFilter::default()
                 },
             )
         })
@@ -303,7 +301,7 @@ fn stopping(kind: &str, entity_id: &str) -> Option<(StopReason, PlanFilter)> {
                 reason,
                 PlanFilter {
                     customer_id: Some(id),
-                    ..active.clone()
+                    ..PlanFilter::default()
                 },
             )
         })
@@ -318,7 +316,7 @@ fn stopping(kind: &str, entity_id: &str) -> Option<(StopReason, PlanFilter)> {
                     StopReason::CardDeleted,
                     PlanFilter {
                         card_alias_id: Some(id),
-                        ..active.clone()
+                        ..PlanFilter::default()
                     },
                 )
             }),
@@ -328,8 +326,12 @@ fn stopping(kind: &str, entity_id: &str) -> Option<(StopReason, PlanFilter)> {
     }
 }
 
-/// Stops the active plans a domain event leaves without a way to pay
-/// (subscriber of [`crate::events::publish`]).
+/// Plans read at a time by [`on_domain_event`].
+const STOPPING_PAGE: i64 = 500;
+
+/// Stops the plans a domain event leaves without a way to pay, and cancels
+/// every payment of theirs not sent yet (subscriber of
+/// [`crate::events::publish`]).
 pub(crate) fn on_domain_event(
     tx: &mut TenantTx<'_, '_>,
     kind: &str,
@@ -339,15 +341,34 @@ pub(crate) fn on_domain_event(
     let Some((reason, filter)) = stopping(kind, entity_id) else {
         return Ok(());
     };
-    // Stopped plans leave the filter: read the first page until it is empty.
+    // Every plan stays in the filter, stopped or not: page by id.
+    let mut position = Position::Start;
     loop {
-        let plans = tx.plans(&filter, Position::Start, 500)?;
-        if plans.is_empty() {
+        let plans = tx.plans(&filter, position, STOPPING_PAGE)?;
+        let Some(last) = plans.last().map(|plan| plan.id.clone()) else {
             return Ok(());
-        }
+        };
         for plan in plans {
-            stop_in(tx, plan, reason, at, &Actor::System)?;
+            match plan.status {
+                PlanStatus::Active => {
+                    stop_in(tx, plan, reason, at, &Actor::System)?;
+                }
+                // An inactive plan creates no more instalments, but those
+                // it created may still wait to be sent: a one-off payment
+                // (its plan is inactive from the start), the last instalment
+                // of a fixed-end plan (it ends when that instalment is
+                // created, up to the pre-notification period before it is
+                // due). The plan keeps its state; its payments stop.
+                PlanStatus::Inactive => cancel_pending(
+                    tx,
+                    &plan.id,
+                    PaymentCause::PlanStopped(reason),
+                    at,
+                    &Actor::System,
+                )?,
+            }
         }
+        position = Position::After(last);
     }
 }
 

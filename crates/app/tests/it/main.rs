@@ -17,6 +17,7 @@ mod mandate_import;
 mod mandates;
 mod outbox;
 mod plan_import;
+mod stopped_methods;
 
 use jiff::Timestamp;
 use prelevo_app::creditors::CreditorInput;

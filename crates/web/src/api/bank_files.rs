@@ -6,6 +6,7 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use prelevo_app::AppError;
 use prelevo_app::bank_files::{bank_file, send_bank_file, write_bank_file};
 use prelevo_domain::{BankFileId, BankFileStatus};
 use prelevo_store::BankFileRecord;
@@ -149,12 +150,14 @@ pub(crate) async fn get_bank_file(
 }
 
 /// The file's pain.008 XML, streamed (the same bytes every time; its
-/// SHA-256 is the file's `sha256`).
+/// SHA-256 is the file's `sha256`). A discarded file has none: its
+/// collections still waiting went back to be staged in the next file.
 #[utoipa::path(get, path = "/v1/bank-files/{id}/content", tag = "bank files",
     params(("id" = String, Path, description = "`file_…`")),
     responses(
         (status = 200, description = "The pain.008 message", content_type = "application/xml"),
         (status = 404, description = "No such file for this creditor (problem+json)"),
+        (status = 409, description = "The file was discarded: no content (problem+json)"),
     ),
     security(("api_key" = [])))]
 pub(crate) async fn download(
@@ -166,7 +169,17 @@ pub(crate) async fn download(
     let tenant = caller.tenant(&state.store);
     let probe = tenant.clone();
     let lookup = id.clone();
-    let file = state.read(move |_, _| bank_file(&probe, &lookup)).await?;
+    let file = state
+        .read(move |_, _| {
+            let file = bank_file(&probe, &lookup)?;
+            if file.status == BankFileStatus::Discarded {
+                return Err(AppError::Conflict(format!(
+                    "bank file {lookup} was discarded: it has no content (the payments still waiting go in the next file)"
+                )));
+            }
+            Ok(file)
+        })
+        .await?;
     Ok(file_response(
         "application/xml",
         &format!("{}.xml", file.message_id),

@@ -429,6 +429,70 @@ fn plans_and_bank_files_through_the_api(store: &TestStore) {
     assert_problem(&unknown, 404, "/problems/not-found");
 }
 
+/// A discarded file's collections went back to be staged: its content is
+/// refused as the dashboard refuses it, and the file still reads.
+fn a_discarded_file_has_no_content(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 4);
+    let write = key(store, &app, &acme, ApiScope::Write);
+    let (customer, mandate) = payer(&app, &write, 4);
+    let created = app.send(
+        Method::POST,
+        "/v1/payments",
+        with_json(
+            &write,
+            &format!(
+                r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 4990}}"#
+            ),
+        ),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let payment_id = created.json()["id"].as_str().unwrap().to_owned();
+    let tenant = store.tenant(acme.clone());
+    run_collections(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        None,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+    let files = app
+        .send(Method::GET, "/v1/bank-files?status=pending", bearer(&write))
+        .json();
+    let file_id = files["data"][0]["id"].as_str().unwrap().to_owned();
+    let cancelled = app.send(
+        Method::POST,
+        &format!("/v1/payments/{payment_id}/cancel"),
+        bearer(&write),
+    );
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+
+    let file = app
+        .send(
+            Method::GET,
+            &format!("/v1/bank-files/{file_id}"),
+            bearer(&write),
+        )
+        .json();
+    assert_eq!(file["status"], "discarded");
+    assert_eq!(file["discard_reason"], "payment_cancelled");
+    let content = app.send(
+        Method::GET,
+        &format!("/v1/bank-files/{file_id}/content"),
+        bearer(&write),
+    );
+    assert_problem(&content, 409, "/problems/conflict");
+    assert!(
+        content.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("discarded"),
+        "{}",
+        content.body
+    );
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -436,4 +500,5 @@ fn hex(bytes: &[u8]) -> String {
 on_both_engines!(
     payments_are_created_listed_changed_and_cancelled,
     plans_and_bank_files_through_the_api,
+    a_discarded_file_has_no_content,
 );
