@@ -1,15 +1,15 @@
 //! `/v1/bank-files`: the pain.008 files the collection runs made — list,
 //! read, download (written from the database as a stream, the same bytes
-//! every time), mark as sent.
+//! every time), mark as sent, discard.
 
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use prelevo_app::AppError;
-use prelevo_app::bank_files::{bank_file, send_bank_file, write_bank_file};
-use prelevo_domain::{BankFileId, BankFileStatus};
-use prelevo_store::BankFileRecord;
+use prelevo_app::bank_files::{bank_file, discard_bank_file, send_bank_file, write_bank_file};
+use prelevo_domain::{BankFileId, BankFileStatus, Clock};
+use prelevo_store::{Actor, BankFileRecord, TenantStore};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -205,10 +205,39 @@ pub(crate) async fn send(
     Extension(caller): Extension<ApiCaller>,
     Path(id): Path<String>,
 ) -> Result<Json<BankFileView>, Problem> {
-    let id = file_id(&id)?;
+    act_on_file(&state, &caller, &id, send_bank_file).await
+}
+
+/// Discards a pending file that will not be sent (it missed the bank's
+/// cut-off, say): its collections go into the next run's file, on the
+/// first date the bank can still make. Never discard a file already handed
+/// to the bank. Audited.
+#[utoipa::path(post, path = "/v1/bank-files/{id}/discard", tag = "bank files",
+    params(("id" = String, Path, description = "`file_…`")),
+    responses(
+        (status = 200, description = "The discarded file (`discard_reason`: `by_creditor`)", body = BankFileView),
+        (status = 409, description = "Already sent or discarded (problem+json)"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn discard(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<BankFileView>, Problem> {
+    act_on_file(&state, &caller, &id, discard_bank_file).await
+}
+
+/// Runs `action` on the caller's file `id`; the file as it is after.
+async fn act_on_file(
+    state: &AppState,
+    caller: &ApiCaller,
+    id: &str,
+    action: fn(&TenantStore, &dyn Clock, &Actor, &BankFileId) -> Result<BankFileRecord, AppError>,
+) -> Result<Json<BankFileView>, Problem> {
+    let id = file_id(id)?;
     let (tenant, actor) = (caller.tenant(&state.store), caller.actor());
-    let sent = state
-        .run(move |_, clock| send_bank_file(&tenant, clock, &actor, &id))
+    let after = state
+        .run(move |_, clock| action(&tenant, clock, &actor, &id))
         .await?;
-    Ok(Json(BankFileView::from(&sent)))
+    Ok(Json(BankFileView::from(&after)))
 }

@@ -121,6 +121,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(bank_files::get_bank_file))
         .routes(routes!(bank_files::download))
         .routes(routes!(bank_files::send))
+        .routes(routes!(bank_files::discard))
 }
 
 /// The OpenAPI document as JSON (built once), for `/v1/openapi.json` and

@@ -109,6 +109,7 @@ mod tests {
                 "GET /v1/bank-files",
                 "GET /v1/bank-files/{id}",
                 "GET /v1/bank-files/{id}/content",
+                "POST /v1/bank-files/{id}/discard",
                 "POST /v1/bank-files/{id}/send",
                 "GET /v1/card-aliases",
                 "POST /v1/card-aliases",

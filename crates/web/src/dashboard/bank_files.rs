@@ -8,9 +8,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use prelevo_app::bank_files::{send_bank_file, write_bank_file};
-use prelevo_domain::{BankFileId, BankFileStatus, DiscardReason, Money, Permission};
-use prelevo_store::{BankFileRecord, FileBlock, Position, TALLY_CAP};
+use prelevo_app::AppError;
+use prelevo_app::bank_files::{discard_bank_file, send_bank_file, write_bank_file};
+use prelevo_domain::{BankFileId, BankFileStatus, Clock, DiscardReason, Money, Permission};
+use prelevo_store::{Actor, BankFileRecord, FileBlock, Position, TALLY_CAP, TenantStore};
 
 use super::Member;
 use super::lists::{fetch_page, fragment, list_query, parsed};
@@ -247,6 +248,31 @@ pub(crate) async fn send(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
+    file_action(state, member, id, headers, form, send_bank_file).await
+}
+
+/// `POST /bank-files/{id}/discard`: the file will not be sent (it missed
+/// the bank's cut-off); its collections go into the next file.
+pub(crate) async fn discard(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    file_action(state, member, id, headers, form, discard_bank_file).await
+}
+
+/// An operator's action on one file, then its page (with the refusal, if
+/// any).
+async fn file_action(
+    state: AppState,
+    member: Member,
+    id: String,
+    headers: HeaderMap,
+    form: CsrfForm,
+    action: fn(&TenantStore, &dyn Clock, &Actor, &BankFileId) -> Result<BankFileRecord, AppError>,
+) -> Response {
     if let Err(refused) = member.accept_form(&headers, &form.csrf, Permission::Operate) {
         return refused;
     }
@@ -256,7 +282,7 @@ pub(crate) async fn send(
     };
     let (tenant, actor, target) = (member.tenant(&state), member.actor(), id.clone());
     let outcome = state
-        .run(move |_, clock| send_bank_file(&tenant, clock, &actor, &target))
+        .run(move |_, clock| action(&tenant, clock, &actor, &target))
         .await;
     let page = format!("/bank-files/{id}");
     member

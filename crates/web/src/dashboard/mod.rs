@@ -107,4 +107,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/bank-files/{id}", get(bank_files::show))
         .route("/bank-files/{id}/content", get(bank_files::download))
         .route("/bank-files/{id}/send", post(bank_files::send))
+        .route("/bank-files/{id}/discard", post(bank_files::discard))
 }

@@ -493,6 +493,78 @@ fn a_discarded_file_has_no_content(store: &TestStore) {
     );
 }
 
+fn a_file_that_will_not_be_sent_is_discarded(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 5);
+    let write = key(store, &app, &acme, ApiScope::Write);
+    let read = key(store, &app, &acme, ApiScope::Read);
+    let (customer, mandate) = payer(&app, &write, 5);
+    let created = app.send(
+        Method::POST,
+        "/v1/payments",
+        with_json(
+            &write,
+            &format!(
+                r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 4990}}"#
+            ),
+        ),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let payment_id = created.json()["id"].as_str().unwrap().to_owned();
+    let tenant = store.tenant(acme.clone());
+    let run = || {
+        run_collections(
+            &tenant,
+            app.clock.as_ref(),
+            &UnconnectedGateway,
+            None,
+            &mut |_| Ok(()),
+        )
+        .unwrap()
+    };
+    run();
+    let pending = || {
+        app.send(Method::GET, "/v1/bank-files?status=pending", bearer(&write))
+            .json()["data"][0]["id"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let file_id = pending().unwrap();
+    let discard = |key: &str| {
+        app.send(
+            Method::POST,
+            &format!("/v1/bank-files/{file_id}/discard"),
+            bearer(key),
+        )
+    };
+    assert_eq!(discard(&read).status, 403, "a read key changes nothing");
+    let discarded = discard(&write);
+    assert_eq!(discarded.status, 200, "{}", discarded.body);
+    assert_eq!(discarded.json()["status"], "discarded");
+    assert_eq!(discarded.json()["discard_reason"], "by_creditor");
+    assert_problem(&discard(&write), 409, "/problems/conflict");
+    let payment = app
+        .send(
+            Method::GET,
+            &format!("/v1/payments/{payment_id}"),
+            bearer(&write),
+        )
+        .json();
+    assert_eq!(payment["status"], "to_execute");
+    // The next run puts the payment in a new file.
+    run();
+    let next = pending().unwrap();
+    assert_ne!(next, file_id);
+    let in_file = app
+        .send(
+            Method::GET,
+            &format!("/v1/payments?file_id={next}"),
+            bearer(&write),
+        )
+        .json();
+    assert_eq!(in_file["data"][0]["id"], payment_id.as_str());
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -501,4 +573,5 @@ on_both_engines!(
     payments_are_created_listed_changed_and_cancelled,
     plans_and_bank_files_through_the_api,
     a_discarded_file_has_no_content,
+    a_file_that_will_not_be_sent_is_discarded,
 );

@@ -222,6 +222,26 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     assert!(files.contains("pain.008.001.08"), "{files}");
     assert!(!files.contains("/bank-files/export"), "no list export");
     let file_page = first_link(&files, "/bank-files/file_");
+    // Discarded (it missed the bank's cut-off, say): the next run makes
+    // another with the same payment.
+    let discarded = ana.fill(&file_page, &format!("{file_page}/discard"), &[]);
+    assert_eq!(discarded.status, 303, "{}", discarded.body);
+    let html = ana.get(&file_page).body;
+    assert!(html.contains("id=\"file-status\">Écarté<"), "{html}");
+    assert!(html.contains("écarté par le créancier"), "{html}");
+    assert!(!html.contains("/discard\""), "discarded once");
+    let again = ana.fill(&file_page, &format!("{file_page}/discard"), &[]);
+    assert_eq!(again.status, 409, "{}", again.body);
+    run_collections(
+        &tenant,
+        app.clock.as_ref(),
+        &UnconnectedGateway,
+        None,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+    let files = ana.get("/bank-files?status=pending").body;
+    let file_page = first_link(&files, "/bank-files/file_");
     let html = ana.get(&file_page).body;
     assert!(html.contains("id=\"file-transactions\">1<"), "{html}");
     assert!(html.contains(&format!("49,90{EURO}")), "{html}");
@@ -249,6 +269,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     let html = ana.get(&file_page).body;
     assert!(html.contains("id=\"file-status\">Envoyé<"), "{html}");
     assert!(!html.contains("/send\""), "sent once");
+    assert!(!html.contains("/discard\""), "a sent file stays");
     let soon_page = ana.get(&format!("/payments/{}", soon.id)).body;
     assert!(
         soon_page.contains("id=\"payment-status\">En cours d&#39;exécution<"),
@@ -270,6 +291,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     for path in [
         format!("/payments/{}/cancel", soon.id),
         format!("{file_page}/send"),
+        format!("{file_page}/discard"),
     ] {
         assert_eq!(vic.post(&path, &[("csrf", &token)]).status, 403, "{path}");
     }
@@ -279,6 +301,12 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     assert_eq!(gus.get(&page).status, 404);
     assert_eq!(gus.get(&file_page).status, 404);
     assert_eq!(gus.get(&format!("{file_page}/content")).status, 404);
+    let token = csrf_in(&gus.get("/settings").body);
+    assert_eq!(
+        gus.post(&format!("{file_page}/discard"), &[("csrf", &token)])
+            .status,
+        404
+    );
     assert!(!gus.get("/payments").body.contains("Facture"));
     assert!(!gus.get("/payments/export.csv").body.contains("Facture"));
     assert!(!gus.get("/bank-files").body.contains("/bank-files/file_"));
