@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use prelevo_bankfiles::{
     Collection, CreditorParty, MessageHeader, Pain008Writer, PaymentBlock, Totals,
 };
@@ -392,30 +393,55 @@ fn check_in_time(
     clock: &dyn Clock,
     file: &BankFileRecord,
 ) -> Result<(), AppError> {
-    let (creditor, profile, blocks) = tenant.read(|tx| {
+    match missed_cutoff(tenant, clock, &file.id)? {
+        None => Ok(()),
+        Some(missed) => Err(AppError::Conflict(format!(
+            "bank file {} is too late: its first collections are due on {}, \
+             and a file sent now can carry {} at the earliest; it was not sent \
+             (discard it: the next run puts its collections in a new file)",
+            file.message_id, missed.first_due, missed.earliest
+        ))),
+    }
+}
+
+/// A pending file that can no longer make its first due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissedCutoff {
+    /// The file's first due date.
+    pub first_due: Date,
+    /// The earliest due date a file sent now can carry.
+    pub earliest: Date,
+}
+
+/// When pending file `id` was not sent before the bank's cut-off for its
+/// first due date: the dates, else `None` (a sent or discarded file is
+/// never late).
+pub fn missed_cutoff(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    id: &BankFileId,
+) -> Result<Option<MissedCutoff>, AppError> {
+    let (file, creditor, profile, blocks) = tenant.read(|tx| {
         Ok::<_, AppError>((
+            tx.bank_file(id)?,
             tx.creditor()?,
             tx.bank_profile()?,
-            tx.file_blocks(&file.id)?,
+            tx.file_blocks(id)?,
         ))
     })?;
-    let Some(first_due) = blocks.iter().map(|b| b.due_on).min() else {
-        return Ok(());
+    let first_due = blocks.iter().map(|b| b.due_on).min();
+    let (BankFileStatus::Pending, Some(first_due)) = (file.status, first_due) else {
+        return Ok(None);
     };
     let now_local = creditor.timezone.tz().to_datetime(clock.now());
     let earliest = profile
         .submission_rule()
         .earliest_due_date(now_local)
         .map_err(|e| AppError::System(e.to_string()))?;
-    if first_due < earliest {
-        return Err(AppError::Conflict(format!(
-            "bank file {} is too late: its first collections are due on {first_due}, \
-             and a file sent now can carry {earliest} at the earliest; it was not sent \
-             (discard it: the next run puts its collections in a new file)",
-            file.message_id
-        )));
-    }
-    Ok(())
+    Ok((first_due < earliest).then_some(MissedCutoff {
+        first_due,
+        earliest,
+    }))
 }
 
 fn hash_of(path: &Path) -> Result<String, AppError> {

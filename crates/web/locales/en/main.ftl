@@ -293,6 +293,7 @@ files-payments = See its payments
 files-mark-sent = Mark as sent
 files-mark-sent-hint = Once marked as sent, its payments become "Executing" and can no longer be changed.
 files-discard = Discard the file
+files-missed-cutoff = This file missed the bank's cut-off: its first collections are due on { $due }, and a file handed to the bank now can carry { $earliest } at the earliest. If you did not hand it to the bank in time, discard it: its payments go into the next file. If you did, mark it as sent.
 files-discard-hint = A file that will not be sent (it missed the bank's cut-off) is discarded: its payments go into the next file, on the first date the bank can still make. Never discard a file already handed to the bank.
 files-blocks = Payment blocks (PmtInf)
 files-scheme = Scheme

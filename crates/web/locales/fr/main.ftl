@@ -293,6 +293,7 @@ files-payments = Voir ses paiements
 files-mark-sent = Marquer comme envoyé
 files-mark-sent-hint = Une fois marqué comme envoyé, ses paiements passent « En cours d'exécution » et ne peuvent plus être modifiés.
 files-discard = Écarter le fichier
+files-missed-cutoff = Ce fichier a manqué l'heure limite de la banque : ses premiers prélèvements sont dus le { $due }, et un fichier remis maintenant ne peut porter que le { $earliest } au plus tôt. S'il n'a pas été remis à temps à la banque, écartez-le : ses paiements iront dans le fichier suivant. S'il l'a été, marquez-le comme envoyé.
 files-discard-hint = Un fichier qui ne sera pas envoyé (il a manqué l'heure limite de la banque) s'écarte : ses paiements vont dans le fichier suivant, à la première date que la banque peut encore tenir. N'écartez jamais un fichier déjà remis à la banque.
 files-blocks = Lots de paiements (PmtInf)
 files-scheme = Schéma

@@ -9,7 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_app::AppError;
-use prelevo_app::bank_files::{discard_bank_file, send_bank_file, write_bank_file};
+use prelevo_app::bank_files::{
+    MissedCutoff, discard_bank_file, missed_cutoff, send_bank_file, write_bank_file,
+};
 use prelevo_domain::{BankFileId, BankFileStatus, Clock, DiscardReason, Money, Permission};
 use prelevo_store::{Actor, BankFileRecord, FileBlock, Position, TALLY_CAP, TenantStore};
 
@@ -130,6 +132,8 @@ struct BankFilePage {
     layout: Layout,
     file: BankFileRecord,
     blocks: Vec<FileBlock>,
+    /// Pending after the bank's cut-off for its first due date.
+    missed: Option<MissedCutoff>,
     can_operate: bool,
     can_export: bool,
     errors: Vec<String>,
@@ -138,6 +142,17 @@ struct BankFilePage {
 impl BankFilePage {
     fn is_pending(&self) -> bool {
         self.file.status == BankFileStatus::Pending
+    }
+
+    /// Why and how to act on a file that missed the bank's cut-off.
+    fn missed_words(&self, missed: &MissedCutoff) -> String {
+        self.layout.t_args(
+            "files-missed-cutoff",
+            &[
+                ("due", &missed.first_due.to_string()),
+                ("earliest", &missed.earliest.to_string()),
+            ],
+        )
     }
 
     /// A discarded file's collections went back to be staged again: it has
@@ -169,19 +184,21 @@ async fn file_page(
 ) -> Response {
     let tenant = member.tenant(state);
     let found = state
-        .run(move |_, _| {
-            Ok(tenant.read(|tx| {
+        .run(move |_, clock| {
+            let (file, blocks) = tenant.read(|tx| {
                 Ok::<_, prelevo_store::StoreError>((tx.bank_file(&id)?, tx.file_blocks(&id)?))
-            })?)
+            })?;
+            Ok((file, blocks, missed_cutoff(&tenant, clock, &id)?))
         })
         .await;
-    member.shown(found, |(file, blocks)| {
+    member.shown(found, |(file, blocks, missed)| {
         (
             status,
             BankFilePage {
                 layout: member.layout(Section::BankFiles),
                 file,
                 blocks,
+                missed,
                 can_operate: member.require(Permission::Operate).is_ok(),
                 can_export: member.require(Permission::Export).is_ok(),
                 errors,

@@ -222,6 +222,23 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     assert!(files.contains("pain.008.001.08"), "{files}");
     assert!(!files.contains("/bank-files/export"), "no list export");
     let file_page = first_link(&files, "/bank-files/file_");
+    assert!(!ana.get(&file_page).body.contains("missed-cutoff"));
+    // Had the bank's cut-off been 08:00, it is 10:00 in Paris: the page
+    // says the file missed it, and what to do.
+    let set_cutoff = |hour: i8| {
+        tenant
+            .write(|tx| {
+                let mut profile = tx.bank_profile()?;
+                profile.cutoff = jiff::civil::Time::constant(hour, 0, 0, 0);
+                tx.save_bank_profile(&profile)
+            })
+            .unwrap();
+    };
+    set_cutoff(8);
+    let html = ana.get(&file_page).body;
+    assert!(html.contains("id=\"missed-cutoff\""), "{html}");
+    assert!(html.contains("a manqué l&#39;heure limite"), "{html}");
+    set_cutoff(16);
     // Discarded (it missed the bank's cut-off, say): the next run makes
     // another with the same payment.
     let discarded = ana.fill(&file_page, &format!("{file_page}/discard"), &[]);
