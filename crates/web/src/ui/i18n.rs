@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn every_key_resolves_in_both_languages() {
         // Every argument any message takes; messages ignore the others.
-        let args: [(&str, &dyn MessageArg); 19] = [
+        let args: [(&str, &dyn MessageArg); 21] = [
             ("count", &2),
             ("page", &"Page"),
             ("until", &"10:00"),
@@ -141,6 +141,8 @@ mod tests {
             ("reference", &"ch_1"),
             ("code", &"do_not_honor"),
             ("date", &"2026-12-02"),
+            ("due", &"2026-12-01"),
+            ("earliest", &"2026-12-02"),
         ];
         for key in keys(FR_FTL) {
             for locale in [Locale::Fr, Locale::En] {

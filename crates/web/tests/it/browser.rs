@@ -16,8 +16,6 @@
 use std::time::Duration;
 
 use prelevo_app::access::{create_admin, request_password_link, set_password_with_link};
-use prelevo_app::card_gateway::UnconnectedGateway;
-use prelevo_app::collection_run::run_collections;
 use prelevo_app::creditors::{CreditorInput, create_creditor};
 use prelevo_app::mail::{SmtpMailer, parse_sender};
 use prelevo_app::outbox::deliver_ready;
@@ -577,14 +575,7 @@ fn a_person_changes_a_payment_and_sends_the_day_s_bank_file() {
         remittance: Some("Abonnement Presse+".into()),
     };
     create_plan(&tenant, app.clock.as_ref(), &Actor::Cli, &plan).unwrap();
-    run_collections(
-        &tenant,
-        app.clock.as_ref(),
-        &UnconnectedGateway,
-        None,
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    app.run_collections(&tenant);
     let base = app.url("");
     app.runtime.block_on(async {
         let Some(browser) = Chromium::launch("fr-FR,fr").await else {

@@ -89,6 +89,22 @@ impl TestApp {
         }
     }
 
+    /// The day's collection run for `tenant` at this server's time, with no
+    /// card gateway.
+    pub fn run_collections(
+        &self,
+        tenant: &prelevo_store::TenantStore,
+    ) -> prelevo_app::collection_run::RunReport {
+        prelevo_app::collection_run::run_collections(
+            tenant,
+            self.clock.as_ref(),
+            &prelevo_app::card_gateway::UnconnectedGateway,
+            None,
+            &mut |_| Ok(()),
+        )
+        .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

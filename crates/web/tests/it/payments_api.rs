@@ -1,9 +1,7 @@
 //! `/v1/payments`, `/v1/plans` and `/v1/bank-files`, through the real
 //! server, on both engines.
 
-use prelevo_app::card_gateway::UnconnectedGateway;
-use prelevo_app::collection_run::run_collections;
-use prelevo_domain::ApiScope;
+use prelevo_domain::{ApiScope, CreditorKey};
 use prelevo_testkit::{TestStore, on_both_engines};
 use reqwest::Method;
 use sha2::{Digest, Sha256};
@@ -348,14 +346,7 @@ fn plans_and_bank_files_through_the_api(store: &TestStore) {
 
     // The day's run makes a file; the API lists it and streams its bytes.
     let tenant = store.tenant(acme.clone());
-    run_collections(
-        &tenant,
-        app.clock.as_ref(),
-        &UnconnectedGateway,
-        None,
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    app.run_collections(&tenant);
     let files = app
         .send(Method::GET, "/v1/bank-files?status=pending", bearer(&write))
         .json();
@@ -429,42 +420,63 @@ fn plans_and_bank_files_through_the_api(store: &TestStore) {
     assert_problem(&unknown, 404, "/problems/not-found");
 }
 
+/// A creditor (`n`) whose one payment, created through the API, waits in
+/// a pending file.
+struct WaitingInAFile {
+    acme: CreditorKey,
+    write: String,
+    payment_id: String,
+}
+
+impl WaitingInAFile {
+    fn new(store: &TestStore, app: &TestApp, n: u32) -> Self {
+        let acme = creditor(store, app, n);
+        let write = key(store, app, &acme, ApiScope::Write);
+        let (customer, mandate) = payer(app, &write, n);
+        let created = app.send(
+            Method::POST,
+            "/v1/payments",
+            with_json(
+                &write,
+                &format!(
+                    r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 4990}}"#
+                ),
+            ),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        let payment_id = created.json()["id"].as_str().unwrap().to_owned();
+        app.run_collections(&store.tenant(acme.clone()));
+        Self {
+            acme,
+            write,
+            payment_id,
+        }
+    }
+
+    /// The id of the newest pending file.
+    fn pending_file(&self, app: &TestApp) -> Option<String> {
+        app.send(
+            Method::GET,
+            "/v1/bank-files?status=pending",
+            bearer(&self.write),
+        )
+        .json()["data"][0]["id"]
+            .as_str()
+            .map(str::to_owned)
+    }
+}
+
 /// A discarded file's collections went back to be staged: its content is
 /// refused as the dashboard refuses it, and the file still reads.
 fn a_discarded_file_has_no_content(store: &TestStore) {
     let app = TestApp::spawn(store);
-    let acme = creditor(store, &app, 4);
-    let write = key(store, &app, &acme, ApiScope::Write);
-    let (customer, mandate) = payer(&app, &write, 4);
-    let created = app.send(
-        Method::POST,
-        "/v1/payments",
-        with_json(
-            &write,
-            &format!(
-                r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 4990}}"#
-            ),
-        ),
-    );
-    assert_eq!(created.status, 201, "{}", created.body);
-    let payment_id = created.json()["id"].as_str().unwrap().to_owned();
-    let tenant = store.tenant(acme.clone());
-    run_collections(
-        &tenant,
-        app.clock.as_ref(),
-        &UnconnectedGateway,
-        None,
-        &mut |_| Ok(()),
-    )
-    .unwrap();
-    let files = app
-        .send(Method::GET, "/v1/bank-files?status=pending", bearer(&write))
-        .json();
-    let file_id = files["data"][0]["id"].as_str().unwrap().to_owned();
+    let waiting = WaitingInAFile::new(store, &app, 4);
+    let (write, payment_id) = (&waiting.write, &waiting.payment_id);
+    let file_id = waiting.pending_file(&app).unwrap();
     let cancelled = app.send(
         Method::POST,
         &format!("/v1/payments/{payment_id}/cancel"),
-        bearer(&write),
+        bearer(write),
     );
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
 
@@ -472,7 +484,7 @@ fn a_discarded_file_has_no_content(store: &TestStore) {
         .send(
             Method::GET,
             &format!("/v1/bank-files/{file_id}"),
-            bearer(&write),
+            bearer(write),
         )
         .json();
     assert_eq!(file["status"], "discarded");
@@ -480,7 +492,7 @@ fn a_discarded_file_has_no_content(store: &TestStore) {
     let content = app.send(
         Method::GET,
         &format!("/v1/bank-files/{file_id}/content"),
-        bearer(&write),
+        bearer(write),
     );
     assert_problem(&content, 409, "/problems/conflict");
     assert!(
@@ -495,41 +507,10 @@ fn a_discarded_file_has_no_content(store: &TestStore) {
 
 fn a_file_that_will_not_be_sent_is_discarded(store: &TestStore) {
     let app = TestApp::spawn(store);
-    let acme = creditor(store, &app, 5);
-    let write = key(store, &app, &acme, ApiScope::Write);
-    let read = key(store, &app, &acme, ApiScope::Read);
-    let (customer, mandate) = payer(&app, &write, 5);
-    let created = app.send(
-        Method::POST,
-        "/v1/payments",
-        with_json(
-            &write,
-            &format!(
-                r#"{{"customer_id": "{customer}", "mandate_id": "{mandate}", "amount": 4990}}"#
-            ),
-        ),
-    );
-    assert_eq!(created.status, 201, "{}", created.body);
-    let payment_id = created.json()["id"].as_str().unwrap().to_owned();
-    let tenant = store.tenant(acme.clone());
-    let run = || {
-        run_collections(
-            &tenant,
-            app.clock.as_ref(),
-            &UnconnectedGateway,
-            None,
-            &mut |_| Ok(()),
-        )
-        .unwrap()
-    };
-    run();
-    let pending = || {
-        app.send(Method::GET, "/v1/bank-files?status=pending", bearer(&write))
-            .json()["data"][0]["id"]
-            .as_str()
-            .map(str::to_owned)
-    };
-    let file_id = pending().unwrap();
+    let waiting = WaitingInAFile::new(store, &app, 5);
+    let (write, payment_id) = (&waiting.write, &waiting.payment_id);
+    let read = key(store, &app, &waiting.acme, ApiScope::Read);
+    let file_id = waiting.pending_file(&app).unwrap();
     let discard = |key: &str| {
         app.send(
             Method::POST,
@@ -538,28 +519,28 @@ fn a_file_that_will_not_be_sent_is_discarded(store: &TestStore) {
         )
     };
     assert_eq!(discard(&read).status, 403, "a read key changes nothing");
-    let discarded = discard(&write);
+    let discarded = discard(write);
     assert_eq!(discarded.status, 200, "{}", discarded.body);
     assert_eq!(discarded.json()["status"], "discarded");
     assert_eq!(discarded.json()["discard_reason"], "by_creditor");
-    assert_problem(&discard(&write), 409, "/problems/conflict");
+    assert_problem(&discard(write), 409, "/problems/conflict");
     let payment = app
         .send(
             Method::GET,
             &format!("/v1/payments/{payment_id}"),
-            bearer(&write),
+            bearer(write),
         )
         .json();
     assert_eq!(payment["status"], "to_execute");
     // The next run puts the payment in a new file.
-    run();
-    let next = pending().unwrap();
+    app.run_collections(&store.tenant(waiting.acme.clone()));
+    let next = waiting.pending_file(&app).unwrap();
     assert_ne!(next, file_id);
     let in_file = app
         .send(
             Method::GET,
             &format!("/v1/payments?file_id={next}"),
-            bearer(&write),
+            bearer(write),
         )
         .json();
     assert_eq!(in_file["data"][0]["id"], payment_id.as_str());

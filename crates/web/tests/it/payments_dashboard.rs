@@ -5,7 +5,6 @@
 
 use prelevo_app::card_aliases::{CardAliasInput, create_card_alias};
 use prelevo_app::card_gateway::UnconnectedGateway;
-use prelevo_app::collection_run::run_collections;
 use prelevo_app::payments::{PaymentInput, create_payment};
 use prelevo_domain::{Currency, CustomerId, Instrument, MandateId, Money};
 use prelevo_store::Actor;
@@ -210,14 +209,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
 
     // The day's run puts the first payment in a file; the file's page
     // downloads it and marks it sent.
-    run_collections(
-        &tenant,
-        app.clock.as_ref(),
-        &UnconnectedGateway,
-        None,
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    app.run_collections(&tenant);
     let files = ana.get("/bank-files?status=pending").body;
     assert!(files.contains("pain.008.001.08"), "{files}");
     assert!(!files.contains("/bank-files/export"), "no list export");
@@ -249,14 +241,7 @@ fn payments_are_followed_changed_and_cancelled_from_the_dashboard(store: &TestSt
     assert!(!html.contains("/discard\""), "discarded once");
     let again = ana.fill(&file_page, &format!("{file_page}/discard"), &[]);
     assert_eq!(again.status, 409, "{}", again.body);
-    run_collections(
-        &tenant,
-        app.clock.as_ref(),
-        &UnconnectedGateway,
-        None,
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    app.run_collections(&tenant);
     let files = ana.get("/bank-files?status=pending").body;
     let file_page = first_link(&files, "/bank-files/file_");
     let html = ana.get(&file_page).body;
@@ -545,14 +530,7 @@ fn a_discarded_file_has_no_content(store: &TestStore) {
         end_to_end_id: None,
     };
     let p = create_payment(&tenant, app.clock.as_ref(), &Actor::Cli, &input).unwrap();
-    run_collections(
-        &tenant,
-        app.clock.as_ref(),
-        &UnconnectedGateway,
-        None,
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    app.run_collections(&tenant);
     let file_page = first_link(&ana.get("/bank-files").body, "/bank-files/file_");
     // Changing a payment of a pending file discards the file.
     let page = format!("/payments/{}", p.id);
