@@ -139,9 +139,12 @@ impl ThrottlePolicy {
 
     /// The count after one more failure at `now`: a new window when the last
     /// one is over or ended in a lockout; a lockout when the maximum is
-    /// reached. (While locked, attempts are refused before any check, so no
-    /// failure is recorded.)
+    /// reached. A lock still running is kept as it is: an attempt checked
+    /// just before it was set never lifts it.
     pub fn record_failure(&self, count: Option<&FailureCount>, now: Timestamp) -> FailureCount {
+        if let Some(locked) = count.filter(|c| self.locked_until(Some(c), now).is_some()) {
+            return *locked;
+        }
         let (failures, window_start) = match count {
             Some(c) if c.locked_until.is_none() && now < c.window_start + self.window => {
                 (c.failures.saturating_add(1), c.window_start)
@@ -201,6 +204,13 @@ mod tests {
         let locked_at = start + SignedDuration::from_secs(40);
         let until = policy.locked_until(count.as_ref(), locked_at);
         assert_eq!(until, Some(locked_at + SignedDuration::from_mins(15)));
+        // A failure counted while locked (an attempt checked just before the
+        // lock was set) keeps the lock as it is.
+        let during = locked_at + SignedDuration::from_secs(1);
+        assert_eq!(
+            policy.record_failure(count.as_ref(), during),
+            count.unwrap()
+        );
         let after = locked_at + SignedDuration::from_mins(15);
         assert_eq!(policy.locked_until(count.as_ref(), after), None);
         // After a lockout, counting starts afresh.

@@ -61,13 +61,7 @@ pub fn login(
     let account = account_key(attempt.email.trim());
     let address = address_key(attempt.client);
     let (credentials, locked) = store.platform_read(|tx| {
-        let locked = [
-            ThrottlePolicy::PER_ACCOUNT.locked_until(tx.login_failures(&account)?.as_ref(), now),
-            ThrottlePolicy::PER_ADDRESS.locked_until(tx.login_failures(&address)?.as_ref(), now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
+        let locked = locked_until(tx, &account, &address, now)?;
         let credentials = match EmailAddress::parse(attempt.email) {
             Ok(email) => tx.credentials(&email)?,
             Err(_) => None,
@@ -85,6 +79,12 @@ pub fn login(
     // The transaction commits in both cases: a failure's count and audit
     // entry must be kept, so the failure travels inside `Ok`.
     store.platform_write(|tx| {
+        // Checked again where it counts: attempts racing each other wait
+        // here one by one, and none gets past a lock another just set.
+        tx.serialize_login_failures(&[&account, &address])?;
+        if let Some(until) = locked_until(tx, &account, &address, now)? {
+            return Ok(Err(AppError::Throttled { until }));
+        }
         let user = match (&credentials, matched) {
             (Some((user, _)), true) => user,
             _ => {
@@ -131,6 +131,22 @@ pub fn login(
             creditor_id: creditor,
         }))
     })?
+}
+
+/// Until when the account or the address is locked at `now`, if either is.
+fn locked_until(
+    tx: &mut PlatformTx<'_, '_>,
+    account: &str,
+    address: &str,
+    now: jiff::Timestamp,
+) -> Result<Option<jiff::Timestamp>, AppError> {
+    Ok([
+        ThrottlePolicy::PER_ACCOUNT.locked_until(tx.login_failures(account)?.as_ref(), now),
+        ThrottlePolicy::PER_ADDRESS.locked_until(tx.login_failures(address)?.as_ref(), now),
+    ]
+    .into_iter()
+    .flatten()
+    .max())
 }
 
 /// Counts a failure for the account and the address, audits it in the

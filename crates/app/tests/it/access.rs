@@ -171,6 +171,43 @@ fn five_wrong_passwords_lock_the_account_for_fifteen_minutes(store: &TestStore) 
     assert_eq!(audit.iter().filter(|e| e.action == "locked_out").count(), 1);
 }
 
+/// Wrong passwords sent all at once: each failure counts, and none lifts
+/// the lock another set (an attempt checked before it was set used to).
+fn concurrent_wrong_passwords_keep_the_lock(store: &TestStore) {
+    let clock = clock();
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &clock, 1);
+    create_admin(store, &clock, &acme, "ana@acme.example").unwrap();
+    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
+    let link = link_sent_to(store, &clock, &sink, "ana@acme.example");
+    set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap();
+
+    let start = std::sync::Barrier::new(12);
+    let refused: Vec<AppError> = std::thread::scope(|scope| {
+        let attempts: Vec<_> = (0..12)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    login(
+                        store,
+                        &clock,
+                        &attempt("ana@acme.example", "not the password"),
+                    )
+                    .unwrap_err()
+                })
+            })
+            .collect();
+        attempts.into_iter().map(|a| a.join().unwrap()).collect()
+    });
+    let wrong = refused
+        .iter()
+        .filter(|e| e.kind() != ErrorKind::Throttled)
+        .count();
+    assert_eq!(wrong, 4, "the fifth failure locks: {refused:?}");
+    let locked = login(store, &clock, &attempt("ana@acme.example", PASSWORD)).unwrap_err();
+    assert_eq!(locked.kind(), ErrorKind::Throttled);
+}
+
 fn sessions_end_when_idle_and_at_logout(store: &TestStore) {
     let clock = clock();
     let sink = SmtpSink::start();
@@ -458,6 +495,7 @@ on_both_engines!(
     first_admin_sets_a_password_by_link_then_logs_in,
     a_password_link_expires_after_thirty_minutes,
     five_wrong_passwords_lock_the_account_for_fifteen_minutes,
+    concurrent_wrong_passwords_keep_the_lock,
     sessions_end_when_idle_and_at_logout,
     an_invited_member_joins_with_the_emailed_link,
     an_invitation_expires_after_seven_days,
