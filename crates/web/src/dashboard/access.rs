@@ -103,9 +103,7 @@ pub(crate) struct NextParam {
 
 /// Only local paths are followed after login (no open redirect).
 fn local_path(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or("/")
-        .to_owned()
+    crate::ui::local_path(next).to_owned()
 }
 
 pub(crate) async fn login_page(

@@ -108,8 +108,9 @@ pub(crate) async fn switch(Path(code): Path<String>, Query(query): Query<SwitchQ
 }
 
 /// `next` when it is a path on this site, else `/`: anything else would
-/// make the switch an open redirect (`//evil.example`, `/\evil.example`).
-fn local_path(next: Option<&str>) -> &str {
+/// make a redirect to it an open one (`//evil.example`, `/\evil.example`,
+/// a tab that browsers drop).
+pub(crate) fn local_path(next: Option<&str>) -> &str {
     match next {
         Some(path)
             if path.starts_with('/')

@@ -39,6 +39,7 @@ pub use list::{
     Cell, Column, Cursor, DEFAULT_LIMIT, Direction, HeaderCell, ListFragment, ListQuery,
     ListQueryError, ListSpec, MAX_LIMIT, Page, Position, Sort, Table, TableRow,
 };
+pub(crate) use locale::local_path;
 pub use locale::{LANG_COOKIE, negotiate};
 pub use nav::Section;
 pub use security_headers::{SecurityHeadersLayer, Transport, security_headers};

@@ -232,6 +232,24 @@ fn a_member_sets_a_password_logs_in_and_out(store: &TestStore) {
             .body
             .contains("Adresse e-mail ou mot de passe incorrect")
     );
+    // Never sent off the site after login, however `next` is disguised.
+    for offsite in ["//evil.example", "/\\evil.example", "/\t/evil.example"] {
+        let mut elsewhere = Browser::new(&app);
+        let logged = elsewhere.fill(
+            "/login",
+            "/login",
+            &[
+                ("email", "ana@acme.example"),
+                ("password", PASSWORD),
+                ("next", offsite),
+            ],
+        );
+        assert_eq!(
+            (logged.status, location(&logged)),
+            (303, "/"),
+            "{offsite:?}"
+        );
+    }
     let logged = browser.login("ana@acme.example", PASSWORD);
     assert_eq!((logged.status, location(&logged)), (303, "/settings"));
     let cookie = logged.headers["set-cookie"].to_str().unwrap();
