@@ -127,10 +127,15 @@ pub(crate) async fn observe(
     request.headers_mut().insert(REQUEST_ID, id.clone());
     let method = method_label(request.method());
     let route = request.extensions().get::<MatchedPath>().cloned();
+    // The route's pattern, never the request's own path and query: those
+    // carry one-time tokens (`/password/{token}`) and searched names or
+    // IBANs, which logs must not keep. An unknown path has no token.
     let span = tracing::info_span!(
         "http",
         method,
-        uri = %request.uri(),
+        route = route
+            .as_ref()
+            .map_or_else(|| request.uri().path(), MatchedPath::as_str),
         request_id = id.to_str().unwrap_or("-")
     );
     let mut response = next.run(request).instrument(span).await;
@@ -155,6 +160,60 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_ne!(a, b);
         assert!(uuid::Uuid::parse_str(a.to_str().unwrap()).is_ok());
+    }
+
+    /// Log lines under a request name its route, never the one-time token
+    /// in its path nor what its query searched.
+    #[tokio::test]
+    async fn logs_keep_the_route_not_the_token_or_the_query() {
+        use std::sync::Mutex;
+        use tower::ServiceExt;
+
+        #[derive(Clone, Default)]
+        struct Captured(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Captured {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if let Ok(mut lines) = self.0.lock() {
+                    lines.extend_from_slice(buf);
+                }
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _logging = tracing::subscriber::set_default(subscriber);
+        let app = axum::Router::new()
+            .route(
+                "/password/{token}",
+                axum::routing::get(|| async {
+                    tracing::info!("inside the handler");
+                    "ok"
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                RequestIds::new(),
+                observe,
+            ));
+        let request = Request::builder()
+            .uri("/password/s3cret-token?iban=FR7630006000011234567890189")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("inside the handler"), "{logs}");
+        assert!(logs.contains("/password/{token}"), "{logs}");
+        assert!(
+            !logs.contains("s3cret-token") && !logs.contains("FR76"),
+            "{logs}"
+        );
     }
 
     #[test]
