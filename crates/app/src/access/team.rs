@@ -363,6 +363,9 @@ pub fn accept_invitation(
         tx.tenant(&creditor)
             .save_member(&used.user_id, before.role, status, now)?;
         tx.set_password_hash(&used.user_id, &hash)?;
+        // As a password reset does: a session opened with the former
+        // password (an account already in another team) ends with it.
+        tx.delete_user_sessions(&used.user_id)?;
         let after = member_of(tx, &creditor, &used.user_id)?;
         let actor = Actor::User(used.user_id.to_string());
         audit_member(

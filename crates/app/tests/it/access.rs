@@ -387,6 +387,43 @@ fn a_user_switches_between_their_creditors_only(store: &TestStore) {
     );
     let foreign = switch_creditor(store, &session, &started.session_id, &three).unwrap_err();
     assert_eq!(foreign.kind(), ErrorKind::Forbidden);
+
+    // Invited to a third team, she sets her password again by accepting:
+    // as with a reset, the sessions opened with the former one end.
+    let admin_of_three = create_admin(store, &clock, &three, "gus@globex.example").unwrap();
+    invite_member(
+        store,
+        &clock,
+        &Actor::User(admin_of_three.user.id.to_string()),
+        &three,
+        "ana@acme.example",
+        Role::Viewer,
+        BASE,
+    )
+    .unwrap();
+    let invitation = link_sent_to(store, &clock, &sink, "ana@acme.example");
+    accept_invitation(
+        store,
+        &clock,
+        token_of(&invitation),
+        "a brand new passphrase",
+    )
+    .unwrap();
+    assert!(
+        session_for(store, &clock, &started.session_id)
+            .unwrap()
+            .is_none()
+    );
+    let former = login(store, &clock, &attempt("ana@acme.example", PASSWORD)).unwrap_err();
+    assert_eq!(former.to_string(), "wrong email or password");
+    assert!(
+        login(
+            store,
+            &clock,
+            &attempt("ana@acme.example", "a brand new passphrase")
+        )
+        .is_ok()
+    );
 }
 
 fn api_keys_authenticate_until_revoked_or_expired(store: &TestStore) {
