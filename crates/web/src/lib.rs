@@ -3,6 +3,7 @@
 //! ([`problem::Problem`], RFC 9457).
 
 mod api;
+mod client_address;
 mod dashboard;
 mod exports;
 mod health;
@@ -16,6 +17,7 @@ use std::future::Future;
 
 use axum::Router;
 
+pub use client_address::TrustedProxies;
 pub use problem::Problem;
 pub use state::{AppConfig, AppState};
 

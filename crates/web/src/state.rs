@@ -22,6 +22,8 @@ pub struct AppConfig {
     pub api_requests_per_second: NonZeroU32,
     /// Requests an API key may send at once above that rate.
     pub api_burst: NonZeroU32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::TrustedProxies,
 }
 
 impl Default for AppConfig {
@@ -31,6 +33,7 @@ impl Default for AppConfig {
             base_url: "http://127.0.0.1:8080".into(),
             api_requests_per_second: NonZeroU32::MIN.saturating_add(49),
             api_burst: NonZeroU32::MIN.saturating_add(99),
+            trusted_proxies: crate::TrustedProxies::default(),
         }
     }
 }

@@ -15,7 +15,7 @@ use prelevo_app::mail::{FileMailer, LogMailer, Mailer, SmtpMailer, parse_sender}
 use prelevo_app::outbox::OutboxWorker;
 use prelevo_domain::{Clock, Environment, SystemClock};
 use prelevo_store::{PoolOptions, Store, redact_password};
-use prelevo_web::{AppConfig, AppState};
+use prelevo_web::{AppConfig, AppState, TrustedProxies};
 
 use crate::{CliError, Settings};
 
@@ -43,6 +43,10 @@ pub struct ServeArgs {
         default_value = "Prelevo <no-reply@localhost>"
     )]
     mail_from: String,
+    /// Reverse proxies (addresses or networks, comma-separated) whose
+    /// X-Forwarded-For names the client that login throttling counts.
+    #[arg(long, env = "PRELEVO_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxy: Vec<String>,
 }
 
 fn mailer(args: &ServeArgs) -> Result<Arc<dyn Mailer>, CliError> {
@@ -64,6 +68,8 @@ pub fn run(settings: &Settings, args: ServeArgs) -> Result<(), CliError> {
     let database_url = settings.database_url.as_str();
     let store = Store::open(database_url, &PoolOptions::default())?;
     let mailer = mailer(&args)?;
+    let trusted_proxies = TrustedProxies::parse(args.trusted_proxy.iter().map(String::as_str))
+        .map_err(|e| CliError::invalid(format!("trusted-proxy: {e}")))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let runtime = tokio::runtime::Runtime::new()?;
     let listener = runtime
@@ -91,6 +97,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> Result<(), CliError> {
     let config = AppConfig {
         environment: settings.environment,
         base_url,
+        trusted_proxies,
         ..AppConfig::default()
     };
     let state = AppState::with_config(store, clock, config);

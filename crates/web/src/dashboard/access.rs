@@ -164,10 +164,11 @@ pub(crate) async fn login(
     if !form_is_ours(&headers, &form.csrf) {
         return retry(StatusCode::FORBIDDEN, page.layout.t("csrf-failed"));
     }
+    let client = state.config.trusted_proxies.client(peer.ip(), &headers);
     let (email, password, client) = (
         form.email.clone(),
         form.password.clone(),
-        peer.ip().to_string(),
+        crate::client_address::throttle_key(client),
     );
     let clock = std::sync::Arc::clone(&state.clock);
     let started = state

@@ -25,6 +25,8 @@ pub struct Browser<'a> {
     app: &'a TestApp,
     cookies: BTreeMap<String, String>,
     language: &'static str,
+    /// Sent as `X-Forwarded-For`, as a reverse proxy would.
+    pub forwarded_for: Option<&'static str>,
 }
 
 impl<'a> Browser<'a> {
@@ -33,6 +35,7 @@ impl<'a> Browser<'a> {
             app,
             cookies: BTreeMap::new(),
             language: "fr",
+            forwarded_for: None,
         }
     }
 
@@ -63,9 +66,15 @@ impl<'a> Browser<'a> {
 
     pub fn get(&mut self, path: &str) -> Answer {
         let (cookies, language) = (self.cookie_header(), self.language);
+        let forwarded = self.forwarded_for;
         let answer = self.app.send(Method::GET, path, |r| {
-            r.header("cookie", cookies)
-                .header("accept-language", language)
+            let r = r
+                .header("cookie", cookies)
+                .header("accept-language", language);
+            match forwarded {
+                Some(client) => r.header("x-forwarded-for", client),
+                None => r,
+            }
         });
         self.remember(&answer);
         answer
@@ -76,11 +85,17 @@ impl<'a> Browser<'a> {
             .extend_pairs(fields)
             .finish();
         let (cookies, language) = (self.cookie_header(), self.language);
+        let forwarded = self.forwarded_for;
         let answer = self.app.send(Method::POST, path, |r| {
-            r.header("cookie", cookies)
+            let r = r
+                .header("cookie", cookies)
                 .header("accept-language", language)
                 .header("content-type", "application/x-www-form-urlencoded")
-                .body(body)
+                .body(body);
+            match forwarded {
+                Some(client) => r.header("x-forwarded-for", client),
+                None => r,
+            }
         });
         self.remember(&answer);
         answer
@@ -312,6 +327,43 @@ fn too_many_failures_lock_the_account_with_a_message(store: &TestStore) {
     assert_eq!(browser.login("ana@acme.example", PASSWORD).status, 429);
     app.clock.advance(SignedDuration::from_mins(15)).unwrap();
     assert_eq!(browser.login("ana@acme.example", PASSWORD).status, 303);
+}
+
+/// Behind a trusted proxy, twenty failures lock the address they came
+/// from, not every client of the proxy; a peer that is not a trusted proxy
+/// cannot choose its address with the header.
+fn behind_a_trusted_proxy_the_client_s_address_is_counted(store: &TestStore) {
+    let config = prelevo_web::AppConfig {
+        trusted_proxies: prelevo_web::TrustedProxies::parse(["127.0.0.1"]).unwrap(),
+        ..prelevo_web::AppConfig::default()
+    };
+    let app = TestApp::spawn_with(store, config);
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &app);
+    create_admin(store, app.clock.as_ref(), &acme, "ana@acme.example").unwrap();
+    with_password(store, &app, &sink, "ana@acme.example");
+    let mut attacker = Browser::new(&app);
+    attacker.forwarded_for = Some("198.51.100.66");
+    for n in 0..20 {
+        let email = format!("nobody{n}@acme.example");
+        attacker.login(&email, "guess");
+    }
+    assert_eq!(attacker.login("someone@acme.example", "guess").status, 429);
+    let mut colleague = Browser::new(&app);
+    colleague.forwarded_for = Some("203.0.113.10");
+    assert_eq!(colleague.login("ana@acme.example", PASSWORD).status, 303);
+
+    // Without trusted proxies the header is not believed: the address
+    // locked is the peer's, whatever the header says.
+    let plain = TestApp::spawn(store);
+    let mut liar = Browser::new(&plain);
+    for n in 0..20 {
+        let client: &'static str = ["198.51.100.1", "198.51.100.2"][n % 2];
+        liar.forwarded_for = Some(client);
+        liar.login(&format!("nobody{n}@acme.example"), "guess");
+    }
+    liar.forwarded_for = Some("198.51.100.3");
+    assert_eq!(liar.login("someone@acme.example", "guess").status, 429);
 }
 
 fn forms_without_their_token_are_refused(store: &TestStore) {
@@ -625,6 +677,7 @@ on_both_engines!(
     an_invitation_is_sent_accepted_and_managed_from_the_team_page,
     a_member_sets_a_password_logs_in_and_out,
     too_many_failures_lock_the_account_with_a_message,
+    behind_a_trusted_proxy_the_client_s_address_is_counted,
     forms_without_their_token_are_refused,
     sessions_expire_after_an_idle_hour,
     roles_are_enforced_on_every_route,
