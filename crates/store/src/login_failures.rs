@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use prelevo_domain::FailureCount;
 
-use crate::engine::{Conn, on_each_engine};
+use crate::engine::on_each_engine;
 use crate::schema::login_failures;
 use crate::sql_types::DbInstant;
 use crate::{PlatformTx, StoreError};
@@ -55,26 +55,6 @@ impl PlatformTx<'_, '_> {
                 login_failures::locked_until.eq(locked_until),
             ))
             .execute(c))?;
-        Ok(())
-    }
-
-    /// Makes other transactions counting failures under any of `keys` wait
-    /// for this one, so that concurrent attempts lose no failure and never
-    /// lift a lock another just set. PostgreSQL takes a transaction-scoped
-    /// advisory lock per key (in one order: no deadlock); SQLite's write
-    /// transactions already run one at a time.
-    pub fn serialize_login_failures(&mut self, keys: &[&str]) -> Result<(), StoreError> {
-        let Conn::Pg(c) = &mut *self.conn else {
-            return Ok(());
-        };
-        let mut keys = keys.to_vec();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-                .bind::<diesel::sql_types::Text, _>(key)
-                .execute(&mut **c)?;
-        }
         Ok(())
     }
 

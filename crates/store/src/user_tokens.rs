@@ -114,6 +114,25 @@ impl PlatformTx<'_, '_> {
             .transpose()
     }
 
+    /// Whether the user was sent a link of `purpose`, still unused, at or
+    /// after `since`.
+    pub fn user_token_sent_since(
+        &mut self,
+        user: &UserId,
+        purpose: TokenPurpose,
+        since: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let found: Option<String> = on_each_engine!(self.conn, |c| user_tokens::table
+            .select(user_tokens::token_hash)
+            .filter(user_tokens::user_id.eq(user.as_str()))
+            .filter(user_tokens::purpose.eq(purpose.code()))
+            .filter(user_tokens::used_at.is_null())
+            .filter(user_tokens::created_at.ge(DbInstant::from(since)))
+            .first(c)
+            .optional())?;
+        Ok(found.is_some())
+    }
+
     /// Voids a user's unused links of one purpose (and creditor): a new link
     /// replaces the old ones.
     pub fn void_user_tokens(

@@ -81,7 +81,7 @@ pub fn login(
     store.platform_write(|tx| {
         // Checked again where it counts: attempts racing each other wait
         // here one by one, and none gets past a lock another just set.
-        tx.serialize_login_failures(&[&account, &address])?;
+        tx.serialize_on(&[&account, &address])?;
         if let Some(until) = locked_until(tx, &account, &address, now)? {
             return Ok(Err(AppError::Throttled { until }));
         }

@@ -12,6 +12,9 @@ use crate::outbox::queue_platform_email;
 use crate::secrets::{random_hex, sha256_hex};
 use crate::{AppError, passwords};
 
+/// The least time between two links sent to one person.
+const LINK_REQUEST_PAUSE: jiff::SignedDuration = jiff::SignedDuration::from_mins(1);
+
 /// Emails a one-time link to `email` when it belongs to a member of some
 /// team; answers the same whether it does or not (no account probing).
 pub fn request_password_link(
@@ -32,6 +35,11 @@ pub fn request_password_link(
             .iter()
             .all(|m| m.status == MembershipStatus::Deactivated)
         {
+            return Ok(());
+        }
+        // One link a minute: asking again at once (or someone else asking
+        // in a loop) neither voids the link just sent nor floods the inbox.
+        if tx.user_token_sent_since(&user.id, TokenPurpose::Password, now - LINK_REQUEST_PAUSE)? {
             return Ok(());
         }
         tx.void_user_tokens(&user.id, TokenPurpose::Password, None, now)?;

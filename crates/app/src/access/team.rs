@@ -228,6 +228,9 @@ fn change_member(
             && before.status == MembershipStatus::Active
             && (role != Role::Admin || status != MembershipStatus::Active);
         if leaves_admins {
+            // Two admins demoting each other at once: the second waits and
+            // sees the first's change.
+            tx.serialize_on(&[&format!("team:{creditor}")])?;
             keep_an_admin(tx, creditor, user)?;
         }
         tx.tenant(creditor).save_member(user, role, status, now)?;

@@ -81,12 +81,21 @@ fn first_admin_sets_a_password_by_link_then_logs_in(store: &TestStore) {
         "{link}"
     );
     assert_eq!(sink.messages().len(), 1);
+    // Asked again at once: no second email, and the link sent still works.
+    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
+    assert_eq!(link_sent_to(store, &clock, &sink, "ana@acme.example"), link);
+    assert_eq!(sink.messages().len(), 1);
 
     let short = set_password_with_link(store, &clock, token_of(&link), "short").unwrap_err();
     assert_eq!(short.kind(), ErrorKind::InvalidInput);
     set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap();
     let reused = set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap_err();
     assert_eq!(reused.kind(), ErrorKind::Unauthenticated);
+    // The link used, another may be asked for at once.
+    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
+    link_sent_to(store, &clock, &sink, "ana@acme.example");
+    assert_eq!(sink.wait_for(2, Duration::from_secs(5)).len(), 2);
+    assert_ne!(link_sent_to(store, &clock, &sink, "ana@acme.example"), link);
 
     let started = login(store, &clock, &attempt("ana@acme.example", PASSWORD)).unwrap();
     assert_eq!(started.creditor_id, acme);
