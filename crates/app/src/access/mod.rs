@@ -20,7 +20,7 @@ pub use team::{
     accept_invitation, change_role, create_admin, deactivate_member, invite_member,
     reactivate_member, resend_invitation, team,
 };
-pub use verified_keys::{BearerDigest, VerifiedKeys};
+pub use verified_keys::{BearerDigest, VerifiedKeys, Verifying};
 
 use prelevo_domain::UserId;
 use prelevo_store::{Actor, Membership, PlatformTx};

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
@@ -25,7 +26,15 @@ struct Verified {
 #[derive(Default)]
 pub struct VerifiedKeys {
     entries: RwLock<HashMap<[u8; 32], Verified>>,
+    /// Keys forgotten so far: a verification that began before a key was
+    /// forgotten must not bring it back.
+    forgotten: AtomicU64,
 }
+
+/// Taken before a key is verified in the database, handed to
+/// [`VerifiedKeys::remember`]: a key revoked through this server while it
+/// was being verified is not remembered.
+pub struct Verifying(u64);
 
 /// A bearer secret, hashed once for the lookup and the remembering.
 pub struct BearerDigest([u8; 32]);
@@ -51,11 +60,26 @@ impl VerifiedKeys {
         (fresh && live).then(|| verified.principal.clone())
     }
 
-    /// Remembers that the key behind `digest` was verified at `now`.
-    pub fn remember(&self, digest: BearerDigest, principal: ApiPrincipal, now: Timestamp) {
+    /// The mark to take before verifying a key in the database.
+    pub fn verifying(&self) -> Verifying {
+        Verifying(self.forgotten.load(Ordering::Acquire))
+    }
+
+    /// Remembers that the key behind `digest` was verified at `now`, unless
+    /// a key was forgotten since `since` (it may be this one).
+    pub fn remember(
+        &self,
+        digest: BearerDigest,
+        principal: ApiPrincipal,
+        now: Timestamp,
+        since: Verifying,
+    ) {
         let Ok(mut entries) = self.entries.write() else {
             return;
         };
+        if self.forgotten.load(Ordering::Acquire) != since.0 {
+            return;
+        }
         if entries.len() >= CAPACITY {
             entries.retain(|_, verified| now.duration_since(verified.at) < Self::TTL);
             if entries.len() >= CAPACITY {
@@ -68,6 +92,9 @@ impl VerifiedKeys {
     /// Forgets a key (revoked): its next request goes to the database.
     pub fn forget(&self, key_id: &str) {
         if let Ok(mut entries) = self.entries.write() {
+            // Under the lock: a `remember` either comes before (and its
+            // entry is removed here) or sees the count moved.
+            self.forgotten.fetch_add(1, Ordering::AcqRel);
             entries.retain(|_, verified| verified.principal.key_id != key_id);
         }
     }
@@ -99,6 +126,7 @@ mod tests {
             BearerDigest::of("pk_test_a"),
             principal("key_a", None),
             at(0),
+            keys.verifying(),
         );
         assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(4)).is_some());
         assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(5)).is_none());
@@ -112,6 +140,7 @@ mod tests {
             BearerDigest::of("pk_test_a"),
             principal("key_a", Some(at(2))),
             at(0),
+            keys.verifying(),
         );
         assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(1)).is_some());
         assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(2)).is_none());
@@ -124,15 +153,41 @@ mod tests {
             BearerDigest::of("pk_test_a"),
             principal("key_a", None),
             at(0),
+            keys.verifying(),
         );
         keys.remember(
             BearerDigest::of("pk_test_b"),
             principal("key_b", None),
             at(0),
+            keys.verifying(),
         );
         keys.forget("key_a");
         assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(1)).is_none());
         assert!(keys.recall(&BearerDigest::of("pk_test_b"), at(1)).is_some());
+    }
+
+    #[test]
+    fn a_key_revoked_while_it_was_verified_is_not_remembered() {
+        let keys = VerifiedKeys::default();
+        let verifying = keys.verifying();
+        // The revocation lands between the database's answer and the
+        // remembering.
+        keys.forget("key_a");
+        keys.remember(
+            BearerDigest::of("pk_test_a"),
+            principal("key_a", None),
+            at(0),
+            verifying,
+        );
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(1)).is_none());
+        // The next verification is remembered again.
+        keys.remember(
+            BearerDigest::of("pk_test_a"),
+            principal("key_a", None),
+            at(1),
+            keys.verifying(),
+        );
+        assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(2)).is_some());
     }
 
     #[test]
@@ -142,6 +197,7 @@ mod tests {
             BearerDigest::of("pk_test_a"),
             principal("key_a", None),
             at(10),
+            keys.verifying(),
         );
         assert!(keys.recall(&BearerDigest::of("pk_test_a"), at(3)).is_none());
     }
@@ -154,6 +210,7 @@ mod tests {
                 BearerDigest::of(&format!("pk_test_{n}")),
                 principal(&format!("key_{n}"), None),
                 at(0),
+                keys.verifying(),
             );
         }
         assert!(keys.entries.read().unwrap().len() <= CAPACITY);

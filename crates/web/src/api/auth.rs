@@ -76,18 +76,25 @@ pub(crate) async fn authenticate(
     let digest = BearerDigest::of(&bearer);
     let principal = match state.verified_keys.recall(&digest, state.clock.now()) {
         Some(principal) => principal,
-        None => match state
-            .run(move |store, clock| authenticate_api_key(store, clock, &bearer))
-            .await
-        {
-            Ok(principal) => {
-                let now = state.clock.now();
-                state.verified_keys.remember(digest, principal.clone(), now);
-                principal
+        None => {
+            let verifying = state.verified_keys.verifying();
+            let verified = state
+                .run(move |store, clock| authenticate_api_key(store, clock, &bearer))
+                .await;
+            match verified {
+                Ok(principal) => {
+                    let now = state.clock.now();
+                    state
+                        .verified_keys
+                        .remember(digest, principal.clone(), now, verifying);
+                    principal
+                }
+                Err(problem) if problem.status == 401 => {
+                    return unauthenticated(&problem.detail);
+                }
+                Err(problem) => return problem.into_response(),
             }
-            Err(problem) if problem.status == 401 => return unauthenticated(&problem.detail),
-            Err(problem) => return problem.into_response(),
-        },
+        }
     };
     if let Err(seconds) = state.api_limiter.check(&principal) {
         return Problem::rate_limited(
