@@ -26,8 +26,13 @@ pub enum IdempotencyStart {
     Fresh,
     /// Seen with the same body and finished: answer this again.
     Replay(IdempotencyRecord),
-    /// Seen with the same body, still running.
-    InProgress,
+    /// Reserved and not answered yet: still running, or cut off before
+    /// its answer was stored (the server stopped). `since` is when the key
+    /// was reserved, so the caller can tell the two apart by age.
+    InProgress {
+        /// When the request that holds the key reserved it.
+        since: Timestamp,
+    },
     /// Seen with another body: refuse.
     BodyMismatch,
 }
@@ -38,6 +43,7 @@ struct KeyRow {
     request_hash: String,
     response_status: Option<i32>,
     response_body: Option<String>,
+    created_at: DbInstant,
     expires_at: DbInstant,
 }
 
@@ -69,7 +75,9 @@ impl TenantTx<'_, '_> {
                     (Some(status), Some(body)) => {
                         IdempotencyStart::Replay(IdempotencyRecord { status, body })
                     }
-                    _ => IdempotencyStart::InProgress,
+                    _ => IdempotencyStart::InProgress {
+                        since: row.created_at.get(),
+                    },
                 });
             }
             on_each_engine!(self.conn, |c| diesel::delete(
@@ -91,11 +99,11 @@ impl TenantTx<'_, '_> {
                 .on_conflict_do_nothing()
                 .execute(c))?;
         // Zero rows: a concurrent request reserved the key between our read
-        // and our insert.
+        // and our insert, that is a moment ago.
         Ok(if inserted == 1 {
             IdempotencyStart::Fresh
         } else {
-            IdempotencyStart::InProgress
+            IdempotencyStart::InProgress { since: now }
         })
     }
 

@@ -14,13 +14,14 @@ fn a_key_is_fresh_then_in_progress_then_replayed(store: &TestStore) {
             })
             .unwrap()
     };
+    let running = IdempotencyStart::InProgress { since: t0() };
     assert_eq!(start("h1", t0()), IdempotencyStart::Fresh);
-    assert_eq!(start("h1", t0()), IdempotencyStart::InProgress);
-    assert_eq!(
-        start("h2", t0()),
-        IdempotencyStart::InProgress,
-        "running wins"
-    );
+    assert_eq!(start("h1", t0()), running);
+    assert_eq!(start("h2", t0()), running, "running wins");
+    // Later, the reservation still says when it was made: a request
+    // without an answer for long was cut off, not running.
+    let later = t0() + SignedDuration::from_mins(10);
+    assert_eq!(start("h1", later), running);
     let record = IdempotencyRecord {
         status: 201,
         body: "{\"id\":\"x\"}".into(),

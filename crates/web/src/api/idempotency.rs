@@ -1,8 +1,13 @@
 //! `Idempotency-Key` on POST (and PATCH): the first response (status and body) is kept
-//! for 24 hours and replayed for the same key and the same body; the same
-//! key with another body is refused (422); while the first request runs, a
-//! second one with its key is refused (409). A server failure (5xx) frees
-//! the key, so the request may be retried.
+//! for 24 hours and replayed for the same key and the same request (method,
+//! path, query and body); the same key with another request is refused
+//! (422); while the first request runs, a second one with its key is
+//! refused (409). A server failure (5xx) frees the key, so the request may
+//! be retried.
+//!
+//! Once its key is reserved, a request runs to its end and its answer is
+//! kept even when the client goes away meanwhile: otherwise the change
+//! would be made and the key left without an answer, refused for a day.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -10,8 +15,10 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use jiff::SignedDuration;
+use jiff::Timestamp;
 use prelevo_app::sha256_hex;
-use prelevo_store::{IdempotencyRecord, IdempotencyStart, StoreError};
+use prelevo_store::{IdempotencyRecord, IdempotencyStart, TenantStore};
+use tracing::Instrument;
 
 use super::auth::ApiCaller;
 use super::json::{MAX_JSON_BYTES, declared_too_large, too_large};
@@ -21,6 +28,12 @@ use crate::{AppState, Problem};
 const KEEP_FOR: SignedDuration = SignedDuration::from_hours(24);
 /// Largest response kept (list pages stay far below).
 const MAX_KEPT_RESPONSE: usize = 4 * 1024 * 1024;
+/// Age past which a reservation still without an answer is taken for an
+/// interrupted request rather than a running one: API requests take
+/// seconds, and since a request runs to its end even when its client goes
+/// away, only a server stopped mid-request (or a failure to store the
+/// answer) leaves one this old.
+const INTERRUPTED_AFTER: SignedDuration = SignedDuration::from_mins(5);
 
 fn check_key(key: &str) -> Result<(), Problem> {
     let sane = (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
@@ -85,50 +98,112 @@ async fn run_once(
     let bytes = to_bytes(body, MAX_JSON_BYTES)
         .await
         .map_err(|_| too_large().into_response())?;
-    let fingerprint = sha256_hex(&format!("{} {}\n", parts.method, parts.uri.path()))
-        + &sha256_hex(&String::from_utf8_lossy(&bytes));
+    let fingerprint = fingerprint(&parts.method, &parts.uri, &bytes);
     let tenant = caller.tenant(&state.store);
+    let request = Request::from_parts(parts, Body::from(bytes));
+    // When the client goes away (a timeout, a proxy giving up), the server
+    // drops this future. From the reservation on, that must not stop the
+    // work: the handler's database writes would still commit, but its
+    // answer would never be stored and the key would stay reserved, every
+    // retry refused. In a task of its own the request runs to its end
+    // whoever waits for it; the span keeps its log lines under the
+    // request's id.
+    let carried_out = tokio::spawn(
+        reserve_and_run(state, tenant, key, fingerprint, request, next)
+            .instrument(tracing::Span::current()),
+    );
+    carried_out.await.map_err(|failure| {
+        Problem::internal(format!("idempotent request task failed: {failure}")).into_response()
+    })
+}
+
+/// Reserves `key` for the request and runs it, or answers what the key
+/// already holds (a replay, a refusal).
+async fn reserve_and_run(
+    state: AppState,
+    tenant: TenantStore,
+    key: String,
+    fingerprint: String,
+    request: Request,
+    next: Next,
+) -> Response {
     let now = state.clock.now();
-    let start = {
-        let (tenant, key, fingerprint) = (tenant.clone(), key.clone(), fingerprint.clone());
+    let reserved = {
+        let (tenant, key) = (tenant.clone(), key.clone());
         state
             .blocking(move |_| {
                 tenant.write(|tx| tx.start_idempotent(&key, &fingerprint, now, now + KEEP_FOR))
             })
             .await
-            .map_err(IntoResponse::into_response)?
-            .map_err(|e: StoreError| Problem::internal(e.to_string()).into_response())?
+    };
+    let start = match reserved {
+        Ok(Ok(start)) => start,
+        Ok(Err(error)) => return Problem::internal(error.to_string()).into_response(),
+        Err(problem) => return problem.into_response(),
     };
     match start {
-        IdempotencyStart::Replay(record) => Err(replay(record)),
-        IdempotencyStart::InProgress => Err(Problem::new(
-            "idempotency-conflict",
-            "Request in progress",
-            StatusCode::CONFLICT,
-            "a request with this Idempotency-Key is still being processed; retry later",
-        )
-        .into_response()),
-        IdempotencyStart::BodyMismatch => Err(Problem::new(
+        IdempotencyStart::Replay(record) => replay(record),
+        IdempotencyStart::InProgress { since } => in_progress(since, now).into_response(),
+        IdempotencyStart::BodyMismatch => Problem::new(
             "idempotency-mismatch",
             "Idempotency key reused",
             StatusCode::UNPROCESSABLE_ENTITY,
-            "this Idempotency-Key was used with another request body",
+            "this Idempotency-Key was used with another request (method, path, query or body)",
         )
-        .into_response()),
+        .into_response(),
         IdempotencyStart::Fresh => {
-            let response = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            Ok(remember(&state, tenant, key, response).await)
+            // The handler runs in a task of its own too, so that if it
+            // panics the key is still freed (a 500, like any server
+            // failure) instead of staying reserved.
+            let handled =
+                tokio::spawn(next.run(request).instrument(tracing::Span::current())).await;
+            let response = handled.unwrap_or_else(|failure| {
+                Problem::internal(format!("request handler failed: {failure}")).into_response()
+            });
+            remember(&state, tenant, key, response).await
         }
     }
+}
+
+/// What identifies "the same request" under a key: method, path, query and
+/// body, byte for byte. The query counts: `?dry_run=true` and its absence
+/// are different requests.
+fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> String {
+    // Without a query the text hashed is what it was before the query was
+    // part of it, so retries of requests kept before stay replayed.
+    let target = match uri.query() {
+        Some(query) if !query.is_empty() => format!("{}?{query}", uri.path()),
+        _ => uri.path().to_owned(),
+    };
+    sha256_hex(&format!("{method} {target}\n")) + &sha256_hex(&String::from_utf8_lossy(body))
+}
+
+/// The 409 for a key reserved at `since` and not answered yet: a request
+/// still running, or one interrupted long ago, which must not be run again
+/// here since it may have taken effect.
+fn in_progress(since: Timestamp, now: Timestamp) -> Problem {
+    let detail = if now.duration_since(since) >= INTERRUPTED_AFTER {
+        format!(
+            "the first request with this Idempotency-Key (received {since}) was interrupted \
+             before its answer was kept: it may or may not have taken effect. Look the \
+             resource up (GET) before retrying with a new key"
+        )
+    } else {
+        "a request with this Idempotency-Key is still being processed; retry later".to_owned()
+    };
+    Problem::new(
+        "idempotency-conflict",
+        "Request in progress",
+        StatusCode::CONFLICT,
+        detail,
+    )
 }
 
 /// Stores the response of a fresh request (or frees the key on a 5xx) and
 /// returns it.
 async fn remember(
     state: &AppState,
-    tenant: prelevo_store::TenantStore,
+    tenant: TenantStore,
     key: String,
     response: Response,
 ) -> Response {
@@ -184,4 +259,71 @@ fn replay(record: IdempotencyRecord) -> Response {
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::Extension;
+    use axum::Router;
+    use axum::routing::post;
+    use prelevo_app::access::ApiPrincipal;
+    use prelevo_app::creditors::{CreditorInput, create_creditor};
+    use prelevo_domain::{ApiScope, Clock, FixedClock};
+    use prelevo_store::Actor;
+    use prelevo_testkit::{french_iban, french_ics, sqlite_store};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A handler that panics: the key must not stay reserved (every retry
+    /// refused for a day) but be freed like after any server failure.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_handler_frees_its_key() {
+        let store = sqlite_store();
+        let clock = Arc::new(FixedClock::new("2026-11-30T09:00:00Z".parse().unwrap()));
+        let input = CreditorInput {
+            name: "Creditor 1".into(),
+            ics: french_ics(1).to_string(),
+            iban: french_iban(1).to_string(),
+            ..CreditorInput::default()
+        };
+        let creditor = create_creditor(&store, clock.as_ref(), &Actor::Cli, &input)
+            .unwrap()
+            .id;
+        let dyn_clock: Arc<dyn Clock> = clock;
+        let state = AppState::new((*store).clone(), dyn_clock);
+        let caller = ApiCaller {
+            principal: ApiPrincipal {
+                key_id: "key_test".into(),
+                creditor_id: creditor,
+                scope: ApiScope::Write,
+                expires_at: None,
+            },
+        };
+        let app = Router::new()
+            .route(
+                "/boom",
+                post(|| async { panic!("a bug in a handler") as Response }),
+            )
+            .layer(axum::middleware::from_fn(move |request, next| {
+                run_idempotent(state.clone(), request, next)
+            }))
+            .layer(Extension(caller));
+        let send = || {
+            let request = Request::post("/boom")
+                .header("idempotency-key", "boom-1")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            app.clone().oneshot(request)
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        // Freed: the retry runs again (and fails again) instead of 409.
+        let retry = send().await.unwrap();
+        assert_eq!(retry.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(retry.headers().get("idempotent-replayed").is_none());
+    }
 }

@@ -5,8 +5,11 @@ use std::num::NonZeroU32;
 
 use jiff::SignedDuration;
 use prelevo_app::access::{VerifiedKeys, create_api_key, list_api_keys, revoke_api_key};
+use prelevo_app::card_gateway::{
+    CardGateway, CardGatewayError, ChargeOutcome, ChargeRequest, GatewayCard,
+};
 use prelevo_app::creditors::{CreditorInput, create_creditor};
-use prelevo_domain::{ApiScope, Clock, CreditorKey, Environment};
+use prelevo_domain::{ApiScope, CardToken, Clock, CreditorKey, Environment};
 use prelevo_store::{Actor, IdempotencyStart, NewAuditEvent};
 use prelevo_testkit::{TestStore, french_iban, french_ics, on_both_engines};
 use prelevo_web::AppConfig;
@@ -301,6 +304,179 @@ fn an_idempotency_key_replays_and_refuses_other_bodies(store: &TestStore) {
         with_key("k-2", r#"{"max_rejections": 4}"#),
     );
     assert_problem(&busy, 409, "/problems/idempotency-conflict");
+    assert!(
+        busy.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("still being processed"),
+        "{}",
+        busy.body
+    );
+
+    // Minutes later the reservation still has no answer: its request was
+    // interrupted (the server stopped). It is not run again, and the
+    // problem says why and what to do.
+    app.clock.advance(SignedDuration::from_mins(6)).unwrap();
+    let interrupted = app.send(
+        Method::PATCH,
+        "/v1/creditor/settings",
+        with_key("k-2", r#"{"max_rejections": 4}"#),
+    );
+    assert_problem(&interrupted, 409, "/problems/idempotency-conflict");
+    let detail = interrupted.json()["detail"].as_str().unwrap().to_owned();
+    for words in [
+        "was interrupted before its answer was kept",
+        "may or may not have taken effect",
+        "Look the resource up",
+        "new key",
+    ] {
+        assert!(detail.contains(words), "{words:?} missing in {detail}");
+    }
+    let unchanged = app
+        .send(Method::GET, "/v1/creditor/settings", bearer(&write))
+        .json();
+    assert_eq!(
+        unchanged["max_rejections"], 9,
+        "the interrupted request is not run again"
+    );
+}
+
+/// A card gateway whose lookups wait until the test lets them go: a
+/// request to register a card is then held mid-work for as long as needed.
+struct HeldGateway {
+    entered: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+    release: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl HeldGateway {
+    /// The gateway, a receiver told when a lookup starts, and a sender that
+    /// lets it finish (dropping it lets every lookup through).
+    fn new() -> (
+        std::sync::Arc<Self>,
+        std::sync::mpsc::Receiver<()>,
+        std::sync::mpsc::Sender<()>,
+    ) {
+        let (entered, on_entered) = std::sync::mpsc::channel();
+        let (let_go, release) = std::sync::mpsc::channel();
+        let gateway = Self {
+            entered: std::sync::Mutex::new(entered),
+            release: std::sync::Mutex::new(release),
+        };
+        (std::sync::Arc::new(gateway), on_entered, let_go)
+    }
+}
+
+impl CardGateway for HeldGateway {
+    fn card(&self, _token: &CardToken) -> Result<Option<GatewayCard>, CardGatewayError> {
+        let _ = self.entered.lock().unwrap().send(());
+        // Bounded, so that a failing test never hangs the run.
+        let _ = self
+            .release
+            .lock()
+            .unwrap()
+            .recv_timeout(std::time::Duration::from_secs(20));
+        Ok(None)
+    }
+
+    fn forget(&self, _token: &CardToken) -> Result<(), CardGatewayError> {
+        Ok(())
+    }
+
+    fn can_charge(&self) -> bool {
+        false
+    }
+
+    fn charge(&self, _request: &ChargeRequest<'_>) -> Result<ChargeOutcome, CardGatewayError> {
+        Err(CardGatewayError::Unavailable(
+            "no charges in this test".into(),
+        ))
+    }
+}
+
+/// The client goes away while its request is being carried out (a timeout,
+/// a proxy giving up): the request still completes and its answer is kept,
+/// so the retry with the same key gets it instead of a day of 409s — and
+/// nothing is created twice.
+fn a_request_whose_client_went_away_is_replayed_to_its_retry(store: &TestStore) {
+    use std::io::{Read, Write};
+
+    let (gateway, on_lookup, let_go) = HeldGateway::new();
+    let app = TestApp::spawn_with_gateway(store, AppConfig::default(), gateway);
+    let a = creditor(store, &app, 1);
+    let write = key(store, &app, &a, ApiScope::Write);
+    let customer = app.send(
+        Method::POST,
+        "/v1/customers",
+        patch_json(&write, r#"{"reference": "C-1", "last_name": "Martin"}"#),
+    );
+    assert_eq!(customer.status, 201, "{}", customer.body);
+    let customer = customer.json()["id"].as_str().unwrap().to_owned();
+    let card = format!(
+        r#"{{"customer_id": "{customer}", "token": "tok_gone", "brand": "visa",
+            "last4": "4242", "expiry_month": 9, "expiry_year": 2030}}"#
+    );
+
+    let mut stream = std::net::TcpStream::connect(app.address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let request = format!(
+        "POST /v1/card-aliases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {write}\r\n\
+         Content-Type: application/json\r\nIdempotency-Key: card-gone\r\n\
+         Content-Length: {}\r\n\r\n{card}",
+        card.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    // The key is reserved and the card is being looked up: the client
+    // hangs up now.
+    on_lookup
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the request reaches the gateway");
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    // The server notices and closes the connection without an answer: from
+    // here on, nothing waits for the request's answer.
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .expect("the server closes the connection");
+    assert!(
+        answer.is_empty(),
+        "no answer was sent: {}",
+        String::from_utf8_lossy(&answer)
+    );
+    let retry = || {
+        app.send(Method::POST, "/v1/card-aliases", |r| {
+            r.bearer_auth(&write)
+                .header("content-type", "application/json")
+                .header("idempotency-key", "card-gone")
+                .body(card.clone())
+        })
+    };
+    // While the first request is held, its key answers 409.
+    let running = retry();
+    assert_problem(&running, 409, "/problems/idempotency-conflict");
+    drop(let_go);
+    // Let go, the first request finishes on its own in a moment.
+    let mut replay = retry();
+    for _ in 0..100 {
+        if replay.status != 409 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        replay = retry();
+    }
+    assert_eq!(replay.status, 201, "{}", replay.body);
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+    let listed = app
+        .send(
+            Method::GET,
+            &format!("/v1/card-aliases?customer_id={customer}"),
+            bearer(&write),
+        )
+        .json();
+    let cards = listed["data"].as_array().unwrap();
+    assert_eq!(cards.len(), 1, "registered once: {listed}");
+    assert_eq!(cards[0]["id"], replay.json()["id"]);
 }
 
 fn each_key_has_a_request_budget(store: &TestStore) {
@@ -480,6 +656,7 @@ on_both_engines!(
     read_keys_read_write_keys_change_and_are_audited,
     bad_bodies_get_clear_problems_and_change_nothing,
     an_idempotency_key_replays_and_refuses_other_bodies,
+    a_request_whose_client_went_away_is_replayed_to_its_retry,
     each_key_has_a_request_budget,
     audit_events_page_with_cursors,
     the_openapi_document_describes_the_api,

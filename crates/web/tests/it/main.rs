@@ -60,6 +60,19 @@ impl TestApp {
 
     /// Serves `store` on 127.0.0.1:0 with `config`.
     pub fn spawn_with(store: &TestStore, config: AppConfig) -> Self {
+        Self::spawn_with_gateway(
+            store,
+            config,
+            Arc::new(prelevo_app::card_gateway::UnconnectedGateway),
+        )
+    }
+
+    /// Serves `store` on 127.0.0.1:0 with `config` and `card_gateway`.
+    pub fn spawn_with_gateway(
+        store: &TestStore,
+        config: AppConfig,
+        card_gateway: Arc<dyn prelevo_app::card_gateway::CardGateway>,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -67,7 +80,7 @@ impl TestApp {
             .unwrap();
         let clock = Arc::new(FixedClock::new("2026-11-30T09:00:00Z".parse().unwrap()));
         let dyn_clock: Arc<dyn Clock> = clock.clone();
-        let state = AppState::with_config((**store).clone(), dyn_clock, config);
+        let state = AppState::with_gateway((**store).clone(), dyn_clock, config, card_gateway);
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let address = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

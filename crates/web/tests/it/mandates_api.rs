@@ -523,6 +523,49 @@ fn mandates_are_imported_after_a_dry_run(store: &TestStore) {
     assert!(commas.body.contains("separated by ';'"), "{}", commas.body);
 }
 
+/// A file sent as another type than `text/csv` (curl's `--data-binary`
+/// says form data) goes through the `Idempotency-Key` rules, and the query
+/// is part of the request compared: the same file without `dry_run` under
+/// the dry run's key is refused, not answered the dry run's report.
+fn a_dry_run_key_is_not_replayed_to_the_import(store: &TestStore) {
+    let app = TestApp::spawn(store);
+    let acme = creditor(store, &app, 1);
+    let write = key(store, &app, &acme, ApiScope::Write);
+    let send = |query: &str, idempotency_key: &'static str| {
+        let key = write.clone();
+        app.send(
+            Method::POST,
+            &format!("/v1/mandates/import{query}"),
+            move |r| {
+                r.bearer_auth(key)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("idempotency-key", idempotency_key)
+                    .body(IMPORT)
+            },
+        )
+    };
+    let dry = send("?dry_run=true", "import-k");
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    assert_eq!(dry.json()["mode"], "dry_run");
+    let replayed = send("?dry_run=true", "import-k");
+    assert_eq!(replayed.headers["idempotent-replayed"], "true");
+    assert_eq!(replayed.body, dry.body);
+
+    let applied_under_dry_key = send("", "import-k");
+    assert_problem(
+        &applied_under_dry_key,
+        422,
+        "/problems/idempotency-mismatch",
+    );
+    let listed = app.send(Method::GET, "/v1/mandates", bearer(&write)).json();
+    assert_eq!(listed["data"], serde_json::json!([]), "nothing imported");
+
+    let applied = send("", "import-k2");
+    assert_eq!(applied.status, 200, "{}", applied.body);
+    assert_eq!(applied.json()["mode"], "applied");
+    assert_eq!(applied.json()["created"], 1);
+}
+
 /// An import file is idempotent by its content: an `Idempotency-Key` on it
 /// is not used, so a file over the JSON limit (1 MiB) is still accepted,
 /// and sending it again changes nothing.
@@ -698,5 +741,6 @@ on_both_engines!(
     mandates_are_imported_after_a_dry_run,
     an_oversized_import_is_refused_at_once,
     a_large_import_with_an_idempotency_key_is_imported_once,
+    a_dry_run_key_is_not_replayed_to_the_import,
     the_signed_mandate_downloads_as_pdf,
 );
