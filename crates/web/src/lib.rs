@@ -5,6 +5,7 @@
 mod api;
 mod client_address;
 mod dashboard;
+mod detached;
 mod exports;
 mod health;
 mod metrics;
@@ -50,10 +51,14 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let detached = state.clone();
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await?;
+    // Requests whose client went away still run: their answers are kept.
+    detached.detached.all_done().await;
+    Ok(())
 }

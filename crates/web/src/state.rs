@@ -64,6 +64,8 @@ pub struct Shared {
     in_place_reader: Option<Store>,
     /// The card gateway.
     card_gateway: Arc<dyn CardGateway>,
+    /// Requests running to their end whoever waits for them.
+    pub(crate) detached: crate::detached::DetachedRequests,
 }
 
 impl std::ops::Deref for AppState {
@@ -106,6 +108,7 @@ impl AppState {
             database_permits,
             in_place_reader,
             card_gateway,
+            detached: crate::detached::DetachedRequests::default(),
         }))
     }
 

@@ -8,6 +8,7 @@
 //! Once its key is reserved, a request runs to its end and its answer is
 //! kept even when the client goes away meanwhile: otherwise the change
 //! would be made and the key left without an answer, refused for a day.
+//! The server waits for such requests when it stops.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -74,6 +75,7 @@ fn is_file_upload(request: &Request) -> bool {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase)
         .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("multipart/"))
 }
 
@@ -108,9 +110,14 @@ async fn run_once(
     // retry refused. In a task of its own the request runs to its end
     // whoever waits for it; the span keeps its log lines under the
     // request's id.
+    let running = state.detached.hold().await;
     let carried_out = tokio::spawn(
-        reserve_and_run(state, tenant, key, fingerprint, request, next)
-            .instrument(tracing::Span::current()),
+        async move {
+            let answer = reserve_and_run(state, tenant, key, fingerprint, request, next).await;
+            drop(running);
+            answer
+        }
+        .instrument(tracing::Span::current()),
     );
     carried_out.await.map_err(|failure| {
         Problem::internal(format!("idempotent request task failed: {failure}")).into_response()
