@@ -138,6 +138,17 @@ pub(crate) fn create_plan_in(
     tx.insert_plan(&plan)?;
     let (today, until) = horizon(tx, clock)?;
     take_instalments(tx, std::slice::from_mut(&mut plan), today, until, now)?;
+    if plan.created_count == 0 && plan.status == PlanStatus::Inactive {
+        // Instalments before today are skipped, not collected late: such a
+        // plan would never collect anything (the whole write is undone).
+        return Err(AppError::invalid(
+            "start_date",
+            format!(
+                "every instalment of this plan falls before today ({today}): \
+                 nothing would be collected"
+            ),
+        ));
+    }
     record_change(tx, actor, "created", None, &plan)?;
     Ok(plan)
 }

@@ -739,6 +739,35 @@ fn a_run_stopped_anywhere_finishes_without_doing_anything_twice(store: &TestStor
     assert_eq!(all_payments(&tenant).len(), 10_100);
 }
 
+/// Instalments dated before today are skipped, not collected late: a plan
+/// with none left is refused, one with some left collects those.
+fn a_plan_in_the_past_collects_only_what_is_to_come(store: &TestStore) {
+    let tenant = new_tenant(store, 18);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 18);
+    let past = PlanInput {
+        start_on: date(2026, 1, 1),
+        ..monthly(&customer, &mandate, 1, PlanEnd::AfterInstalments(2))
+    };
+    let refused = create_plan(&tenant, &clock(), &Actor::Cli, &past).unwrap_err();
+    let AppError::Invalid(fields) = &refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(fields[0].field, "start_date", "{refused:?}");
+    assert!(all_payments(&tenant).is_empty(), "nothing kept");
+    let partly = PlanInput {
+        start_on: date(2026, 10, 1),
+        ..monthly(&customer, &mandate, 1, PlanEnd::AfterInstalments(6))
+    };
+    let plan = create_plan(&tenant, &clock(), &Actor::Cli, &partly).unwrap();
+    let due: Vec<Date> = all_payments(&tenant)
+        .iter()
+        .map(|p| p.payment.due_on)
+        .collect();
+    assert_eq!(due, [date(2026, 12, 1)], "October and November are skipped");
+    assert_eq!(plan.status, PlanStatus::Active);
+}
+
 fn a_plan_stops_when_its_method_or_customer_can_no_longer_pay(store: &TestStore) {
     let tenant = new_tenant(store, 6);
     let customer = martin(&tenant);
@@ -1142,6 +1171,7 @@ on_both_engines!(
     fnal_closes_a_mandate_only_when_nothing_else_uses_it,
     a_run_stopped_anywhere_finishes_without_doing_anything_twice,
     a_plan_stops_when_its_method_or_customer_can_no_longer_pay,
+    a_plan_in_the_past_collects_only_what_is_to_come,
     a_changed_plan_applies_to_instalments_not_sent,
     a_changed_payment_or_mandate_discards_its_pending_file,
     a_file_that_cannot_be_written_leaves_nothing_behind,
