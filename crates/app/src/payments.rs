@@ -166,7 +166,9 @@ pub(crate) fn check_method(
 
 /// Checks an amount for a payment of `kind` (`None`: the kind is unknown,
 /// the instrument was refused): SEPA takes euros up to the bank profile's
-/// limit; a card any currency, more than zero.
+/// limit; a card any currency, more than zero, and held to the same figure
+/// in its own currency's minor units (no rate is known here; a typo must
+/// not charge any amount).
 pub(crate) fn check_plan_amount(
     kind: Option<PaymentKind>,
     amount: Money,
@@ -174,11 +176,8 @@ pub(crate) fn check_plan_amount(
 ) -> Result<Money, AmountError> {
     match kind {
         Some(PaymentKind::Card) if amount.currency() != Currency::EUR => {
-            if amount.is_positive() {
-                Ok(amount)
-            } else {
-                Err(AmountError::NotPositive(amount.minor()))
-            }
+            let as_if_euros = Money::from_minor(amount.minor(), Currency::EUR);
+            check_amount(as_if_euros, limit).map(|_| amount)
         }
         _ => check_amount(amount, limit),
     }
@@ -434,4 +433,31 @@ pub fn payments(
     limit: i64,
 ) -> Result<Vec<ListedPayment>, AppError> {
     Ok(tenant.read(|tx| tx.payments(filter, position, limit))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_in_another_currency_is_held_to_the_same_figure() {
+        let limit = Money::from_minor(1_000_000, Currency::EUR);
+        let card = Some(PaymentKind::Card);
+        let usd = |minor| Money::from_minor(minor, Currency::USD);
+        assert_eq!(check_plan_amount(card, usd(4_990), limit), Ok(usd(4_990)));
+        assert!(matches!(
+            check_plan_amount(card, usd(i64::MAX), limit),
+            Err(AmountError::OverLimit { .. })
+        ));
+        assert!(matches!(
+            check_plan_amount(card, usd(0), limit),
+            Err(AmountError::NotPositive(0))
+        ));
+        // A collection stays in euros.
+        let sepa = Some(PaymentKind::SepaDirectDebit);
+        assert!(matches!(
+            check_plan_amount(sepa, usd(4_990), limit),
+            Err(AmountError::NotEuro(_))
+        ));
+    }
 }
