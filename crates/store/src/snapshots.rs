@@ -245,6 +245,19 @@ mod tests {
         (writer, format!("file:{path}?mode=ro"))
     }
 
+    /// A database with its writer, and `size` readers whose snapshots
+    /// serve reads for `max_age`; the temporary folder lives as long.
+    fn fresh_readers(
+        size: usize,
+        max_age: Duration,
+    ) -> (tempfile::TempDir, SqliteConnection, Arc<SnapshotReaders>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (writer, uri) = database(&dir);
+        let readers =
+            SnapshotReaders::with_max_age(uri, size, max_age).unwrap_or_else(|e| panic!("{e}"));
+        (dir, writer, readers)
+    }
+
     fn rows(readers: &SnapshotReaders) -> i64 {
         readers
             .read(|c| {
@@ -264,10 +277,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_serves_the_next_reads_until_this_process_writes() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let (mut writer, uri) = database(&dir);
-        let readers = SnapshotReaders::with_max_age(uri, 1, Duration::from_secs(3600))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, mut writer, readers) = fresh_readers(1, Duration::from_secs(3600));
         assert_eq!(rows(&readers), 0);
         insert(&mut writer);
         // Another process's write is not seen while the snapshot is young…
@@ -279,10 +289,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_older_than_its_age_is_not_reused() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let (mut writer, uri) = database(&dir);
-        let readers = SnapshotReaders::with_max_age(uri, 1, Duration::from_millis(1))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, mut writer, readers) = fresh_readers(1, Duration::from_millis(1));
         assert_eq!(rows(&readers), 0);
         insert(&mut writer);
         std::thread::sleep(Duration::from_millis(5));
@@ -291,10 +298,7 @@ mod tests {
 
     #[test]
     fn idle_snapshots_are_ended_and_let_a_checkpoint_finish() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let (mut writer, uri) = database(&dir);
-        let readers = SnapshotReaders::with_max_age(uri, 2, Duration::from_millis(1))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, mut writer, readers) = fresh_readers(2, Duration::from_millis(1));
         assert_eq!(rows(&readers), 0);
         insert(&mut writer);
         std::thread::sleep(REAP_EVERY * 3);
@@ -318,10 +322,7 @@ mod tests {
 
     #[test]
     fn a_failed_read_ends_its_snapshot() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let (mut writer, uri) = database(&dir);
-        let readers = SnapshotReaders::with_max_age(uri, 1, Duration::from_secs(3600))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, mut writer, readers) = fresh_readers(1, Duration::from_secs(3600));
         assert_eq!(rows(&readers), 0);
         insert(&mut writer);
         let failed = readers.read(|c| {

@@ -63,6 +63,19 @@ fn creditor(store: &TestStore, clock: &FixedClock, n: u32) -> CreditorKey {
     .id
 }
 
+/// Acme (1) and its admin ana@acme.example, whose password is set by the
+/// emailed link.
+fn ana_with_a_password(store: &TestStore) -> (FixedClock, SmtpSink, CreditorKey) {
+    let clock = clock();
+    let sink = SmtpSink::start();
+    let acme = creditor(store, &clock, 1);
+    create_admin(store, &clock, &acme, "ana@acme.example").unwrap();
+    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
+    let link = link_sent_to(store, &clock, &sink, "ana@acme.example");
+    set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap();
+    (clock, sink, acme)
+}
+
 fn first_admin_sets_a_password_by_link_then_logs_in(store: &TestStore) {
     let clock = clock();
     let sink = SmtpSink::start();
@@ -137,13 +150,7 @@ fn a_password_link_expires_after_thirty_minutes(store: &TestStore) {
 }
 
 fn five_wrong_passwords_lock_the_account_for_fifteen_minutes(store: &TestStore) {
-    let clock = clock();
-    let sink = SmtpSink::start();
-    let acme = creditor(store, &clock, 1);
-    create_admin(store, &clock, &acme, "ana@acme.example").unwrap();
-    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
-    let link = link_sent_to(store, &clock, &sink, "ana@acme.example");
-    set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap();
+    let (clock, _sink, acme) = ana_with_a_password(store);
 
     for _ in 0..4 {
         let wrong = login(
@@ -183,13 +190,7 @@ fn five_wrong_passwords_lock_the_account_for_fifteen_minutes(store: &TestStore) 
 /// Wrong passwords sent all at once: each failure counts, and none lifts
 /// the lock another set (an attempt checked before it was set used to).
 fn concurrent_wrong_passwords_keep_the_lock(store: &TestStore) {
-    let clock = clock();
-    let sink = SmtpSink::start();
-    let acme = creditor(store, &clock, 1);
-    create_admin(store, &clock, &acme, "ana@acme.example").unwrap();
-    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
-    let link = link_sent_to(store, &clock, &sink, "ana@acme.example");
-    set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap();
+    let (clock, _sink, _acme) = ana_with_a_password(store);
 
     let start = std::sync::Barrier::new(12);
     let refused: Vec<AppError> = std::thread::scope(|scope| {
@@ -218,13 +219,7 @@ fn concurrent_wrong_passwords_keep_the_lock(store: &TestStore) {
 }
 
 fn sessions_end_when_idle_and_at_logout(store: &TestStore) {
-    let clock = clock();
-    let sink = SmtpSink::start();
-    let acme = creditor(store, &clock, 1);
-    create_admin(store, &clock, &acme, "ana@acme.example").unwrap();
-    request_password_link(store, &clock, "ana@acme.example", BASE).unwrap();
-    let link = link_sent_to(store, &clock, &sink, "ana@acme.example");
-    set_password_with_link(store, &clock, token_of(&link), PASSWORD).unwrap();
+    let (clock, _sink, _acme) = ana_with_a_password(store);
     let started = login(store, &clock, &attempt("ana@acme.example", PASSWORD)).unwrap();
     clock.advance(SignedDuration::from_mins(59)).unwrap();
     assert!(
