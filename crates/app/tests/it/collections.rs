@@ -15,8 +15,7 @@ use prelevo_app::collection_run::{RunProgress, RunReport, run_collections};
 use prelevo_app::creditors::{CreditorChange, update_creditor};
 use prelevo_app::customers::change_customer_status;
 use prelevo_app::mandates::{
-    MandateInput, ReferenceChoice, change_bank_details, create_mandate, expire_dormant_mandates,
-    revoke_mandate,
+    ReferenceChoice, change_bank_details, create_mandate, expire_dormant_mandates, revoke_mandate,
 };
 use prelevo_app::payments::{
     PaymentChanges, PaymentInput, amend_payment, cancel_payment, create_payment, payment,
@@ -30,34 +29,19 @@ use prelevo_domain::{
 use prelevo_store::{Actor, PaymentFilter, Position, TenantStore};
 use prelevo_testkit::{TestStore, french_iban, on_both_engines};
 
-use crate::{clock, fields_of, martin, new_tenant};
+use crate::{clock, fields_of, martin, new_tenant, paper_mandate};
 
 fn eur(cents: i64) -> Money {
     Money::from_minor(cents, Currency::EUR)
 }
 
 fn mandate_of(tenant: &TenantStore, customer: &Customer, n: u32) -> Mandate {
+    let reference = ReferenceChoice::Given(format!("RUM-ACME-{n}"));
     create_mandate(
         tenant,
         &clock(),
         &Actor::Cli,
-        &MandateInput {
-            customer_id: customer.id.to_string(),
-            reference: ReferenceChoice::Given(format!("RUM-ACME-{n}")),
-            scheme: None,
-            kind: None,
-            debtor_name: None,
-            debtor_address_line1: Some("12 rue des Lilas".into()),
-            debtor_address_line2: None,
-            debtor_postal_code: Some("75011".into()),
-            debtor_city: Some("Paris".into()),
-            debtor_country: Some("FR".into()),
-            iban: french_iban(100 + n).to_string(),
-            bic: None,
-            signed_on: "2026-11-02".into(),
-            signature_place: Some("Paris".into()),
-            signature_method: "paper".into(),
-        },
+        &paper_mandate(customer, reference, 100 + n, "2026-11-02"),
     )
     .unwrap()
 }

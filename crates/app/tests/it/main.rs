@@ -71,6 +71,33 @@ pub fn martin(tenant: &prelevo_store::TenantStore) -> prelevo_domain::Customer {
     .unwrap()
 }
 
+/// A paper mandate of `customer` signed in Paris on `signed_on`, on the
+/// French IBAN numbered `account`.
+pub fn paper_mandate(
+    customer: &prelevo_domain::Customer,
+    reference: prelevo_app::mandates::ReferenceChoice,
+    account: u32,
+    signed_on: &str,
+) -> prelevo_app::mandates::MandateInput {
+    prelevo_app::mandates::MandateInput {
+        customer_id: customer.id.to_string(),
+        reference,
+        scheme: None,
+        kind: None,
+        debtor_name: None,
+        debtor_address_line1: Some("12 rue des Lilas".into()),
+        debtor_address_line2: None,
+        debtor_postal_code: Some("75011".into()),
+        debtor_city: Some("Paris".into()),
+        debtor_country: Some("FR".into()),
+        iban: prelevo_testkit::french_iban(account).to_string(),
+        bic: None,
+        signed_on: signed_on.into(),
+        signature_place: Some("Paris".into()),
+        signature_method: "paper".into(),
+    }
+}
+
 /// The fields an invalid-input error names, sorted.
 pub fn fields_of(error: prelevo_app::AppError) -> Vec<String> {
     match error {

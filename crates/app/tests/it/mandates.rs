@@ -10,28 +10,12 @@ use prelevo_domain::{
     Customer, CustomerEvent, FixedClock, MandateStatus, OriginalAccount, PaymentMethodRef,
 };
 use prelevo_store::Actor;
-use prelevo_testkit::{TestStore, french_iban, on_both_engines};
+use prelevo_testkit::{TestStore, on_both_engines};
 
-use crate::{clock, fields_of, martin, new_tenant};
+use crate::{clock, fields_of, martin, new_tenant, paper_mandate};
 
 fn signed(customer: &Customer, reference: ReferenceChoice) -> MandateInput {
-    MandateInput {
-        customer_id: customer.id.to_string(),
-        reference,
-        scheme: None,
-        kind: None,
-        debtor_name: None,
-        debtor_address_line1: Some("12 rue des Lilas".into()),
-        debtor_address_line2: None,
-        debtor_postal_code: Some("75011".into()),
-        debtor_city: Some("Paris".into()),
-        debtor_country: Some("FR".into()),
-        iban: french_iban(7).to_string(),
-        bic: None,
-        signed_on: "2026-11-02".into(),
-        signature_place: Some("Paris".into()),
-        signature_method: "paper".into(),
-    }
+    paper_mandate(customer, reference, 7, "2026-11-02")
 }
 
 fn a_mandate_becomes_the_customer_s_payment_method(store: &TestStore) {
@@ -256,6 +240,78 @@ fn a_new_bank_is_an_amendment(store: &TestStore) {
     ));
 }
 
+/// A SEPA direct debit cannot reach an account outside the SEPA zone,
+/// BIC or not; one in SEPA but outside the EEA (GB, CH…) needs its BIC.
+fn an_account_a_direct_debit_cannot_reach_is_refused(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    let customer = martin(&tenant);
+    let with = |iban: &str, bic: Option<&str>| MandateInput {
+        iban: iban.into(),
+        bic: bic.map(str::to_owned),
+        ..signed(&customer, ReferenceChoice::Generate)
+    };
+    let refused = |input: &MandateInput| match create_mandate(&tenant, &clock(), &Actor::Cli, input)
+    {
+        Err(AppError::Invalid(fields)) => {
+            fields.iter().map(ToString::to_string).collect::<Vec<_>>()
+        }
+        other => panic!("{other:?}"),
+    };
+    let turkish = "TR330006100519786457841326";
+    assert_eq!(
+        refused(&with(turkish, Some("AKBKTRISXXX"))),
+        ["iban: is an account in TR, outside the SEPA zone: a SEPA direct debit cannot reach it"]
+    );
+    assert_eq!(
+        refused(&with(turkish, None)),
+        ["iban: is an account in TR, outside the SEPA zone: a SEPA direct debit cannot reach it"]
+    );
+    assert_eq!(
+        refused(&with("GB29NWBK60161331926819", None)),
+        ["bic: is required for an account in GB (in SEPA but outside the EEA)"]
+    );
+    let british = create_mandate(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &with("GB29NWBK60161331926819", Some("NWBKGB2L")),
+    )
+    .unwrap();
+    // Nor may a mandate be amended to such an account.
+    let amend = |iban: &str, bic: Option<&str>| {
+        fields_of(
+            change_bank_details(
+                &tenant,
+                &clock(),
+                &Actor::Cli,
+                &british.id,
+                None,
+                Some(iban),
+                Some(bic),
+            )
+            .unwrap_err(),
+        )
+    };
+    assert_eq!(amend(turkish, Some("AKBKTRISXXX")), ["iban"]);
+    assert_eq!(amend("CH9300762011623852957", None), ["bic"]);
+    assert_eq!(
+        fields_of(
+            change_bank_details(
+                &tenant,
+                &clock(),
+                &Actor::Cli,
+                &british.id,
+                None,
+                None,
+                Some(None)
+            )
+            .unwrap_err()
+        ),
+        ["bic"],
+        "the BIC of a British account cannot be removed"
+    );
+}
+
 /// Europe/Paris: the mandate lapses at midnight Paris time on the day 36
 /// months after its signature, whatever UTC says.
 fn dormant_mandates_expire_on_the_creditor_s_day(store: &TestStore) {
@@ -380,6 +436,7 @@ fn the_daily_expiry_is_scheduled_once_a_day(store: &TestStore) {
 }
 
 on_both_engines!(
+    an_account_a_direct_debit_cannot_reach_is_refused,
     a_mandate_becomes_the_customer_s_payment_method,
     references_are_generated_in_sequence_and_never_reused,
     a_mandate_without_reference_waits_for_it,

@@ -15,7 +15,7 @@ use prelevo_app::card_gateway::{CardGateway, GatewayCard, InMemoryGateway, Uncon
 use prelevo_app::collection_run::{RunReport, run_collections};
 use prelevo_app::customers::{CustomerInput, change_customer_status, create_customer};
 use prelevo_app::mandates::{
-    MandateInput, ReferenceChoice, create_mandate, expire_dormant_mandates, revoke_mandate,
+    ReferenceChoice, create_mandate, expire_dormant_mandates, revoke_mandate,
 };
 use prelevo_app::payments::{PaymentInput, create_payment, payment};
 use prelevo_app::plans::{PlanInput, create_plan};
@@ -25,9 +25,9 @@ use prelevo_domain::{
     PaymentCause, PaymentStatus, Plan, PlanEnd, PlanStatus, StopReason,
 };
 use prelevo_store::{Actor, PaymentEventRecord, PaymentFilter, Position, TenantStore};
-use prelevo_testkit::{TestStore, french_iban, on_both_engines};
+use prelevo_testkit::{TestStore, on_both_engines};
 
-use crate::{clock, martin, new_tenant};
+use crate::{clock, martin, new_tenant, paper_mandate};
 
 fn eur(cents: i64) -> Money {
     Money::from_minor(cents, Currency::EUR)
@@ -58,27 +58,13 @@ fn durand(tenant: &TenantStore) -> Customer {
 
 /// A recurrent mandate of `customer`, signed on the day of `at`.
 fn mandate_of(tenant: &TenantStore, at: &FixedClock, customer: &Customer, n: u32) -> Mandate {
+    let reference = ReferenceChoice::Given(format!("RUM-STOP-{n}"));
+    let signed_on = today(tenant, at).to_string();
     create_mandate(
         tenant,
         at,
         &Actor::Cli,
-        &MandateInput {
-            customer_id: customer.id.to_string(),
-            reference: ReferenceChoice::Given(format!("RUM-STOP-{n}")),
-            scheme: None,
-            kind: None,
-            debtor_name: None,
-            debtor_address_line1: Some("12 rue des Lilas".into()),
-            debtor_address_line2: None,
-            debtor_postal_code: Some("75011".into()),
-            debtor_city: Some("Paris".into()),
-            debtor_country: Some("FR".into()),
-            iban: french_iban(300 + n).to_string(),
-            bic: None,
-            signed_on: today(tenant, at).to_string(),
-            signature_place: Some("Paris".into()),
-            signature_method: "paper".into(),
-        },
+        &paper_mandate(customer, reference, 300 + n, &signed_on),
     )
     .unwrap()
 }
