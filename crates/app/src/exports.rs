@@ -15,8 +15,10 @@ use crate::customers::list_customers;
 pub const EXPORT_BATCH: i64 = 1_000;
 
 /// The columns of the mandate export, in order (documented in the user
-/// guide; the import reads the same names).
-pub const MANDATE_COLUMNS: [&str; 17] = [
+/// guide). The mandate import accepts every one of them, so an export
+/// imports again; it ignores `mandate_id` (mandates are keyed by their
+/// reference) and refuses lines whose `status` is not `active`.
+pub const MANDATE_COLUMNS: [&str; 18] = [
     "mandate_id",
     "customer_reference",
     "reference",
@@ -34,6 +36,7 @@ pub const MANDATE_COLUMNS: [&str; 17] = [
     "signature_date",
     "signature_place",
     "signature_method",
+    "last_collection_date",
 ];
 
 fn written(e: std::io::Error) -> AppError {
@@ -104,6 +107,8 @@ pub fn write_mandates(
                 &m.signed_on.to_string(),
                 m.signature_place.as_ref().unwrap_or(&none),
                 m.signature_method.as_str(),
+                &m.last_collection_on
+                    .map_or_else(String::new, |day| day.to_string()),
             ])
         },
     )

@@ -109,6 +109,12 @@ impl Line {
         self.columns.get(column).and_then(|&i| self.cells.get(i))
     }
 
+    /// True when the file has `column` (an absent column leaves the stored
+    /// value as it is; an empty cell of a present one says "none").
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
+    }
+
     /// The cell of `column`, trimmed; `None` when empty.
     pub fn get(&self, column: &str) -> Option<&str> {
         self.raw(column).map(str::trim).filter(|v| !v.is_empty())
@@ -161,9 +167,14 @@ pub(crate) fn read_lines(bytes: &[u8], format: &FileFormat) -> Result<Vec<Line>,
         ));
     }
     let mut problems = Vec::new();
-    for column in &header {
+    for (position, column) in header.iter().enumerate() {
         if !format.columns().any(|known| known == column) {
             problems.push(format!("unknown column '{column}'"));
+        }
+        // Two cells for one field: which one the file meant cannot be
+        // told, and taking either would silently drop the other.
+        if header[..position].iter().filter(|h| *h == column).count() == 1 {
+            problems.push(format!("column '{column}' appears twice"));
         }
     }
     for column in format.required {
@@ -183,12 +194,13 @@ pub(crate) fn read_lines(bytes: &[u8], format: &FileFormat) -> Result<Vec<Line>,
             .collect(),
     );
     let mut lines = Vec::new();
+    let mut numbering = LineNumbering::new(text);
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| numbering.line_at(p.byte()));
             file_error(format!("line {line}: {e}"))
         })?;
-        let number = record.position().map_or(0, |p| p.line());
+        let number = record.position().map_or(0, |p| numbering.line_at(p.byte()));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -204,6 +216,44 @@ pub(crate) fn read_lines(bytes: &[u8], format: &FileFormat) -> Result<Vec<Line>,
         });
     }
     Ok(lines)
+}
+
+/// The line a record starts on, counted from its byte offset: the csv
+/// reader's own count is taken before the line ends it skips, so it was one
+/// too low on every line of a CRLF file (Excel's on Windows, or an export)
+/// and after each blank line.
+struct LineNumbering<'t> {
+    text: &'t str,
+    /// Where the count stopped, and the line there.
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'t> LineNumbering<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the reader places at `byte` (records come
+    /// in order, so the count only moves on).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let bytes = self.text.as_bytes();
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while let Some(b'\r' | b'\n') = bytes.get(start) {
+            start += 1;
+        }
+        if start > self.counted_to {
+            let skipped = bytes.get(self.counted_to..start).unwrap_or_default();
+            let ends = skipped.iter().filter(|b| **b == b'\n').count();
+            self.line += u64::try_from(ends).unwrap_or(u64::MAX);
+            self.counted_to = start;
+        }
+        self.line
+    }
 }
 
 /// Reads `bytes` as a `format` file and runs `batch` on its lines, one
@@ -367,6 +417,31 @@ pub(crate) fn file_date(text: &str) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FORMAT: FileFormat = FileFormat {
+        kind: "test.csv",
+        required: &["a"],
+        optional: &["b"],
+        header_problems: no_header_problems,
+    };
+
+    #[test]
+    fn lines_are_numbered_alike_whatever_their_end() {
+        for bytes in [&b"a;b\n1;2\n\n3;4\n"[..], b"a;b\r\n1;2\r\n\r\n3;4\r\n"] {
+            let lines = read_lines(bytes, &FORMAT).unwrap();
+            let numbers: Vec<u64> = lines.iter().map(|l| l.number).collect();
+            assert_eq!(numbers, [2, 4], "{bytes:?}");
+            assert_eq!(lines[1].get("b"), Some("4"));
+        }
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let Err(AppError::Invalid(fields)) = read_lines(b"a;b;A;a\n1;2;3;4\n", &FORMAT) else {
+            panic!("accepted");
+        };
+        assert_eq!(fields[0].message, "line 1: column 'a' appears twice");
+    }
 
     #[test]
     fn dates_are_iso_or_french() {

@@ -6,18 +6,29 @@
 //! transaction, and reports the invalid ones. A line is keyed by its
 //! mandate reference (UMR): importing the same file again finds every
 //! mandate as it left it and changes nothing.
+//!
+//! Only active mandates come in, and only those that have not lapsed (a
+//! mandate signed more than 36 months ago needs its last collection date).
+//! A known mandate's IBAN, BIC and debtor name may be amended; a line that
+//! differs from it in any other field is refused, naming the field.
 
 mod batch;
 
 use std::collections::HashMap;
 
-use prelevo_domain::{Bic, Clock, CustomerCode, CustomerStatus, Iban, MandateRef, MandateStatus};
+use jiff::civil::Date;
+use prelevo_domain::{
+    Bic, Clock, Customer, CustomerCode, CustomerStatus, DORMANCY_MONTHS, Iban, Mandate, MandateRef,
+    MandateStatus, dormant_from, is_dormant,
+};
 use prelevo_store::{Actor, TenantStore, TenantTx};
 
 use self::batch::{Creations, Known};
 use crate::customers::{CustomerInput, checked_customer};
 use crate::fields::Fields;
-use crate::import_file::{FileFormat, Line, Refusal, import_in_batches, no_header_problems};
+use crate::import_file::{
+    FileFormat, Line, Refusal, file_date, import_in_batches, no_header_problems,
+};
 use crate::mandates::{MandateInput, ReferenceChoice, change_bank_details_in, checked_mandate};
 use crate::{AppError, FieldError};
 
@@ -28,7 +39,11 @@ pub const REQUIRED_COLUMNS: [&str; 4] =
     ["customer_reference", "reference", "iban", "signature_date"];
 
 /// Columns a file may have; others are refused (a typo would be lost).
-pub const OPTIONAL_COLUMNS: [&str; 13] = [
+/// `mandate_id` is read by no line: it is accepted so that an export
+/// imports again, but a line is keyed by its reference and a created
+/// mandate gets an id of its own (another system's id means nothing here).
+/// `status` may only say `active`.
+pub const OPTIONAL_COLUMNS: [&str; 14] = [
     "mandate_id",
     "status",
     "scheme",
@@ -42,6 +57,7 @@ pub const OPTIONAL_COLUMNS: [&str; 13] = [
     "bic",
     "signature_place",
     "signature_method",
+    "last_collection_date",
 ];
 
 const FORMAT: FileFormat = FileFormat {
@@ -150,7 +166,18 @@ fn apply_line(
     let reference = line.get("reference").unwrap_or_default().to_owned();
     let outcome = match line_outcome(tx, clock, actor, line, seen, known, creations) {
         Ok(outcome) => outcome,
-        Err(AppError::Invalid(fields)) => LineOutcome::Error(fields),
+        Err(AppError::Invalid(fields)) => LineOutcome::Error(
+            fields
+                .into_iter()
+                .map(|mut field| {
+                    // The file's column, not the API's field name.
+                    if field.field == "kind" {
+                        field.field = "type".into();
+                    }
+                    field
+                })
+                .collect(),
+        ),
         Err(AppError::Conflict(message) | AppError::NotFound(message)) => {
             LineOutcome::Error(vec![FieldError::new("reference", message)])
         }
@@ -207,8 +234,26 @@ fn line_outcome(
             format!("appears twice in the file (first on line {first})"),
         ));
     }
-    let iban = line.get("iban").map(Iban::parse);
-    let bic = line.get("bic").map(Bic::parse);
+    // An export lists revoked and expired mandates too: taken as active,
+    // they would be collected from debtors who withdrew their consent.
+    if let Some(status) = line.get("status")
+        && !status.eq_ignore_ascii_case(MandateStatus::Active.as_str())
+    {
+        refused.push(FieldError::new(
+            "status",
+            format!(
+                "is '{status}': only active mandates are imported (a revoked or expired mandate must not be collected)"
+            ),
+        ));
+    }
+    let last_collection = match line.get("last_collection_date").map(file_date) {
+        Some(Ok(day)) => Some(day),
+        Some(Err(e)) => {
+            refused.push(FieldError::new("last_collection_date", e));
+            None
+        }
+        None => None,
+    };
     let (Some(code), Some(reference)) = (code, reference) else {
         return Err(AppError::Invalid(refused));
     };
@@ -226,38 +271,39 @@ fn line_outcome(
                     format!("{reference} is the mandate of customer {}", owner.code),
                 ));
             }
-            let (Some(Ok(iban)), Ok(bic)) = (iban, bic.transpose()) else {
-                // Parse again for the precise message.
-                let mut fields = Vec::new();
-                match line.get("iban").map(Iban::parse) {
-                    None => fields.push(FieldError::new("iban", "is required")),
-                    Some(Err(e)) => fields.push(FieldError::new("iban", e)),
-                    Some(Ok(_)) => {}
-                }
-                if let Some(Err(e)) = line.get("bic").map(Bic::parse) {
-                    fields.push(FieldError::new("bic", e));
-                }
-                return Err(AppError::Invalid(fields));
-            };
-            let name = line.get("debtor_name").unwrap_or(&existing.debtor.name);
-            let same = existing.debtor.iban == iban
-                && existing.debtor.bic == bic
-                && existing.debtor.name == name;
-            if same {
-                return Ok(LineOutcome::Unchanged);
-            }
-            if !matches!(
-                existing.status,
-                MandateStatus::Active | MandateStatus::PendingReference
-            ) {
+            if existing.status.is_final() {
+                let column = if line.get("status").is_some() {
+                    "status"
+                } else {
+                    "reference"
+                };
                 return Err(AppError::invalid(
-                    "reference",
+                    column,
                     format!(
-                        "{reference} is {}: its bank details cannot change",
+                        "{reference} is {}: an import cannot make it active again; have a new mandate signed",
                         existing.status.as_str()
                     ),
                 ));
             }
+            // The mandate the line describes, every field checked as for a
+            // creation; a column the file lacks keeps the stored value.
+            let input = described_input(line, &reference, Some(&owner), Some(&existing));
+            let (described, _) = checked_mandate(
+                tx,
+                Fields::default(),
+                Some(owner),
+                &input,
+                known.today,
+                clock.now(),
+            )?;
+            let fixed = fixed_field_differences(&existing, &described, last_collection);
+            if !fixed.is_empty() {
+                return Err(AppError::Invalid(fixed));
+            }
+            if existing.debtor == described.debtor {
+                return Ok(LineOutcome::Unchanged);
+            }
+            let bic = described.debtor.bic.as_ref().map(Bic::as_str);
             // An amendment that fails after a first write is undone whole.
             tx.savepoint(|tx| {
                 change_bank_details_in(
@@ -265,9 +311,9 @@ fn line_outcome(
                     clock,
                     actor,
                     &existing.id,
-                    Some(name),
-                    line.get("iban"),
-                    Some(line.get("bic")),
+                    Some(&described.debtor.name),
+                    Some(described.debtor.iban.as_str()),
+                    Some(bic),
                 )
             })?;
             Ok(LineOutcome::Update)
@@ -307,33 +353,254 @@ fn line_outcome(
                     }
                 },
             };
-            let text = |column: &str| line.get(column).map(str::to_owned);
-            let input = MandateInput {
-                customer_id: customer
-                    .as_ref()
-                    .map(|c| c.id.to_string())
-                    .unwrap_or_default(),
-                reference: ReferenceChoice::Given(reference.to_string()),
-                scheme: text("scheme"),
-                kind: text("type"),
-                debtor_name: text("debtor_name"),
-                debtor_address_line1: text("debtor_address_line1"),
-                debtor_address_line2: text("debtor_address_line2"),
-                debtor_postal_code: text("debtor_postal_code"),
-                debtor_city: text("debtor_city"),
-                debtor_country: text("debtor_country"),
-                iban: text("iban").unwrap_or_default(),
-                bic: text("bic"),
-                signed_on: text("signature_date").unwrap_or_default(),
-                signature_place: text("signature_place"),
-                signature_method: text("signature_method").unwrap_or_else(|| "paper".into()),
-            };
-            let (mandate, holder) =
+            // A badly written signature date is reported by the mandate's
+            // own check below; the lapse can only be judged from a good one.
+            if let Some(signed_on) = line
+                .get("signature_date")
+                .and_then(|d| d.parse::<Date>().ok())
+                && let Some(problem) = lapse_problem(signed_on, last_collection, known.today)
+            {
+                fields.push("last_collection_date", problem);
+            }
+            let input = described_input(line, &reference, customer.as_ref(), None);
+            let (mut mandate, holder) =
                 checked_mandate(tx, fields, customer, &input, known.today, now)?;
+            if let Some(last) = last_collection {
+                // Collected before it came here: its 36 months run from
+                // that collection, and the next one is not a first one.
+                mandate.last_collection_on = Some(last);
+                mandate.first_collection_pending = false;
+            }
             creations.add(mandate, holder, new_customer);
             Ok(LineOutcome::Create { new_customer })
         }
     }
+}
+
+/// The mandate input a line describes for `customer`: a column the file
+/// lacks takes the value of `stored` (the mandate the line names, if it
+/// exists), an empty cell of a present column means "none" (or the
+/// default: `CORE`, `recurrent`, `paper`).
+fn described_input(
+    line: &Line,
+    reference: &MandateRef,
+    customer: Option<&Customer>,
+    stored: Option<&Mandate>,
+) -> MandateInput {
+    let base = cells_input(line, reference, customer);
+    let Some(stored) = stored else {
+        return base;
+    };
+    let kept = |column: &str, from_file: Option<String>, stored: Option<&str>| {
+        if line.has(column) {
+            from_file
+        } else {
+            stored.map(str::to_owned)
+        }
+    };
+    let address = &stored.debtor_address;
+    // The stored BIC names the stored account's bank: kept for a new IBAN
+    // only at that same bank, or a move would hide behind the old BIC (no
+    // SMNDA reported, no FRST) and the collection go to the old bank.
+    let same_bank = match Iban::parse(&base.iban) {
+        Ok(iban) if iban == stored.debtor.iban => true,
+        Ok(iban) => {
+            iban.country_code() == stored.debtor.iban.country_code()
+                && iban
+                    .bank_identifier()
+                    .is_some_and(|bank| Some(bank) == stored.debtor.iban.bank_identifier())
+        }
+        // Refused anyway, by the mandate's own check.
+        Err(_) => true,
+    };
+    let stored_bic = stored
+        .debtor
+        .bic
+        .as_ref()
+        .filter(|_| same_bank)
+        .map(Bic::as_str);
+    MandateInput {
+        scheme: kept("scheme", base.scheme, Some(stored.scheme.as_str())),
+        kind: kept("type", base.kind, Some(stored.kind.as_str())),
+        // An empty name keeps the stored one (a mandate always has one).
+        debtor_name: base
+            .debtor_name
+            .or_else(|| Some(stored.debtor.name.clone())),
+        debtor_address_line1: kept(
+            "debtor_address_line1",
+            base.debtor_address_line1,
+            address.line1.as_deref(),
+        ),
+        debtor_address_line2: kept(
+            "debtor_address_line2",
+            base.debtor_address_line2,
+            address.line2.as_deref(),
+        ),
+        debtor_postal_code: kept(
+            "debtor_postal_code",
+            base.debtor_postal_code,
+            address.postal_code.as_deref(),
+        ),
+        debtor_city: kept("debtor_city", base.debtor_city, address.city.as_deref()),
+        debtor_country: kept(
+            "debtor_country",
+            base.debtor_country,
+            address.country.as_deref(),
+        ),
+        bic: kept("bic", base.bic, stored_bic),
+        signature_place: kept(
+            "signature_place",
+            base.signature_place,
+            stored.signature_place.as_deref(),
+        ),
+        signature_method: if line.has("signature_method") {
+            base.signature_method
+        } else {
+            stored.signature_method.as_str().to_owned()
+        },
+        ..base
+    }
+}
+
+/// The mandate input of a line's cells alone, an empty cell or absent
+/// column taking the creation's default.
+fn cells_input(line: &Line, reference: &MandateRef, customer: Option<&Customer>) -> MandateInput {
+    let text = |column: &str| line.get(column).map(str::to_owned);
+    MandateInput {
+        customer_id: customer.map(|c| c.id.to_string()).unwrap_or_default(),
+        reference: ReferenceChoice::Given(reference.to_string()),
+        scheme: text("scheme"),
+        kind: text("type"),
+        debtor_name: text("debtor_name"),
+        debtor_address_line1: text("debtor_address_line1"),
+        debtor_address_line2: text("debtor_address_line2"),
+        debtor_postal_code: text("debtor_postal_code"),
+        debtor_city: text("debtor_city"),
+        debtor_country: text("debtor_country"),
+        iban: text("iban").unwrap_or_default(),
+        bic: text("bic"),
+        signed_on: text("signature_date").unwrap_or_default(),
+        signature_place: text("signature_place"),
+        signature_method: text("signature_method").unwrap_or_else(|| "paper".into()),
+    }
+}
+
+/// Why a mandate signed on `signed_on`, last collected on `last_collection`
+/// (if ever), cannot be imported on `today`, if it cannot: it has lapsed.
+/// The daily dormancy run would expire it at once and stop its plans.
+fn lapse_problem(signed_on: Date, last_collection: Option<Date>, today: Date) -> Option<String> {
+    match last_collection {
+        Some(last) if last > today => Some(format!("{last} is in the future")),
+        Some(last) if last < signed_on => {
+            Some(format!("{last} is before the signature date {signed_on}"))
+        }
+        _ if !is_dormant(last_collection, signed_on, today) => None,
+        None => Some(format!(
+            "is required for a mandate signed more than {DORMANCY_MONTHS} months ago ({signed_on}): \
+             a SEPA mandate lapses {DORMANCY_MONTHS} months after its last collection; give the \
+             date of its last collection, or have a new mandate signed"
+        )),
+        Some(last) => Some(format!(
+            "{last} is more than {DORMANCY_MONTHS} months ago: the mandate lapsed on {}, as a SEPA \
+             mandate does {DORMANCY_MONTHS} months after its last collection; have a new mandate signed",
+            dormant_from(Some(last), signed_on)
+        )),
+    }
+}
+
+/// Where the line's mandate differs from the stored one in a field an
+/// import does not change (only the IBAN, BIC and debtor name are amended):
+/// reported rather than dropped, or the file would be taken as applied.
+fn fixed_field_differences(
+    stored: &Mandate,
+    described: &Mandate,
+    last_collection: Option<Date>,
+) -> Vec<FieldError> {
+    let mut differences = Vec::new();
+    let mut compare = |column: &str, in_file: Option<&str>, kept: Option<&str>| {
+        if in_file != kept {
+            let shown =
+                |value: Option<&str>| value.map_or("empty".to_owned(), |v| format!("'{v}'"));
+            differences.push(FieldError::new(
+                column,
+                format!(
+                    "is {} in the file but {} on the stored mandate: an import cannot change it \
+                     (it only amends the IBAN, BIC and debtor name)",
+                    shown(in_file),
+                    shown(kept)
+                ),
+            ));
+        }
+    };
+    let (file_signed, kept_signed) = (
+        described.signed_on.to_string(),
+        stored.signed_on.to_string(),
+    );
+    compare("signature_date", Some(&file_signed), Some(&kept_signed));
+    compare(
+        "scheme",
+        Some(described.scheme.as_str()),
+        Some(stored.scheme.as_str()),
+    );
+    compare(
+        "type",
+        Some(described.kind.as_str()),
+        Some(stored.kind.as_str()),
+    );
+    let (file_address, kept_address) = (&described.debtor_address, &stored.debtor_address);
+    compare(
+        "debtor_address_line1",
+        file_address.line1.as_deref(),
+        kept_address.line1.as_deref(),
+    );
+    compare(
+        "debtor_address_line2",
+        file_address.line2.as_deref(),
+        kept_address.line2.as_deref(),
+    );
+    compare(
+        "debtor_postal_code",
+        file_address.postal_code.as_deref(),
+        kept_address.postal_code.as_deref(),
+    );
+    compare(
+        "debtor_city",
+        file_address.city.as_deref(),
+        kept_address.city.as_deref(),
+    );
+    compare(
+        "debtor_country",
+        file_address.country.as_deref(),
+        kept_address.country.as_deref(),
+    );
+    compare(
+        "signature_place",
+        described.signature_place.as_deref(),
+        stored.signature_place.as_deref(),
+    );
+    compare(
+        "signature_method",
+        Some(described.signature_method.as_str()),
+        Some(stored.signature_method.as_str()),
+    );
+    // An earlier date is an older file: the stored mandate knows of a
+    // later collection. A later one would lengthen the mandate's life on
+    // the file's word alone.
+    if let Some(last) = last_collection
+        && stored.last_collection_on.is_none_or(|kept| last > kept)
+    {
+        differences.push(FieldError::new(
+            "last_collection_date",
+            format!(
+                "is {last} in the file but {} on the stored mandate: an import cannot move a \
+                 mandate's last collection later",
+                stored
+                    .last_collection_on
+                    .map_or("empty".to_owned(), |kept| kept.to_string())
+            ),
+        ));
+    }
+    differences
 }
 
 /// The refused lines as a `;` CSV to correct and import again: the line

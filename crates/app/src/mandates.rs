@@ -18,6 +18,28 @@ use crate::audit::{Audited, record_change};
 use crate::customers::live_customer;
 use crate::fields::Fields;
 
+/// Refuses an account a SEPA direct debit cannot reach: one outside the
+/// SEPA zone (no BIC makes the scheme reach it, so every collection would
+/// fail), and one in a SEPA country outside the EEA without its bank's BIC
+/// (the EEA's "IBAN only" rule does not cover it; the payment would be
+/// refused later, when nobody is looking at the mandate any more).
+fn check_reach(fields: &mut Fields, iban: &Iban, bic: Option<&Bic>) {
+    let country = iban.country_code();
+    if !iban.is_sepa() {
+        fields.push(
+            "iban",
+            format!(
+                "is an account in {country}, outside the SEPA zone: a SEPA direct debit cannot reach it"
+            ),
+        );
+    } else if iban.needs_bic() && bic.is_none() {
+        fields.push(
+            "bic",
+            format!("is required for an account in {country} (in SEPA but outside the EEA)"),
+        );
+    }
+}
+
 /// Where a new mandate's reference (UMR) comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReferenceChoice {
@@ -54,7 +76,7 @@ pub struct MandateInput {
     pub debtor_country: Option<String>,
     /// The account.
     pub iban: String,
-    /// The bank; may be left out for an IBAN of the SEPA zone.
+    /// The bank; may be left out for an IBAN of the EEA.
     pub bic: Option<String>,
     /// `YYYY-MM-DD`, not after today.
     pub signed_on: String,
@@ -186,10 +208,8 @@ pub(crate) fn checked_mandate(
         );
         let iban = fields.take("iban", Iban::parse(&input.iban));
         let bic = fields.optional("bic", input.bic.as_deref(), Bic::parse);
-        if let (Some(iban), Some(None)) = (&iban, &bic)
-            && !iban.is_sepa()
-        {
-            fields.push("bic", "is required for an account outside the SEPA zone");
+        if let (Some(iban), Some(bic)) = (&iban, &bic) {
+            check_reach(&mut fields, iban, bic.as_ref());
         }
         let signed_on = match input.signed_on.trim().parse::<Date>() {
             Ok(d) if d > today => {
@@ -414,6 +434,9 @@ pub(crate) fn change_bank_details_in(
             Some(b) => fields.optional("bic", b, Bic::parse),
             None => Some(m.debtor.bic.clone()),
         };
+        if let (Some(iban), Some(bic)) = (&iban, &bic) {
+            check_reach(&mut fields, iban, bic.as_ref());
+        }
         let after = fields.finish(match (name, iban, bic) {
             (Some(name), Some(iban), Some(bic)) => Some(DebtorAccount { name, iban, bic }),
             _ => None,

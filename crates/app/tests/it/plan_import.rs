@@ -534,6 +534,10 @@ fn plan_import_refuses_a_bad_file_whole(store: &TestStore) {
         "line 1: missing column 'mandate_reference' or 'card_alias_id' (without an 'action' column, every line creates a plan)"
     );
     assert_eq!(
+        refusal(b"plan_reference;customer_reference;mandate_reference;amount;frequency;start_date;AMOUNT\n"),
+        "line 1: column 'amount' appears twice"
+    );
+    assert_eq!(
         refusal(b"action;customer_reference\n"),
         "line 1: missing column 'plan_reference'"
     );
