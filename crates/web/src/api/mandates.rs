@@ -195,9 +195,10 @@ pub struct NewMandateBody {
     pub debtor_city: Option<String>,
     /// ISO country.
     pub debtor_country: Option<String>,
-    /// The debtor's IBAN.
+    /// The debtor's IBAN, in the SEPA zone (a direct debit reaches no other).
     pub iban: String,
-    /// The debtor's bank; optional for an IBAN of the SEPA zone.
+    /// The debtor's bank; optional in the EEA, required for an IBAN of the
+    /// SEPA zone outside it (GB, CH, MC…).
     pub bic: Option<String>,
     /// `YYYY-MM-DD`, not in the future.
     pub signature_date: String,
