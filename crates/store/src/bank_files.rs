@@ -256,7 +256,11 @@ CREATE TEMPORARY TABLE staged_collections (
 /// compares them on every case): OOFF on a one-off mandate; for a bank that
 /// wants FRST, FRST on the first collection due of a mandate whose first is
 /// still to come, FNAL on a plan's last when no other plan uses the mandate
-/// (one to come, or one with a collection waiting); RCUR otherwise.
+/// (one to come, or one with a collection waiting); RCUR otherwise. While a
+/// mandate's FRST waits in a pending file, its other collections wait too:
+/// staged now, they would be a second FRST, or an RCUR the bank could get
+/// before the FRST. Once that file is sent they go as RCUR; if it is
+/// discarded, with its FRST again.
 ///
 /// `{order}` numbers the collections in file order (see
 /// [`FILE_ORDER_SQLITE`] and [`FILE_ORDER_POSTGRES`]). Only the keys are
@@ -269,7 +273,11 @@ CREATE TEMPORARY TABLE staged_collections (
 /// it as the inner join it is.
 const STAGE_COLLECTIONS: &str = "
 INSERT INTO staged_collections (position, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents)
-WITH due AS (
+WITH pending_first AS MATERIALIZED (
+    SELECT e.mandate_reference FROM bank_files f CROSS JOIN bank_file_entries e
+    WHERE f.creditor_id = $1 AND f.status = 'pending' AND e.file_id = f.id
+      AND e.sequence_type = 'FRST'
+), due AS (
     SELECT p.id AS payment_id, p.plan_id, p.mandate_id, p.due_on, p.last_instalment, p.amount_cents,
            m.scheme, m.kind AS mandate_kind, m.first_collection_pending,
            ROW_NUMBER() OVER (PARTITION BY p.mandate_id ORDER BY p.due_on, p.id) AS nth
@@ -279,6 +287,8 @@ WITH due AS (
       AND p.due_on <= $2 AND m.status = 'active' AND m.reference IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM bank_file_entries e
                       WHERE e.creditor_id = p.creditor_id AND e.payment_id = p.id)
+      AND NOT ($3 = 'frst' AND m.first_collection_pending
+               AND m.reference IN (SELECT mandate_reference FROM pending_first))
 ), sequenced AS (
     SELECT payment_id, mandate_id, due_on, scheme, amount_cents,
            CASE WHEN mandate_kind = 'one_off' THEN 'OOFF'

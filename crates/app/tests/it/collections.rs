@@ -542,6 +542,38 @@ fn fnal_closes_a_mandate_only_when_nothing_else_uses_it(store: &TestStore) {
     assert_eq!(sequence_in_run(&tenant, &clock, date(2026, 12, 9)), "FNAL");
 }
 
+/// A mandate's FRST waiting in a file not sent: its next collection waits
+/// too (a second FRST, or a later sequence before the FRST, would be
+/// refused), then follows once the FRST is sent.
+fn a_mandate_s_next_collection_waits_for_its_first_to_be_sent(store: &TestStore) {
+    let tenant = new_tenant(store, 19);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 19);
+    create_payment(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &one_off(&customer, &mandate),
+    )
+    .unwrap();
+    let first = run(&tenant, &clock(), date(2026, 11, 30));
+    assert_eq!(first.files.len(), 1);
+    let next = PaymentInput {
+        due_on: Some(date(2026, 12, 8)),
+        ..one_off(&customer, &mandate)
+    };
+    create_payment(&tenant, &clock(), &Actor::Cli, &next).unwrap();
+    let clock = clock();
+    clock.set("2026-12-07T08:00:00Z".parse().unwrap());
+    let held = run(&tenant, &clock, date(2026, 12, 7));
+    assert!(held.files.is_empty(), "held while the FRST waits: {held:?}");
+    // The operator sent the first file after all.
+    send_bank_file(&tenant, &clock, &Actor::Cli, &first.files[0].id).unwrap();
+    // Not a FRST again: the last collection nothing else uses the mandate
+    // for, its FNAL.
+    assert_eq!(sequence_in_run(&tenant, &clock, date(2026, 12, 7)), "FNAL");
+}
+
 fn a_file_is_discarded_by_hand_or_when_the_creditor_changes(store: &TestStore) {
     let tenant = new_tenant(store, 17);
     let file = one_pending_file(&tenant);
@@ -1152,6 +1184,7 @@ on_both_engines!(
     files_go_to_a_folder_complete_and_are_marked_sent,
     a_file_reaches_the_folder_once_and_in_time,
     a_file_is_discarded_by_hand_or_when_the_creditor_changes,
+    a_mandate_s_next_collection_waits_for_its_first_to_be_sent,
     fnal_closes_a_mandate_only_when_nothing_else_uses_it,
     a_run_stopped_anywhere_finishes_without_doing_anything_twice,
     a_plan_stops_when_its_method_or_customer_can_no_longer_pay,
