@@ -324,11 +324,11 @@ fn send_one_to(
     dir: &Path,
 ) -> Result<(BankFileRecord, PathBuf), AppError> {
     let expected = file.sha256.clone().unwrap_or_default();
-    check_in_time(tenant, clock, file)?;
     let path = dir.join(format!("{}.xml", file.message_id));
     if path.exists() {
         // Left by a send interrupted between the folder and the database:
-        // the bank may have taken it already, so it is marked, not rewritten.
+        // the bank may have taken it already (in time or not), so it is
+        // marked, not rewritten.
         let there = hash_of(&path)?;
         if there != expected {
             return Err(AppError::Conflict(format!(
@@ -342,6 +342,7 @@ fn send_one_to(
         let sent = tenant.write(|tx| mark_sent(tx, &file.id, now, actor))?;
         return Ok((sent, path));
     }
+    check_in_time(tenant, clock, file)?;
     // A hidden name until complete: a folder watcher never takes a part.
     let mut partial = tempfile::Builder::new()
         .prefix(".prelevo-")
