@@ -536,53 +536,58 @@ fn fixed_field_differences(
         described.signed_on.to_string(),
         stored.signed_on.to_string(),
     );
-    compare("signature_date", Some(&file_signed), Some(&kept_signed));
-    compare(
-        "scheme",
-        Some(described.scheme.as_str()),
-        Some(stored.scheme.as_str()),
-    );
-    compare(
-        "type",
-        Some(described.kind.as_str()),
-        Some(stored.kind.as_str()),
-    );
     let (file_address, kept_address) = (&described.debtor_address, &stored.debtor_address);
-    compare(
-        "debtor_address_line1",
-        file_address.line1.as_deref(),
-        kept_address.line1.as_deref(),
-    );
-    compare(
-        "debtor_address_line2",
-        file_address.line2.as_deref(),
-        kept_address.line2.as_deref(),
-    );
-    compare(
-        "debtor_postal_code",
-        file_address.postal_code.as_deref(),
-        kept_address.postal_code.as_deref(),
-    );
-    compare(
-        "debtor_city",
-        file_address.city.as_deref(),
-        kept_address.city.as_deref(),
-    );
-    compare(
-        "debtor_country",
-        file_address.country.as_deref(),
-        kept_address.country.as_deref(),
-    );
-    compare(
-        "signature_place",
-        described.signature_place.as_deref(),
-        stored.signature_place.as_deref(),
-    );
-    compare(
-        "signature_method",
-        Some(described.signature_method.as_str()),
-        Some(stored.signature_method.as_str()),
-    );
+    let fixed: [(&str, Option<&str>, Option<&str>); 10] = [
+        ("signature_date", Some(&file_signed), Some(&kept_signed)),
+        (
+            "scheme",
+            Some(described.scheme.as_str()),
+            Some(stored.scheme.as_str()),
+        ),
+        (
+            "type",
+            Some(described.kind.as_str()),
+            Some(stored.kind.as_str()),
+        ),
+        (
+            "debtor_address_line1",
+            file_address.line1.as_deref(),
+            kept_address.line1.as_deref(),
+        ),
+        (
+            "debtor_address_line2",
+            file_address.line2.as_deref(),
+            kept_address.line2.as_deref(),
+        ),
+        (
+            "debtor_postal_code",
+            file_address.postal_code.as_deref(),
+            kept_address.postal_code.as_deref(),
+        ),
+        (
+            "debtor_city",
+            file_address.city.as_deref(),
+            kept_address.city.as_deref(),
+        ),
+        (
+            "debtor_country",
+            file_address.country.as_deref(),
+            kept_address.country.as_deref(),
+        ),
+        (
+            "signature_place",
+            described.signature_place.as_deref(),
+            stored.signature_place.as_deref(),
+        ),
+        (
+            "signature_method",
+            Some(described.signature_method.as_str()),
+            Some(stored.signature_method.as_str()),
+        ),
+    ];
+    for (column, in_file, kept) in fixed {
+        compare(column, in_file, kept);
+    }
     // An earlier date is an older file: the stored mandate knows of a
     // later collection. A later one would lengthen the mandate's life on
     // the file's word alone.
