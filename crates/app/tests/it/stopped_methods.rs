@@ -268,39 +268,34 @@ impl Waiting {
 /// the first instalment is still in flight.
 const SAME_DAY: &str = "2026-11-30T09:00:00Z";
 
-fn a_suspended_customer_s_waiting_payments_stop(store: &TestStore) {
-    let w = waiting(store, 1, SAME_DAY);
+/// Customer `n` changed by `event`: its waiting payments stop for `reason`.
+fn customer_change_stops_waiting_payments(
+    store: &TestStore,
+    n: u32,
+    event: CustomerEvent,
+    reason: StopReason,
+) {
+    let w = waiting(store, n, SAME_DAY);
     assert_eq!(state(&w.tenant, &w.sent).0, PaymentStatus::Executing);
-    change_customer_status(
-        &w.tenant,
-        &clock(),
-        &Actor::Cli,
-        &w.martin.id,
+    change_customer_status(&w.tenant, &clock(), &Actor::Cli, &w.martin.id, event).unwrap();
+    w.assert_after_stop(reason, DiscardReason::PlanStopped, SAME_DAY);
+}
+
+fn a_suspended_customer_s_waiting_payments_stop(store: &TestStore) {
+    customer_change_stops_waiting_payments(
+        store,
+        1,
         CustomerEvent::Suspend,
-    )
-    .unwrap();
-    w.assert_after_stop(
         StopReason::CustomerSuspended,
-        DiscardReason::PlanStopped,
-        SAME_DAY,
     );
 }
 
 fn a_struck_off_customer_s_waiting_payments_stop(store: &TestStore) {
-    let w = waiting(store, 2, SAME_DAY);
-    assert_eq!(state(&w.tenant, &w.sent).0, PaymentStatus::Executing);
-    change_customer_status(
-        &w.tenant,
-        &clock(),
-        &Actor::Cli,
-        &w.martin.id,
+    customer_change_stops_waiting_payments(
+        store,
+        2,
         CustomerEvent::StrikeOff,
-    )
-    .unwrap();
-    w.assert_after_stop(
         StopReason::CustomerStruckOff,
-        DiscardReason::PlanStopped,
-        SAME_DAY,
     );
 }
 
