@@ -226,11 +226,19 @@ async fn remember(
         return Problem::internal("response too large to keep for idempotency").into_response();
     };
     let status = parts.status;
+    // Replays are JSON: another answer (an import's CSV error file) is not
+    // kept and its key is freed — what returns it, an import, changes
+    // nothing when sent again.
+    let json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
     let body_text = String::from_utf8_lossy(&bytes).into_owned();
     let stored = state
         .blocking(move |_| {
             tenant.write(|tx| {
-                if status.is_server_error() {
+                if status.is_server_error() || !json {
                     tx.release_idempotent(&key)
                 } else {
                     tx.finish_idempotent(
@@ -284,10 +292,9 @@ mod tests {
 
     use super::*;
 
-    /// A handler that panics: the key must not stay reserved (every retry
-    /// refused for a day) but be freed like after any server failure.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_panicking_handler_frees_its_key() {
+    /// `handler` at `POST /it`, behind the idempotency layer, called by a
+    /// write key of a new creditor.
+    fn idempotent_app(handler: axum::routing::MethodRouter<()>) -> Router {
         let store = sqlite_store();
         let clock = Arc::new(FixedClock::new("2026-11-30T09:00:00Z".parse().unwrap()));
         let input = CreditorInput {
@@ -309,28 +316,57 @@ mod tests {
                 expires_at: None,
             },
         };
-        let app = Router::new()
-            .route(
-                "/boom",
-                post(|| async { panic!("a bug in a handler") as Response }),
-            )
+        Router::new()
+            .route("/it", handler)
             .layer(axum::middleware::from_fn(move |request, next| {
                 run_idempotent(state.clone(), request, next)
             }))
-            .layer(Extension(caller));
+            .layer(Extension(caller))
+    }
+
+    async fn send_twice(app: &Router) -> (Response, Response) {
         let send = || {
-            let request = Request::post("/boom")
-                .header("idempotency-key", "boom-1")
+            let request = Request::post("/it")
+                .header("idempotency-key", "key-1")
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from("{}"))
                 .unwrap();
             app.clone().oneshot(request)
         };
-        let first = send().await.unwrap();
+        (send().await.unwrap(), send().await.unwrap())
+    }
+
+    /// A handler that panics: the key must not stay reserved (every retry
+    /// refused for a day) but be freed like after any server failure.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_handler_frees_its_key() {
+        let app = idempotent_app(post(|| async { panic!("a bug in a handler") as Response }));
+        let (first, retry) = send_twice(&app).await;
         assert_eq!(first.status(), StatusCode::INTERNAL_SERVER_ERROR);
         // Freed: the retry runs again (and fails again) instead of 409.
-        let retry = send().await.unwrap();
         assert_eq!(retry.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(retry.headers().get("idempotent-replayed").is_none());
+    }
+
+    /// An answer that is not JSON (an import's CSV error file) is not
+    /// replayed as JSON: its key is freed and the retry runs again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_csv_answer_is_not_replayed_as_json() {
+        let app = idempotent_app(post(|| async {
+            (
+                [(header::CONTENT_TYPE, "text/csv")],
+                "line;error\n2;bad iban\n",
+            )
+                .into_response()
+        }));
+        let (first, retry) = send_twice(&app).await;
+        for answer in [&first, &retry] {
+            assert_eq!(answer.headers()[header::CONTENT_TYPE], "text/csv");
+            assert!(answer.headers().get("idempotent-replayed").is_none());
+        }
+        // A JSON answer is kept and replayed.
+        let json = idempotent_app(post(|| async { axum::Json("kept").into_response() }));
+        let (_, replayed) = send_twice(&json).await;
+        assert_eq!(replayed.headers()["idempotent-replayed"], "true");
     }
 }
