@@ -10,11 +10,15 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use prelevo_domain::Clock;
-use prelevo_store::{ClaimedMessage, NewOutboxMessage, PlatformTx, Store, TenantTx};
+use prelevo_store::{ClaimedMessage, NewOutboxMessage, PlatformTx, Store, StoreError, TenantTx};
 
 use crate::AppError;
 use crate::background::{LEASE_RECOVERY_EVERY, Periodic, pause};
 use crate::jobs::retry_delay;
+
+/// How long a claimed message is leased, from its claim and again before
+/// it is sent.
+const OUTBOX_LEASE: SignedDuration = SignedDuration::from_mins(5);
 use crate::mail::{MailError, Mailer, OutgoingEmail};
 
 const EMAIL: &str = "email";
@@ -62,14 +66,30 @@ pub fn deliver_ready(
     limit: i64,
 ) -> Result<usize, AppError> {
     let now = clock.now();
-    let claimed = store.claim_outbox(worker, now, now + SignedDuration::from_mins(5), limit)?;
+    let claimed = store.claim_outbox(worker, now, now + OUTBOX_LEASE, limit)?;
     let mut delivered = 0;
     for message in claimed {
-        match send(mailer, &message) {
-            Ok(()) => {
-                store.mark_outbox_sent(message.id, worker, clock.now())?;
-                delivered += 1;
+        // Renewed before each send: behind slow sends the batch's lease
+        // could lapse, another instance take the message back and send it
+        // too. One taken back is left to that instance.
+        match store.extend_outbox_lease(message.id, worker, clock.now() + OUTBOX_LEASE) {
+            Ok(()) => {}
+            Err(StoreError::LeaseLost { .. }) => {
+                tracing::warn!(id = message.id, "message taken back by another worker");
+                continue;
             }
+            Err(error) => return Err(error.into()),
+        }
+        match send(mailer, &message) {
+            Ok(()) => match store.mark_outbox_sent(message.id, worker, clock.now()) {
+                Ok(()) => delivered += 1,
+                // Sent, but its lease lapsed during the send: the rest of
+                // the batch goes on.
+                Err(StoreError::LeaseLost { .. }) => {
+                    tracing::error!(id = message.id, "sent after its lease lapsed");
+                }
+                Err(error) => return Err(error.into()),
+            },
             Err(error) => {
                 let retry_at = match error {
                     MailError::Transport(_) if message.attempts < message.max_attempts => {
@@ -143,7 +163,7 @@ impl OutboxWorker {
     ) -> std::io::Result<Self> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let name = format!("prelevo-{}-outbox", std::process::id());
+        let name = format!("{}-outbox", crate::ids::process_name());
         let thread = std::thread::Builder::new()
             .name(name.clone())
             .spawn(move || {

@@ -114,6 +114,18 @@ impl Store {
             .with_conn(|conn| lease::recover_expired(conn, Queue::Outbox, now))
     }
 
+    /// Renews the lease on a message this worker holds; `LeaseLost` when
+    /// another worker took it back.
+    pub fn extend_outbox_lease(
+        &self,
+        id: i64,
+        worker: &str,
+        until: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.pools
+            .with_conn(|conn| lease::extend(conn, Queue::Outbox, id, worker, until))
+    }
+
     /// Marks a message delivered.
     pub fn mark_outbox_sent(
         &self,

@@ -27,7 +27,8 @@ pub struct WorkerOptions {
     pub idle_poll: Duration,
     /// How long a claimed job is leased before another worker may take it.
     pub lease: SignedDuration,
-    /// Prefix of worker names in the `locked_by` column (host, pid).
+    /// Prefix of worker names in the `locked_by` column: unique to this
+    /// process, on any host (containers all run as pid 1).
     pub name_prefix: String,
 }
 
@@ -37,7 +38,7 @@ impl Default for WorkerOptions {
             workers: 2,
             idle_poll: Duration::from_millis(500),
             lease: SignedDuration::from_mins(10),
-            name_prefix: format!("prelevo-{}", std::process::id()),
+            name_prefix: crate::ids::process_name(),
         }
     }
 }

@@ -99,7 +99,67 @@ fn a_bad_recipient_is_dead_without_retry(store: &TestStore) {
     assert!(sink.messages().is_empty());
 }
 
+/// A slow mail server (three minutes a message): while the second message
+/// goes out, the third one's lease, taken with the batch, lapses and
+/// another instance takes it back and sends it. The first worker must then
+/// leave it: each message once.
+fn a_message_taken_back_by_another_instance_is_sent_once(store: &TestStore) {
+    use std::sync::Mutex;
+
+    use prelevo_app::mail::{MailError, Mailer};
+
+    struct Slow<'a> {
+        store: &'a TestStore,
+        clock: &'a prelevo_domain::FixedClock,
+        sent: Mutex<Vec<String>>,
+    }
+    impl Mailer for Slow<'_> {
+        fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
+            let count = self
+                .sent
+                .lock()
+                .map(|mut sent| {
+                    sent.push(email.subject.clone());
+                    sent.len()
+                })
+                .unwrap_or(0);
+            self.clock.advance(SignedDuration::from_mins(3)).unwrap();
+            if count == 2 {
+                // Meanwhile the other instance recovers the lapsed leases
+                // and delivers what it took back.
+                self.store.recover_expired_outbox(self.clock.now()).unwrap();
+                deliver_ready(self.store, self.clock, self, "other", 10).unwrap();
+            }
+            Ok(())
+        }
+    }
+
+    let clock = clock();
+    let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
+    let tenant = store.tenant(created.id);
+    for subject in ["one", "two", "three"] {
+        let email = OutgoingEmail {
+            subject: subject.into(),
+            ..welcome()
+        };
+        tenant
+            .write(|tx| queue_email(tx, &email, clock.now()))
+            .unwrap();
+    }
+    let mailer = Slow {
+        store,
+        clock: &clock,
+        sent: Mutex::new(Vec::new()),
+    };
+    deliver_ready(store, &clock, &mailer, "first", 10).unwrap();
+    let mut sent = mailer.sent.into_inner().unwrap();
+    sent.sort();
+    assert_eq!(sent, ["one", "three", "two"], "each message once");
+    assert_eq!(store.outbox_counts().unwrap().done, 3);
+}
+
 on_both_engines!(
+    a_message_taken_back_by_another_instance_is_sent_once,
     a_queued_email_is_sent_through_smtp_after_commit,
     an_unreachable_server_is_retried_later,
     the_file_mailer_writes_an_eml_per_message,
