@@ -394,7 +394,12 @@ fn check_in_time(
     clock: &dyn Clock,
     file: &BankFileRecord,
 ) -> Result<(), AppError> {
-    match missed_cutoff(tenant, clock, &file.id)? {
+    let now = clock.now();
+    let missed = tenant.read(|tx| {
+        let blocks = tx.file_blocks(&file.id)?;
+        missed_cutoff(tx, file, &blocks, now)
+    })?;
+    match missed {
         None => Ok(()),
         Some(missed) => Err(AppError::Conflict(format!(
             "bank file {} is too late: its first collections are due on {}, \
@@ -414,27 +419,52 @@ pub struct MissedCutoff {
     pub earliest: Date,
 }
 
-/// When pending file `id` was not sent before the bank's cut-off for its
-/// first due date: the dates, else `None` (a sent or discarded file is
-/// never late).
-pub fn missed_cutoff(
+/// A file as its page shows it: the file, its payment blocks, and whether
+/// it missed the bank's cut-off, read at once.
+#[derive(Debug, Clone)]
+pub struct FileOverview {
+    /// The file.
+    pub file: BankFileRecord,
+    /// Its payment blocks (PmtInf).
+    pub blocks: Vec<FileBlock>,
+    /// Pending after the cut-off for its first due date.
+    pub missed: Option<MissedCutoff>,
+}
+
+/// File `id`, its blocks and whether it missed its cut-off.
+pub fn file_overview(
     tenant: &TenantStore,
     clock: &dyn Clock,
     id: &BankFileId,
+) -> Result<FileOverview, AppError> {
+    let now = clock.now();
+    tenant.read(|tx| {
+        let file = tx.bank_file(id)?;
+        let blocks = tx.file_blocks(id)?;
+        let missed = missed_cutoff(tx, &file, &blocks, now)?;
+        Ok(FileOverview {
+            file,
+            blocks,
+            missed,
+        })
+    })
+}
+
+/// When pending `file` (of `blocks`) was not sent before the bank's cut-off
+/// for its first due date: the dates, else `None` (a sent or discarded file
+/// is never late).
+fn missed_cutoff(
+    tx: &mut TenantTx<'_, '_>,
+    file: &BankFileRecord,
+    blocks: &[FileBlock],
+    now: Timestamp,
 ) -> Result<Option<MissedCutoff>, AppError> {
-    let (file, creditor, profile, blocks) = tenant.read(|tx| {
-        Ok::<_, AppError>((
-            tx.bank_file(id)?,
-            tx.creditor()?,
-            tx.bank_profile()?,
-            tx.file_blocks(id)?,
-        ))
-    })?;
     let first_due = blocks.iter().map(|b| b.due_on).min();
     let (BankFileStatus::Pending, Some(first_due)) = (file.status, first_due) else {
         return Ok(None);
     };
-    let now_local = creditor.timezone.tz().to_datetime(clock.now());
+    let (creditor, profile) = (tx.creditor()?, tx.bank_profile()?);
+    let now_local = creditor.timezone.tz().to_datetime(now);
     let earliest = profile
         .submission_rule()
         .earliest_due_date(now_local)

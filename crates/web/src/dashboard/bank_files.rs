@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use prelevo_app::AppError;
 use prelevo_app::bank_files::{
-    MissedCutoff, discard_bank_file, missed_cutoff, send_bank_file, write_bank_file,
+    FileOverview, MissedCutoff, discard_bank_file, file_overview, send_bank_file, write_bank_file,
 };
 use prelevo_domain::{BankFileId, BankFileStatus, Clock, DiscardReason, Money, Permission};
 use prelevo_store::{Actor, BankFileRecord, FileBlock, Position, TALLY_CAP, TenantStore};
@@ -184,28 +184,30 @@ async fn file_page(
 ) -> Response {
     let tenant = member.tenant(state);
     let found = state
-        .run(move |_, clock| {
-            let (file, blocks) = tenant.read(|tx| {
-                Ok::<_, prelevo_store::StoreError>((tx.bank_file(&id)?, tx.file_blocks(&id)?))
-            })?;
-            Ok((file, blocks, missed_cutoff(&tenant, clock, &id)?))
-        })
+        .run(move |_, clock| file_overview(&tenant, clock, &id))
         .await;
-    member.shown(found, |(file, blocks, missed)| {
-        (
-            status,
-            BankFilePage {
-                layout: member.layout(Section::BankFiles),
-                file,
-                blocks,
-                missed,
-                can_operate: member.require(Permission::Operate).is_ok(),
-                can_export: member.require(Permission::Export).is_ok(),
-                errors,
-            },
-        )
-            .into_response()
-    })
+    member.shown(
+        found,
+        |FileOverview {
+             file,
+             blocks,
+             missed,
+         }| {
+            (
+                status,
+                BankFilePage {
+                    layout: member.layout(Section::BankFiles),
+                    file,
+                    blocks,
+                    missed,
+                    can_operate: member.require(Permission::Operate).is_ok(),
+                    can_export: member.require(Permission::Export).is_ok(),
+                    errors,
+                },
+            )
+                .into_response()
+        },
+    )
 }
 
 /// `GET /bank-files/{id}`: the file, its blocks and its actions.
