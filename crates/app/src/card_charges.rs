@@ -109,10 +109,11 @@ fn start_charges(
         let mut in_flight = Vec::with_capacity(batch.len());
         for (mut payment, token) in batch {
             if payment.status == PaymentStatus::ToExecute {
+                let read = payment.version();
                 let change = payment
                     .apply(PaymentEvent::Send, now, PaymentCause::ChargeSent)
                     .map_err(|e| AppError::System(e.to_string()))?;
-                tx.save_payment(&payment, change.from)?;
+                tx.save_payment(&payment, read)?;
                 changes.push((payment.id.clone(), change));
             }
             in_flight.push((payment, token));
@@ -163,10 +164,11 @@ fn record_answer(
             }
             return Ok(());
         }
+        let read = after.version();
         let change = after
             .apply(event, now, cause)
             .map_err(|e| AppError::System(e.to_string()))?;
-        tx.save_payment(&after, change.from)?;
+        tx.save_payment(&after, read)?;
         tx.record_payment_changes(&[(after.id.clone(), change)], &Actor::System)?;
         Ok(())
     })

@@ -329,7 +329,7 @@ pub fn cancel_payment(
         let change = after
             .apply(PaymentEvent::Cancel, now, PaymentCause::CancelledByCreditor)
             .map_err(|e| AppError::Conflict(e.to_string()))?;
-        tx.save_payment(&after, change.from)?;
+        tx.save_payment(&after, before.version())?;
         tx.record_payment_changes(&[(after.id.clone(), change)], actor)?;
         bank_files::discard_files_holding(
             tx,
@@ -403,7 +403,7 @@ pub fn amend_payment(
         after.amount = amount;
         after.due_on = due_on;
         after.remittance = text;
-        tx.save_payment(&after, change.from)?;
+        tx.save_payment(&after, before.version())?;
         tx.record_payment_changes(&[(after.id.clone(), change)], actor)?;
         bank_files::discard_files_holding(
             tx,

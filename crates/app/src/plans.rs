@@ -276,10 +276,11 @@ fn cancel_pending(
 ) -> Result<(), AppError> {
     let mut changes = Vec::new();
     for mut payment in tx.pending_payments_of_plan(plan)? {
+        let read = payment.version();
         let change = payment
             .apply(PaymentEvent::Cancel, at, cause.clone())
             .map_err(|e| AppError::Conflict(e.to_string()))?;
-        tx.save_payment(&payment, change.from)?;
+        tx.save_payment(&payment, read)?;
         changes.push((payment.id, change));
     }
     let ids: Vec<_> = changes.iter().map(|(id, _)| id.clone()).collect();

@@ -96,7 +96,8 @@ pub use mandate_ref::MandateRef;
 pub use money::{Money, MoneyError, MoneyParseError};
 pub use payment::{
     AmountError, Instrument, Payment, PaymentChange, PaymentEvent, PaymentKind, PaymentStatus,
-    PaymentTransitionError, REMITTANCE_MAX, RemittanceTooLong, check_amount, remittance,
+    PaymentTransitionError, PaymentVersion, REMITTANCE_MAX, RemittanceTooLong, check_amount,
+    remittance,
 };
 pub use payment_cause::{PaymentAmendment, PaymentCause};
 pub use plan::{

@@ -261,7 +261,25 @@ pub struct PaymentChange {
     pub cause: PaymentCause,
 }
 
+/// What a payment was when it was read: a save over it fails if another
+/// transaction changed it since (its state, or its terms: `updated_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentVersion {
+    /// Its state then.
+    pub status: PaymentStatus,
+    /// Its last change then.
+    pub updated_at: Timestamp,
+}
+
 impl Payment {
+    /// This payment's version, to save a change over it.
+    pub fn version(&self) -> PaymentVersion {
+        PaymentVersion {
+            status: self.status,
+            updated_at: self.updated_at,
+        }
+    }
+
     /// Applies `event` at `at` for `cause`; the change to keep in the
     /// payment's history, or why it cannot happen (nothing changed then).
     pub fn apply(

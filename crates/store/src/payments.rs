@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{
     BankFileId, CardToken, Currency, CustomerId, EndToEndId, Money, Payment, PaymentCause,
-    PaymentChange, PaymentId, PaymentKind, PaymentStatus, PlanId, SepaText,
+    PaymentChange, PaymentId, PaymentKind, PaymentStatus, PaymentVersion, PlanId, SepaText,
 };
 
 use crate::engine::on_each_engine;
@@ -290,20 +290,22 @@ impl TenantTx<'_, '_> {
     }
 
     /// Saves a changed payment: its state, amount, due date, text — if it
-    /// is still in state `was`. A payment another transaction moved
-    /// meanwhile (a run sending it while the creditor cancels it) is a
-    /// conflict: nothing is saved, and the caller's transaction fails.
+    /// still is the version `read` it was changed from. A payment another
+    /// transaction changed meanwhile (a run sending it while the creditor
+    /// cancels or amends it) is a conflict: nothing is saved, and the
+    /// caller's transaction fails rather than overwrite the other change.
     pub fn save_payment(
         &mut self,
         payment: &Payment,
-        was: PaymentStatus,
+        read: PaymentVersion,
     ) -> Result<(), StoreError> {
         let tenant = self.tenant().to_owned();
         let changed = on_each_engine!(self.conn, |c| diesel::update(
             payments::table
                 .filter(payments::creditor_id.eq(&tenant))
                 .filter(payments::id.eq(payment.id.as_str()))
-                .filter(payments::status.eq(was.as_str()))
+                .filter(payments::status.eq(read.status.as_str()))
+                .filter(payments::updated_at.eq(DbInstant::from(read.updated_at)))
         )
         .set((
             payments::status.eq(payment.status.as_str()),
@@ -316,7 +318,11 @@ impl TenantTx<'_, '_> {
         if changed == 0 {
             return Err(StoreError::Conflict {
                 entity: "payment",
-                detail: format!("{} is no longer {}", payment.id, was.as_str()),
+                detail: format!(
+                    "{} changed since it was read (it was {})",
+                    payment.id,
+                    read.status.as_str()
+                ),
             });
         }
         Ok(())

@@ -1097,16 +1097,33 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind(store: &TestStore) {
     let mut huge = p.clone();
     huge.amount = eur(100_000_000_000);
     // Saved as if it were in flight, it is not: nothing changes.
+    let in_flight = prelevo_domain::PaymentVersion {
+        status: PaymentStatus::Executing,
+        ..p.version()
+    };
     let stale = tenant
-        .write(|tx| tx.save_payment(&huge, PaymentStatus::Executing))
+        .write(|tx| tx.save_payment(&huge, in_flight))
         .unwrap_err();
     assert!(
         matches!(stale, prelevo_store::StoreError::Conflict { .. }),
         "{stale:?}"
     );
+    // Saved over an older version (changed since it was read): nothing
+    // changes either.
+    let older = prelevo_domain::PaymentVersion {
+        updated_at: p.updated_at - jiff::SignedDuration::from_secs(1),
+        ..p.version()
+    };
+    let overwritten = tenant
+        .write(|tx| tx.save_payment(&huge, older))
+        .unwrap_err();
+    assert!(
+        matches!(overwritten, prelevo_store::StoreError::Conflict { .. }),
+        "{overwritten:?}"
+    );
     assert_eq!(payment(&tenant, &p.id).unwrap().0.payment.amount, p.amount);
     tenant
-        .write(|tx| tx.save_payment(&huge, PaymentStatus::ToExecute))
+        .write(|tx| tx.save_payment(&huge, p.version()))
         .unwrap();
     let failed = run_collections(
         &tenant,
