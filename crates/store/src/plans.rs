@@ -11,7 +11,7 @@ use prelevo_domain::{
 };
 
 use crate::engine::on_each_engine;
-use crate::schema::plans;
+use crate::schema::{plan_cursors, plans};
 use crate::sql_types::DbInstant;
 use crate::tally::tally_in_status;
 use crate::{Position, StoreError, Tally, TenantTx};
@@ -51,9 +51,6 @@ struct PlanRow {
     instalments: Option<i64>,
     remittance: Option<String>,
     status: String,
-    next_index: i64,
-    next_due_on: Option<String>,
-    created_count: i64,
     stop_reason: Option<String>,
     stopped_at: Option<DbInstant>,
     created_at: DbInstant,
@@ -84,9 +81,6 @@ impl PlanRow {
             instalments,
             remittance: p.remittance.as_ref().map(|r| r.as_str().to_owned()),
             status: p.status.as_str().to_owned(),
-            next_index: i64::from(p.next_index),
-            next_due_on: p.next_due().map(|d| d.to_string()),
-            created_count: i64::from(p.created_count),
             stop_reason: p.stop.as_ref().map(|s| s.reason.as_str().to_owned()),
             stopped_at: p.stop.as_ref().map(|s| s.at.into()),
             created_at: p.created_at.into(),
@@ -95,8 +89,8 @@ impl PlanRow {
         }
     }
 
-    /// Decodes a row through the domain's constructors.
-    fn into_domain(self) -> Result<Plan, StoreError> {
+    /// Decodes a row and its cursor through the domain's constructors.
+    fn into_domain(self, cursor: CursorRow) -> Result<Plan, StoreError> {
         let id = self.id.clone();
         let corrupt = |reason: String| StoreError::Corrupt {
             entity: "plan",
@@ -144,13 +138,64 @@ impl PlanRow {
             remittance: self.remittance.map(|r| SepaText::convert(&r, usize::MAX)),
             status: PlanStatus::parse(&self.status)
                 .ok_or_else(|| corrupt(format!("status {:?}", self.status)))?,
-            next_index: count(self.next_index)?,
-            created_count: count(self.created_count)?,
+            next_index: count(cursor.next_index)?,
+            created_count: count(cursor.created_count)?,
             stop,
             created_at: self.created_at.get(),
-            updated_at: self.updated_at.get(),
+            // The plan changed last when it was edited or when the run
+            // last created one of its instalments.
+            updated_at: self.updated_at.max(cursor.updated_at).get(),
         })
     }
+}
+
+/// Where a plan is in its schedule, kept apart from the plan (see the
+/// `plan_cursors` migration): the daily run rewrites this narrow row only.
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(
+    table_name = plan_cursors,
+    primary_key(creditor_id, plan_id),
+    treat_none_as_null = true
+)]
+struct CursorRow {
+    creditor_id: String,
+    plan_id: String,
+    next_index: i64,
+    next_due_on: Option<String>,
+    created_count: i64,
+    updated_at: DbInstant,
+}
+
+impl CursorRow {
+    fn from_domain(p: &Plan, creditor: &str) -> Self {
+        Self {
+            creditor_id: creditor.to_owned(),
+            plan_id: p.id.as_str().to_owned(),
+            next_index: i64::from(p.next_index),
+            next_due_on: p.next_due().map(|d| d.to_string()),
+            created_count: i64::from(p.created_count),
+            updated_at: p.updated_at.into(),
+        }
+    }
+}
+
+/// Plans from their rows and cursors, in the order of `rows`. A plan
+/// without its cursor is corrupt (both are written together).
+fn joined(rows: Vec<PlanRow>, cursors: Vec<CursorRow>) -> Result<Vec<Plan>, StoreError> {
+    let mut cursors: std::collections::HashMap<String, CursorRow> = cursors
+        .into_iter()
+        .map(|c| (c.plan_id.clone(), c))
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let cursor = cursors.remove(&row.id).ok_or_else(|| StoreError::Corrupt {
+                entity: "plan",
+                id: row.id.clone(),
+                reason: "no schedule cursor".to_owned(),
+            })?;
+            row.into_domain(cursor)
+        })
+        .collect()
 }
 
 /// The instrument of a stored plan or payment: its mandate, its card, or
@@ -172,10 +217,10 @@ impl TenantTx<'_, '_> {
         self.insert_plans(std::slice::from_ref(plan))
     }
 
-    /// Stores new plans in one statement per thousand.
+    /// Stores new plans (and their cursors) in one statement per thousand.
     pub fn insert_plans(&mut self, new: &[Plan]) -> Result<(), StoreError> {
         let tenant = self.tenant().to_owned();
-        // 22 columns: a thousand rows stay under SQLite's 32 766 variables.
+        // 20 columns: a thousand rows stay under SQLite's 32 766 variables.
         for chunk in new.chunks(1_000) {
             let rows: Vec<PlanRow> = chunk
                 .iter()
@@ -188,6 +233,13 @@ impl TenantTx<'_, '_> {
                 "plan",
                 "a plan id or plan reference",
             ))?;
+            let cursors: Vec<CursorRow> = chunk
+                .iter()
+                .map(|p| CursorRow::from_domain(p, &tenant))
+                .collect();
+            on_each_engine!(self.conn, |c| diesel::insert_into(plan_cursors::table)
+                .values(&cursors)
+                .execute(c))?;
         }
         Ok(())
     }
@@ -195,6 +247,7 @@ impl TenantTx<'_, '_> {
     /// Saves a changed plan of this creditor.
     pub fn save_plan(&mut self, plan: &Plan) -> Result<(), StoreError> {
         let row = PlanRow::from_domain(plan, self.tenant());
+        let cursor = CursorRow::from_domain(plan, self.tenant());
         let tenant = self.tenant().to_owned();
         let changed = on_each_engine!(self.conn, |c| diesel::update(
             plans::table
@@ -203,50 +256,68 @@ impl TenantTx<'_, '_> {
         )
         .set(&row)
         .execute(c))?;
+        StoreError::unless_changed(changed, "plan", &plan.id)?;
+        let changed = on_each_engine!(self.conn, |c| diesel::update(
+            plan_cursors::table
+                .filter(plan_cursors::creditor_id.eq(&tenant))
+                .filter(plan_cursors::plan_id.eq(plan.id.as_str()))
+        )
+        .set(&cursor)
+        .execute(c))?;
         StoreError::unless_changed(changed, "plan", &plan.id)
     }
 
-    /// Saves plans moved on by the daily run: their cursor, state and
-    /// last-change time only. Plans moved to the same place (a batch of
+    /// Saves plans moved on by the daily run: their cursors, and the state
+    /// of those that ended. Plans moved to the same place (a batch of
     /// monthly plans on the same day) are saved by one statement.
     pub fn save_plan_progress(&mut self, moved: &[Plan]) -> Result<(), StoreError> {
         let tenant = self.tenant().to_owned();
         let mut groups: BTreeMap<_, Vec<&str>> = BTreeMap::new();
+        let mut ended: BTreeMap<_, Vec<&str>> = BTreeMap::new();
         for plan in moved {
             let place = (
-                plan.status.as_str(),
                 i64::from(plan.next_index),
                 plan.next_due().map(|d| d.to_string()),
                 i64::from(plan.created_count),
                 DbInstant::from(plan.updated_at),
             );
             groups.entry(place).or_default().push(plan.id.as_str());
+            // A plan moving on was active (only active plans are due): its
+            // row is written only when it ends.
+            if plan.status != PlanStatus::Active {
+                ended
+                    .entry((plan.status.as_str(), DbInstant::from(plan.updated_at)))
+                    .or_default()
+                    .push(plan.id.as_str());
+            }
         }
         let mut changed = 0;
-        for ((status, next_index, next_due_on, created_count, updated_at), ids) in groups {
+        for ((next_index, next_due_on, created_count, updated_at), ids) in groups {
             // Under both engines' limits on bound values.
             for chunk in ids.chunks(10_000) {
-                let these = plans::table
-                    .filter(plans::creditor_id.eq(&tenant))
-                    .filter(plans::id.eq_any(chunk));
-                let progress = (
-                    plans::next_index.eq(next_index),
-                    plans::next_due_on.eq(&next_due_on),
-                    plans::created_count.eq(created_count),
-                    plans::updated_at.eq(updated_at),
-                );
-                // A plan moving on was active (only active plans are due):
-                // its status is written only when it ends, so that its
-                // status index entry is not rewritten at every instalment.
-                changed += if status == PlanStatus::Active.as_str() {
-                    on_each_engine!(self.conn, |c| diesel::update(these)
-                        .set(progress)
-                        .execute(c))?
-                } else {
-                    on_each_engine!(self.conn, |c| diesel::update(these)
-                        .set((plans::status.eq(status), progress))
-                        .execute(c))?
-                };
+                changed += on_each_engine!(self.conn, |c| diesel::update(
+                    plan_cursors::table
+                        .filter(plan_cursors::creditor_id.eq(&tenant))
+                        .filter(plan_cursors::plan_id.eq_any(chunk))
+                )
+                .set((
+                    plan_cursors::next_index.eq(next_index),
+                    plan_cursors::next_due_on.eq(&next_due_on),
+                    plan_cursors::created_count.eq(created_count),
+                    plan_cursors::updated_at.eq(updated_at),
+                ))
+                .execute(c))?;
+            }
+        }
+        for ((status, updated_at), ids) in ended {
+            for chunk in ids.chunks(10_000) {
+                on_each_engine!(self.conn, |c| diesel::update(
+                    plans::table
+                        .filter(plans::creditor_id.eq(&tenant))
+                        .filter(plans::id.eq_any(chunk))
+                )
+                .set((plans::status.eq(status), plans::updated_at.eq(updated_at)))
+                .execute(c))?;
             }
         }
         if changed != moved.len() {
@@ -258,6 +329,28 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
+    /// The cursors of this creditor's plans `ids`, in no order.
+    fn cursors_of(&mut self, ids: &[&str]) -> Result<Vec<CursorRow>, StoreError> {
+        let tenant = self.tenant().to_owned();
+        let mut found = Vec::with_capacity(ids.len());
+        // Under both engines' limits on bound values.
+        for chunk in ids.chunks(10_000) {
+            found.extend(on_each_engine!(self.conn, |c| plan_cursors::table
+                .filter(plan_cursors::creditor_id.eq(&tenant))
+                .filter(plan_cursors::plan_id.eq_any(chunk))
+                .select(CursorRow::as_select())
+                .load(c))?);
+        }
+        Ok(found)
+    }
+
+    /// `rows` with their cursors, in the order of `rows`.
+    fn with_cursors(&mut self, rows: Vec<PlanRow>) -> Result<Vec<Plan>, StoreError> {
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let cursors = self.cursors_of(&ids)?;
+        joined(rows, cursors)
+    }
+
     /// One of this creditor's plans.
     pub fn plan(&mut self, id: &PlanId) -> Result<Plan, StoreError> {
         let tenant = self.tenant().to_owned();
@@ -267,11 +360,15 @@ impl TenantTx<'_, '_> {
             .select(PlanRow::as_select())
             .get_result(c)
             .optional())?;
-        row.ok_or_else(|| StoreError::NotFound {
+        let row = row.ok_or_else(|| StoreError::NotFound {
             entity: "plan",
             id: id.to_string(),
-        })?
-        .into_domain()
+        })?;
+        let mut found = self.with_cursors(vec![row])?;
+        found.pop().ok_or_else(|| StoreError::NotFound {
+            entity: "plan",
+            id: id.to_string(),
+        })
     }
 
     /// This creditor's plans that have one of `references`, in no order
@@ -282,36 +379,51 @@ impl TenantTx<'_, '_> {
     ) -> Result<Vec<Plan>, StoreError> {
         let tenant = self.tenant().to_owned();
         let references: Vec<&str> = references.iter().map(PlanReference::as_str).collect();
-        let mut found = Vec::with_capacity(references.len());
+        let mut rows = Vec::with_capacity(references.len());
         // Under both engines' limits on bound values.
         for chunk in references.chunks(10_000) {
-            let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| plans::table
+            rows.extend(on_each_engine!(self.conn, |c| plans::table
                 .filter(plans::creditor_id.eq(&tenant))
                 .filter(plans::external_reference.eq_any(chunk))
                 .select(PlanRow::as_select())
-                .load(c))?;
-            for row in rows {
-                found.push(row.into_domain()?);
-            }
+                .load(c))?);
         }
-        Ok(found)
+        self.with_cursors(rows)
     }
 
-    /// Active plans whose next instalment falls due on or before `horizon`,
-    /// the earliest first: a batch of the daily run. A plan the run moved
-    /// on leaves this set (its next date is past the horizon), so the run
-    /// asks again until none is left; the index serves each batch in order
-    /// without sorting the rest.
-    pub fn plans_due(&mut self, horizon: Date, limit: i64) -> Result<Vec<Plan>, StoreError> {
+    /// Plans whose next instalment falls due on or before `horizon` and
+    /// whose id comes after `after`, in id order: a batch of the daily run,
+    /// which asks for the next batch after the last plan of this one. The
+    /// run walks the creditor's cursors once, in key order, without a
+    /// "next due date" index to keep up to date (only active plans have a
+    /// next date).
+    pub fn plans_due(
+        &mut self,
+        horizon: Date,
+        after: Option<&PlanId>,
+        limit: i64,
+    ) -> Result<Vec<Plan>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| plans::table
-            .filter(plans::creditor_id.eq(&tenant))
-            .filter(plans::next_due_on.le(horizon.to_string()))
-            .order((plans::next_due_on.asc(), plans::id.asc()))
+        let after = after.map_or("", PlanId::as_str);
+        // Driven from the cursors' key (creditor, plan): each plan is then
+        // read by its id.
+        let found: Vec<(CursorRow, PlanRow)> = on_each_engine!(self.conn, |c| plan_cursors::table
+            .inner_join(
+                plans::table.on(plans::id
+                    .eq(plan_cursors::plan_id)
+                    .and(plans::creditor_id.eq(plan_cursors::creditor_id))),
+            )
+            .filter(plan_cursors::creditor_id.eq(&tenant))
+            .filter(plan_cursors::plan_id.gt(after))
+            .filter(plan_cursors::next_due_on.le(horizon.to_string()))
+            .order(plan_cursors::plan_id.asc())
             .limit(limit)
-            .select(PlanRow::as_select())
+            .select((CursorRow::as_select(), PlanRow::as_select()))
             .load(c))?;
-        rows.into_iter().map(PlanRow::into_domain).collect()
+        found
+            .into_iter()
+            .map(|(cursor, row)| row.into_domain(cursor))
+            .collect()
     }
 
     /// How many plans are in `status` (or in any), counted up to `cap`.
@@ -361,10 +473,7 @@ impl TenantTx<'_, '_> {
             }
             .load(c)
         })?;
-        let mut found = rows
-            .into_iter()
-            .map(PlanRow::into_domain)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut found = self.with_cursors(rows)?;
         if matches!(position, Position::Before(_)) {
             found.reverse();
         }

@@ -350,9 +350,6 @@ diesel::table! {
         instalments -> Nullable<BigInt>,
         remittance -> Nullable<Text>,
         status -> Text,
-        next_index -> BigInt,
-        next_due_on -> Nullable<Text>,
-        created_count -> BigInt,
         stop_reason -> Nullable<Text>,
         stopped_at -> Nullable<UtcInstant>,
         created_at -> UtcInstant,
@@ -463,6 +460,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::UtcInstant;
+
+    plan_cursors (creditor_id, plan_id) {
+        creditor_id -> Text,
+        plan_id -> Text,
+        next_index -> BigInt,
+        next_due_on -> Nullable<Text>,
+        created_count -> BigInt,
+        updated_at -> UtcInstant,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> creditors (creditor_id));
 diesel::joinable!(mandates -> customers (customer_id));
@@ -489,6 +500,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_aliases,
     domain_events,
     plans,
+    plan_cursors,
     payments,
     payment_events,
     bank_files,

@@ -161,12 +161,22 @@ fn plans_and_payments_read_back(store: &TestStore) {
     // Due on or before the horizon: the plan whose next date is 5 March.
     let due = w
         .tenant
-        .read(|tx| tx.plans_due(date(2027, 3, 5), 10))
+        .read(|tx| tx.plans_due(date(2027, 3, 5), None, 10))
         .unwrap();
     assert_eq!(due.len(), 4);
+    assert!(
+        due.windows(2).all(|w| w[0].id < w[1].id),
+        "a batch comes in id order"
+    );
+    // The next batch starts after the last plan of the one before.
+    let rest = w
+        .tenant
+        .read(|tx| tx.plans_due(date(2027, 3, 5), Some(&due[1].id), 10))
+        .unwrap();
+    assert_eq!(rest, due[2..]);
     let due = w
         .tenant
-        .read(|tx| tx.plans_due(date(2027, 3, 4), 10))
+        .read(|tx| tx.plans_due(date(2027, 3, 4), None, 10))
         .unwrap();
     assert_eq!(due.len(), 3, "the moved plan is next due in March");
     // An instalment stored twice, or an end-to-end id used twice, is refused.
@@ -198,6 +208,27 @@ fn plans_and_payments_read_back(store: &TestStore) {
         })
         .unwrap();
     assert_eq!(listed, [w.plans[2].clone()]);
+    // A plan whose last instalment was created ends: its state is saved
+    // with its cursor, and it is due no more.
+    let mut ended = w.plans[1].clone();
+    ended.next_index = 12;
+    ended.created_count = 12;
+    ended.status = PlanStatus::Inactive;
+    ended.updated_at = t0() + jiff::SignedDuration::from_hours(2);
+    w.tenant
+        .write(|tx| tx.save_plan_progress(std::slice::from_ref(&ended)))
+        .unwrap();
+    assert_eq!(w.tenant.read(|tx| tx.plan(&ended.id)).unwrap(), ended);
+    let due = w
+        .tenant
+        .read(|tx| tx.plans_due(date(2030, 1, 1), None, 10))
+        .unwrap();
+    assert!(due.iter().all(|p| p.id != ended.id), "{due:?}");
+    // An edit after the run's last move is the plan's last change.
+    let mut edited = ended.clone();
+    edited.updated_at = t0() + jiff::SignedDuration::from_hours(3);
+    w.tenant.write(|tx| tx.save_plan(&edited)).unwrap();
+    assert_eq!(w.tenant.read(|tx| tx.plan(&ended.id)).unwrap(), edited);
 }
 
 /// A plan's reference is the creditor's: found by it in one query, unique
@@ -538,7 +569,7 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
             ));
             assert!(tx.file_entries(&first, 0, 10)?.is_empty());
             assert!(tx.file_blocks(&first)?.is_empty());
-            assert!(tx.plans_due(date(2030, 1, 1), 10)?.is_empty());
+            assert!(tx.plans_due(date(2030, 1, 1), None, 10)?.is_empty());
             assert!(
                 tx.payments(&PaymentFilter::default(), Position::Start, 10)?
                     .is_empty()
