@@ -27,9 +27,13 @@ pub enum JobError {
 impl From<AppError> for JobError {
     fn from(error: AppError) -> Self {
         match error.kind() {
-            crate::ErrorKind::Internal | crate::ErrorKind::Upstream => {
-                JobError::Retryable(error.to_string())
-            }
+            // A conflict is a change committed by someone else between the
+            // job's read and its write (a payment cancelled while the day's
+            // run charged it): the next attempt reads the data as it now
+            // is. One that persists ends `dead` after the attempts.
+            crate::ErrorKind::Internal
+            | crate::ErrorKind::Upstream
+            | crate::ErrorKind::Conflict => JobError::Retryable(error.to_string()),
             _ => JobError::Permanent(error.to_string()),
         }
     }
@@ -182,4 +186,27 @@ pub fn enqueue_platform<J: BackgroundJob>(
 ) -> Result<Option<i64>, AppError> {
     let payload = encode(job)?;
     Ok(store.enqueue_platform_job(&new_job::<J>(&payload, run_at, dedup_key), now)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobError;
+    use crate::AppError;
+
+    #[test]
+    fn a_conflict_is_tried_again_and_bad_input_is_not() {
+        let conflict = prelevo_store::StoreError::Conflict {
+            entity: "payment",
+            detail: "changed since it was read".into(),
+        };
+        assert!(matches!(JobError::from(conflict), JobError::Retryable(_)));
+        assert!(matches!(
+            JobError::from(AppError::invalid("amount", "must be positive")),
+            JobError::Permanent(_)
+        ));
+        assert!(matches!(
+            JobError::from(AppError::NotFound("plan".into())),
+            JobError::Permanent(_)
+        ));
+    }
 }
