@@ -46,6 +46,34 @@ pub struct ClaimedJob {
     pub max_attempts: i32,
 }
 
+/// A job that failed its last attempt, for an operator to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadJob {
+    /// Job id.
+    pub id: i64,
+    /// The creditor it worked for, if any.
+    pub creditor_id: Option<String>,
+    /// Its kind.
+    pub kind: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The last attempt's error.
+    pub last_error: Option<String>,
+    /// When it died.
+    pub finished_at: Timestamp,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = jobs)]
+struct DeadJobRow {
+    id: i64,
+    creditor_id: Option<String>,
+    kind: String,
+    attempts: i32,
+    last_error: Option<String>,
+    finished_at: Option<DbInstant>,
+}
+
 /// A job's life: `queued` → `running` → `done`, or back to `queued` to
 /// retry, or `dead` after its last attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,6 +311,58 @@ impl Store {
     pub fn job_counts(&self) -> Result<JobCounts, StoreError> {
         self.pools
             .with_conn(|conn| Ok(JobCounts::from_rows(lease::counts(conn, Queue::Jobs)?)))
+    }
+
+    /// **Platform operation.** The jobs that failed their last attempt,
+    /// the latest first (`prelevo jobs dead`).
+    pub fn dead_jobs(&self, limit: i64) -> Result<Vec<DeadJob>, StoreError> {
+        let rows: Vec<DeadJobRow> = self.pools.with_conn::<_, StoreError>(|conn| {
+            Ok(on_each_engine!(conn, |c| jobs::table
+                .filter(jobs::state.eq(JobState::Dead.code()))
+                .order(jobs::id.desc())
+                .limit(limit)
+                .select(DeadJobRow::as_select())
+                .load(c))?)
+        })?;
+        // A dead job always has its time of death (`lease::finish`).
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(DeadJob {
+                    finished_at: r.finished_at?.get(),
+                    id: r.id,
+                    creditor_id: r.creditor_id,
+                    kind: r.kind,
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                })
+            })
+            .collect())
+    }
+
+    /// **Platform operation.** Queues a dead job again, due at `now`, with
+    /// all its attempts (`prelevo jobs retry`), once what killed it is
+    /// mended. Its last error stays until the next attempt. Returns whether
+    /// it was dead (a job in another state is left as it is).
+    pub fn retry_dead_job(&self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
+        let now = DbInstant::from(now);
+        self.pools.with_conn(|conn| {
+            let changed = on_each_engine!(conn, |c| diesel::update(
+                jobs::table
+                    .filter(jobs::id.eq(id))
+                    .filter(jobs::state.eq(JobState::Dead.code()))
+            )
+            .set((
+                jobs::state.eq(JobState::Queued.code()),
+                jobs::attempts.eq(0),
+                jobs::run_at.eq(now),
+                jobs::locked_by.eq(None::<String>),
+                jobs::locked_until.eq(None::<DbInstant>),
+                jobs::finished_at.eq(None::<DbInstant>),
+            ))
+            .execute(c))?;
+            Ok(changed == 1)
+        })
     }
 
     /// **Platform operation.** The last error of a job and its state, for

@@ -51,7 +51,7 @@ pub use engine::{Engine, PoolOptions, redact_password};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStart};
 pub use imported_files::{ImportedFile, NewImportedFile};
-pub use jobs::{ClaimedJob, JobCounts, JobState, NewJob};
+pub use jobs::{ClaimedJob, DeadJob, JobCounts, JobState, NewJob};
 pub use mandates::{ListedMandate, MandateFilter};
 pub use memberships::{Member, Membership};
 pub use outbox::{ClaimedMessage, NewOutboxMessage};

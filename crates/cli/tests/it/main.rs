@@ -10,6 +10,7 @@
 mod access;
 mod collect;
 mod creditor;
+mod jobs;
 mod mandate;
 mod plan_import;
 mod serve;

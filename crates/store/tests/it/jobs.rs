@@ -222,6 +222,40 @@ fn concurrent_workers_run_each_job_exactly_once(store: &TestStore) {
     assert!(runs.values().all(|&n| n == 1), "a job ran twice");
     assert_eq!(store.job_counts().unwrap().done, JOBS as i64);
 }
+fn a_dead_job_can_be_queued_again(store: &TestStore) {
+    store
+        .enqueue_platform_job(&job("fragile", 0, t0()), t0())
+        .unwrap();
+    store
+        .enqueue_platform_job(&job("healthy", 0, t0()), t0())
+        .unwrap();
+    let claimed = store.claim_jobs("w", t0(), lease(t0()), 2).unwrap();
+    let (dying, healthy) = (claimed[0].clone(), claimed[1].clone());
+    store
+        .fail_job(dying.id, "w", t0(), "payload cannot be read", None)
+        .unwrap();
+    let dead = store.dead_jobs(10).unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].id, dying.id);
+    assert_eq!(dead[0].kind, dying.kind);
+    assert_eq!(dead[0].attempts, 1);
+    assert_eq!(
+        dead[0].last_error.as_deref(),
+        Some("payload cannot be read")
+    );
+    assert_eq!(dead[0].finished_at, t0());
+    // A job that is not dead is left as it is.
+    assert!(!store.retry_dead_job(healthy.id, t0()).unwrap());
+    assert!(!store.retry_dead_job(dying.id + 100, t0()).unwrap());
+    let later = t0() + SignedDuration::from_hours(1);
+    assert!(store.retry_dead_job(dying.id, later).unwrap());
+    assert!(!store.retry_dead_job(dying.id, later).unwrap(), "once");
+    assert!(store.dead_jobs(10).unwrap().is_empty());
+    // Queued for now, with all its attempts again.
+    let again = store.claim_jobs("w2", later, lease(later), 10).unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!((again[0].id, again[0].attempts), (dying.id, 1));
+}
 
 on_both_engines!(
     a_job_runs_once_and_is_done,
@@ -232,4 +266,5 @@ on_both_engines!(
     a_heartbeat_keeps_the_lease,
     a_lease_lost_on_the_last_attempt_is_dead,
     concurrent_workers_run_each_job_exactly_once,
+    a_dead_job_can_be_queued_again,
 );
