@@ -226,7 +226,7 @@ pub(crate) fn edit_plan_in(
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     after.reference = reference;
     cancel_pending(tx, &after.id, PaymentCause::PlanChanged, now, actor)?;
-    tx.save_plan(&after)?;
+    tx.save_plan(&after, before.version())?;
     take_instalments(tx, std::slice::from_mut(&mut after), today, until, now)?;
     record_change(tx, actor, "changed", Some(&before), &after)?;
     Ok(after)
@@ -259,7 +259,7 @@ pub(crate) fn stop_in(
     after
         .stop(reason, at)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
-    tx.save_plan(&after)?;
+    tx.save_plan(&after, before.version())?;
     cancel_pending(tx, &after.id, PaymentCause::PlanStopped(reason), at, actor)?;
     record_change(tx, actor, "stopped", Some(&before), &after)?;
     Ok(after)

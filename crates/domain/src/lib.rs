@@ -102,7 +102,7 @@ pub use payment::{
 pub use payment_cause::{PaymentAmendment, PaymentCause};
 pub use plan::{
     Instalment, Plan, PlanEvent, PlanReference, PlanReferenceError, PlanStatus, PlanStop,
-    PlanTransitionError, StopReason,
+    PlanTransitionError, PlanVersion, StopReason,
 };
 pub use reason_code::{ReasonCode, ReasonCodeInfo, UnknownReasonCode};
 pub use schedule::{

@@ -177,7 +177,32 @@ pub struct Plan {
     pub updated_at: Timestamp,
 }
 
+/// What a plan was when it was read: a save over it fails if another
+/// transaction changed it since — its state, its place in the schedule
+/// (the daily run moving it on) or its terms (`updated_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanVersion {
+    /// Its state then.
+    pub status: PlanStatus,
+    /// The schedule index of its next instalment then.
+    pub next_index: u32,
+    /// Instalments created then.
+    pub created_count: u32,
+    /// Its last change then.
+    pub updated_at: Timestamp,
+}
+
 impl Plan {
+    /// This plan's version, to save a change over it.
+    pub fn version(&self) -> PlanVersion {
+        PlanVersion {
+            status: self.status,
+            next_index: self.next_index,
+            created_count: self.created_count,
+            updated_at: self.updated_at,
+        }
+    }
+
     /// The nominal date of the next instalment to create, if any: what the
     /// daily run looks for.
     pub fn next_due(&self) -> Option<Date> {

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use jiff::civil::Date;
 use prelevo_domain::{
     CardAliasId, CollectionDay, Currency, CustomerId, Frequency, Instrument, MandateId, Money,
-    PaymentKind, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, PlanStop, Schedule, SepaText,
-    StopReason,
+    PaymentKind, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, PlanStop, PlanVersion, Schedule,
+    SepaText, StopReason,
 };
 
 use crate::engine::on_each_engine;
@@ -244,27 +244,59 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
-    /// Saves a changed plan of this creditor.
-    pub fn save_plan(&mut self, plan: &Plan) -> Result<(), StoreError> {
+    /// Saves a changed plan of this creditor — if it still is the version
+    /// `read` it was changed from. A plan another transaction changed
+    /// meanwhile (the daily run moving it on while the creditor edits it,
+    /// or a stop) is a conflict: nothing is saved, rather than put the plan
+    /// back where the run took it from (its instalment would be made twice).
+    pub fn save_plan(&mut self, plan: &Plan, read: PlanVersion) -> Result<(), StoreError> {
         let row = PlanRow::from_domain(plan, self.tenant());
         let cursor = CursorRow::from_domain(plan, self.tenant());
         let tenant = self.tenant().to_owned();
+        let read_at = DbInstant::from(read.updated_at);
         let changed = on_each_engine!(self.conn, |c| diesel::update(
             plans::table
                 .filter(plans::creditor_id.eq(&tenant))
                 .filter(plans::id.eq(plan.id.as_str()))
+                .filter(plans::status.eq(read.status.as_str()))
+                .filter(plans::updated_at.le(read_at))
         )
         .set(&row)
         .execute(c))?;
-        StoreError::unless_changed(changed, "plan", &plan.id)?;
-        let changed = on_each_engine!(self.conn, |c| diesel::update(
-            plan_cursors::table
-                .filter(plan_cursors::creditor_id.eq(&tenant))
-                .filter(plan_cursors::plan_id.eq(plan.id.as_str()))
-        )
-        .set(&cursor)
-        .execute(c))?;
-        StoreError::unless_changed(changed, "plan", &plan.id)
+        let moved = if changed == 1 {
+            on_each_engine!(self.conn, |c| diesel::update(
+                plan_cursors::table
+                    .filter(plan_cursors::creditor_id.eq(&tenant))
+                    .filter(plan_cursors::plan_id.eq(plan.id.as_str()))
+                    .filter(plan_cursors::next_index.eq(i64::from(read.next_index)))
+                    .filter(plan_cursors::created_count.eq(i64::from(read.created_count)))
+                    .filter(plan_cursors::updated_at.le(read_at))
+            )
+            .set(&cursor)
+            .execute(c))?
+        } else {
+            0
+        };
+        if moved == 1 {
+            return Ok(());
+        }
+        // Nothing saved, or the plan's own row only: the caller's
+        // transaction fails, and with it that write.
+        let stored: i64 = on_each_engine!(self.conn, |c| plans::table
+            .filter(plans::creditor_id.eq(&tenant))
+            .filter(plans::id.eq(plan.id.as_str()))
+            .count()
+            .get_result(c))?;
+        if stored == 0 {
+            return Err(StoreError::NotFound {
+                entity: "plan",
+                id: plan.id.to_string(),
+            });
+        }
+        Err(StoreError::Conflict {
+            entity: "plan",
+            detail: format!("{} changed since it was read", plan.id),
+        })
     }
 
     /// Saves plans moved on by the daily run: their cursors, and the state

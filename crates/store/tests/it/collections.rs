@@ -227,8 +227,46 @@ fn plans_and_payments_read_back(store: &TestStore) {
     // An edit after the run's last move is the plan's last change.
     let mut edited = ended.clone();
     edited.updated_at = t0() + jiff::SignedDuration::from_hours(3);
-    w.tenant.write(|tx| tx.save_plan(&edited)).unwrap();
+    w.tenant
+        .write(|tx| tx.save_plan(&edited, ended.version()))
+        .unwrap();
     assert_eq!(w.tenant.read(|tx| tx.plan(&ended.id)).unwrap(), edited);
+    // An edit over a plan the run moved on since it was read is refused,
+    // and nothing of it is saved: the run's move stays.
+    let read = w.tenant.read(|tx| tx.plan(&w.plans[2].id)).unwrap();
+    let mut run_moved = read.clone();
+    run_moved.next_index += 1;
+    run_moved.created_count += 1;
+    w.tenant
+        .write(|tx| tx.save_plan_progress(std::slice::from_ref(&run_moved)))
+        .unwrap();
+    let mut late_edit = read.clone();
+    late_edit.amount = Money::from_minor(9_999, Currency::EUR);
+    let refused = w
+        .tenant
+        .write(|tx| tx.save_plan(&late_edit, read.version()));
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        w.tenant.read(|tx| tx.plan(&read.id)).unwrap(),
+        run_moved,
+        "the run's move stays and the edit is not half-saved"
+    );
+    // So is a save over a plan stopped since.
+    let mut stopped = run_moved.clone();
+    stopped.status = PlanStatus::Inactive;
+    w.tenant
+        .write(|tx| tx.save_plan(&stopped, run_moved.version()))
+        .unwrap();
+    let refused = w
+        .tenant
+        .write(|tx| tx.save_plan(&late_edit, run_moved.version()));
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
 }
 
 /// A plan's reference is the creditor's: found by it in one query, unique
@@ -603,7 +641,7 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
                 0
             );
             assert!(matches!(
-                tx.save_plan(&w.plans[0]),
+                tx.save_plan(&w.plans[0], w.plans[0].version()),
                 Err(StoreError::NotFound { .. })
             ));
             Ok::<_, StoreError>(())
