@@ -81,7 +81,12 @@ pub fn deliver_ready(
             Err(error) => return Err(error.into()),
         }
         match send(mailer, &message) {
-            Ok(()) => match store.mark_outbox_sent(message.id, worker, clock.now()) {
+            Ok(()) => match store.mark_outbox_sent(
+                message.id,
+                worker,
+                clock.now(),
+                &sent_record(&message.payload),
+            ) {
                 Ok(()) => delivered += 1,
                 // Sent, but its lease lapsed during the send: the rest of
                 // the batch goes on.
@@ -120,6 +125,21 @@ fn send(mailer: &dyn Mailer, message: &ClaimedMessage) -> Result<(), MailError> 
         }
         other => Err(MailError::Invalid(format!("unknown outbox kind '{other}'"))),
     }
+}
+
+/// What a sent email keeps in the outbox: its recipient and subject. Its
+/// body goes: a password or invitation link in it must not outlive the
+/// send in the database.
+fn sent_record(payload: &str) -> String {
+    serde_json::from_str::<OutgoingEmail>(payload)
+        .ok()
+        .map(|email| OutgoingEmail {
+            text: String::new(),
+            html: None,
+            ..email
+        })
+        .and_then(|kept| serde_json::to_string(&kept).ok())
+        .unwrap_or_else(|| "{}".to_owned())
 }
 
 fn deliver_until_stopped(

@@ -10,7 +10,7 @@ use crate::engine::on_each_engine;
 use crate::lease::{self, Outcome, Queue};
 use crate::schema::outbox;
 use crate::sql_types::DbInstant;
-use crate::{JobCounts, PlatformTx, Store, StoreError, TenantTx};
+use crate::{JobCounts, JobState, PlatformTx, Store, StoreError, TenantTx};
 
 /// A message to deliver after commit.
 #[derive(Debug, Clone)]
@@ -126,15 +126,40 @@ impl Store {
             .with_conn(|conn| lease::extend(conn, Queue::Outbox, id, worker, until))
     }
 
-    /// Marks a message delivered.
+    /// Marks a message delivered and keeps `kept` as its payload from now
+    /// on: what is worth keeping of a sent message (its recipient and
+    /// subject), never what it carried (a one-time link in a body must not
+    /// outlive the send in the database).
     pub fn mark_outbox_sent(
         &self,
         id: i64,
         worker: &str,
         now: Timestamp,
+        kept: &str,
     ) -> Result<(), StoreError> {
-        self.pools
-            .with_conn(|conn| lease::finish(conn, Queue::Outbox, id, worker, now, Outcome::Done))
+        self.pools.with_conn(|conn| {
+            lease::finish(conn, Queue::Outbox, id, worker, now, Outcome::Done)?;
+            on_each_engine!(conn, |c| diesel::update(
+                outbox::table
+                    .filter(outbox::id.eq(id))
+                    .filter(outbox::state.eq(JobState::Done.code()))
+            )
+            .set(outbox::payload.eq(kept))
+            .execute(c))?;
+            Ok(())
+        })
+    }
+
+    /// **Platform operation.** A message's state and payload, for
+    /// inspection.
+    pub fn outbox_message(&self, id: i64) -> Result<Option<(String, String)>, StoreError> {
+        self.pools.with_conn(|conn| {
+            Ok(on_each_engine!(conn, |c| outbox::table
+                .select((outbox::state, outbox::payload))
+                .filter(outbox::id.eq(id))
+                .get_result(c)
+                .optional())?)
+        })
     }
 
     /// Records a failed delivery: retried at `retry_at`, or dead when `None`.

@@ -23,7 +23,7 @@ fn a_queued_email_is_sent_through_smtp_after_commit(store: &TestStore) {
     let clock = clock();
     let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
     let tenant = store.tenant(created.id);
-    tenant
+    let id = tenant
         .write(|tx| queue_email(tx, &welcome(), clock.now()))
         .unwrap();
     let sink = SmtpSink::start();
@@ -45,6 +45,19 @@ fn a_queued_email_is_sent_through_smtp_after_commit(store: &TestStore) {
     // Delivered once: a second pass finds nothing to send.
     assert_eq!(deliver_ready(store, &clock, &mailer, "w", 10).unwrap(), 0);
     assert_eq!(store.outbox_counts().unwrap().done, 1);
+    // Once sent, the outbox keeps its recipient and subject, not its body
+    // (a one-time link in it would outlive the send).
+    let (state, kept) = store.outbox_message(id).unwrap().unwrap();
+    assert_eq!(state, "done");
+    let kept: OutgoingEmail = serde_json::from_str(&kept).unwrap();
+    assert_eq!(
+        kept,
+        OutgoingEmail {
+            text: String::new(),
+            html: None,
+            ..welcome()
+        }
+    );
 }
 
 fn an_unreachable_server_is_retried_later(store: &TestStore) {

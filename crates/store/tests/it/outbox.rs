@@ -28,8 +28,15 @@ fn a_message_exists_only_if_its_change_commits(store: &TestStore) {
     let claimed = store.claim_outbox("w", t0(), until, 10).unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].payload, "{\"to\":\"a@example.com\"}");
-    store.mark_outbox_sent(claimed[0].id, "w", t0()).unwrap();
+    store
+        .mark_outbox_sent(claimed[0].id, "w", t0(), "{\"sent\":true}")
+        .unwrap();
     assert_eq!(store.outbox_counts().unwrap().done, 1);
+    // Once sent, only what the sender chose to keep stays.
+    assert_eq!(
+        store.outbox_message(claimed[0].id).unwrap(),
+        Some(("done".to_owned(), "{\"sent\":true}".to_owned()))
+    );
     assert!(store.claim_outbox("w", t0(), until, 10).unwrap().is_empty());
 }
 
