@@ -18,11 +18,16 @@ use crate::AppError;
 use crate::bank_files::seal_file;
 use crate::card_charges::{ChargeReport, charge_due_cards};
 use crate::card_gateway::CardGateway;
-use crate::ids::fresh_id;
+use crate::ids::{fresh_id, process_name};
 use crate::plans::{horizon_from, take_instalments};
 
 /// Plans moved on per transaction.
 const PLANS_BATCH: i64 = 10_000;
+
+/// How long a run holds its creditor's day without a step: longer than
+/// any step (staging a million collections takes seconds), short enough
+/// that a run that crashed frees the day soon.
+const RUN_HOLD: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
 
 /// Where a run is, for a progress bar or a log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +79,44 @@ pub struct RunReport {
 /// Runs the collection day `day` (the creditor's today when `None`).
 /// `progress` hears of each committed step; an error it returns stops the
 /// run there (what was committed stays, and the next run goes on).
+///
+/// One run of a creditor's day at a time: the run holds the creditor's
+/// collection day (renewed at each step), and a run started while another
+/// holds it is refused as a conflict (a job tries again later).
 pub fn run_collections(
+    tenant: &TenantStore,
+    clock: &dyn Clock,
+    gateway: &dyn CardGateway,
+    day: Option<Date>,
+    progress: &mut dyn FnMut(RunProgress) -> Result<(), AppError>,
+) -> Result<RunReport, AppError> {
+    let holder = process_name();
+    hold(tenant, clock, &holder)?;
+    let mut renewing = |step: RunProgress| {
+        hold(tenant, clock, &holder)?;
+        progress(step)
+    };
+    let ran = run_held(tenant, clock, gateway, day, &mut renewing);
+    let released = tenant.write(|tx| tx.release_collection_run(&holder));
+    let report = ran?;
+    released?;
+    Ok(report)
+}
+
+/// Takes or renews `holder`'s hold on the creditor's collection day.
+fn hold(tenant: &TenantStore, clock: &dyn Clock, holder: &str) -> Result<(), AppError> {
+    let now = clock.now();
+    match tenant.write(|tx| tx.hold_collection_run(holder, now, now + RUN_HOLD))? {
+        None => Ok(()),
+        Some((by, until)) => Err(AppError::Conflict(format!(
+            "the collection day of this creditor is being run by {by} (held until {until}): \
+             wait for it to end"
+        ))),
+    }
+}
+
+/// [`run_collections`] once the day is held.
+fn run_held(
     tenant: &TenantStore,
     clock: &dyn Clock,
     gateway: &dyn CardGateway,

@@ -36,6 +36,7 @@ mod payment_causes;
 mod payments;
 mod plans;
 mod platform;
+mod run_hold;
 mod sessions;
 mod tally;
 mod user_tokens;

@@ -36,6 +36,8 @@ diesel::table! {
         max_file_transactions -> BigInt,
         collection_limit_cents -> BigInt,
         file_sequence -> BigInt,
+        run_held_by -> Nullable<Text>,
+        run_held_until -> Nullable<UtcInstant>,
     }
 }
 

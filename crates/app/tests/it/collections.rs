@@ -1192,8 +1192,64 @@ fn the_day_s_job_renews_its_lease_and_stops_once_it_lost_it(store: &TestStore) {
     assert_eq!(store.recover_expired_jobs(later).unwrap(), 0);
 }
 
+/// One run of a creditor's day at a time: a run started while another
+/// holds the day is refused and does nothing; a run frees the day when it
+/// ends, stopped or not; a hold that lapsed (a crashed run) frees it too.
+fn one_run_of_a_creditor_s_day_at_a_time(store: &TestStore) {
+    let tenant = new_tenant(store, 6);
+    let customer = martin(&tenant);
+    let mandate = mandate_of(&tenant, &customer, 6);
+    let clock = clock();
+    create_plan(
+        &tenant,
+        &clock,
+        &Actor::Cli,
+        &monthly(&customer, &mandate, 3, PlanEnd::OpenEnded),
+    )
+    .unwrap();
+    let now = clock.now();
+    let held = tenant
+        .write(|tx| {
+            tx.hold_collection_run(
+                "prelevo-7-other",
+                now,
+                now + jiff::SignedDuration::from_mins(10),
+            )
+        })
+        .unwrap();
+    assert_eq!(held, None);
+    let refused = run_collections(&tenant, &clock, &UnconnectedGateway, None, &mut |_| Ok(()));
+    match refused {
+        Err(AppError::Conflict(why)) => assert!(why.contains("prelevo-7-other"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // The other run ends: this one runs, and frees the day when stopped.
+    tenant
+        .write(|tx| tx.release_collection_run("prelevo-7-other"))
+        .unwrap();
+    let stopped = run_collections(&tenant, &clock, &UnconnectedGateway, None, &mut |_| {
+        Err(AppError::System("stopped".into()))
+    });
+    assert!(stopped.is_err());
+    let _ = run(&tenant, &clock, clock.today_in(&jiff::tz::TimeZone::UTC));
+    // A hold that lapsed is taken over.
+    let held = tenant
+        .write(|tx| {
+            tx.hold_collection_run(
+                "prelevo-8-crashed",
+                now,
+                now + jiff::SignedDuration::from_mins(10),
+            )
+        })
+        .unwrap();
+    assert_eq!(held, None);
+    clock.advance(jiff::SignedDuration::from_mins(11)).unwrap();
+    let _ = run(&tenant, &clock, clock.today_in(&jiff::tz::TimeZone::UTC));
+}
+
 on_both_engines!(
     a_plan_s_new_collection_day_starts_with_the_next_period,
+    one_run_of_a_creditor_s_day_at_a_time,
     a_plan_change_keeps_an_instalment_cancelled_by_hand,
     the_day_s_job_renews_its_lease_and_stops_once_it_lost_it,
     a_one_off_payment_is_checked_then_created,

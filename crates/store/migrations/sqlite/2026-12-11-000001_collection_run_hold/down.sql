@@ -1,0 +1,2 @@
+ALTER TABLE creditors DROP COLUMN run_held_until;
+ALTER TABLE creditors DROP COLUMN run_held_by;
