@@ -179,22 +179,22 @@ impl CursorRow {
     }
 }
 
-/// Plans from their rows and cursors, in the order of `rows`. A plan
-/// without its cursor is corrupt (both are written together).
-fn joined(rows: Vec<PlanRow>, cursors: Vec<CursorRow>) -> Result<Vec<Plan>, StoreError> {
-    let mut cursors: std::collections::HashMap<String, CursorRow> = cursors
-        .into_iter()
-        .map(|c| (c.plan_id.clone(), c))
-        .collect();
+/// Plans joined to their cursors (both are written together, so an inner
+/// join loses none): one query reads a plan whole.
+macro_rules! plans_with_cursors {
+    () => {
+        plans::table.inner_join(
+            plan_cursors::table.on(plan_cursors::plan_id
+                .eq(plans::id)
+                .and(plan_cursors::creditor_id.eq(plans::creditor_id))),
+        )
+    };
+}
+
+/// Plans from the rows of [`plans_with_cursors`], in their order.
+fn decoded(rows: Vec<(PlanRow, CursorRow)>) -> Result<Vec<Plan>, StoreError> {
     rows.into_iter()
-        .map(|row| {
-            let cursor = cursors.remove(&row.id).ok_or_else(|| StoreError::Corrupt {
-                entity: "plan",
-                id: row.id.clone(),
-                reason: "no schedule cursor".to_owned(),
-            })?;
-            row.into_domain(cursor)
-        })
+        .map(|(row, cursor)| row.into_domain(cursor))
         .collect()
 }
 
@@ -361,46 +361,22 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
-    /// The cursors of this creditor's plans `ids`, in no order.
-    fn cursors_of(&mut self, ids: &[&str]) -> Result<Vec<CursorRow>, StoreError> {
-        let tenant = self.tenant().to_owned();
-        let mut found = Vec::with_capacity(ids.len());
-        // Under both engines' limits on bound values.
-        for chunk in ids.chunks(10_000) {
-            found.extend(on_each_engine!(self.conn, |c| plan_cursors::table
-                .filter(plan_cursors::creditor_id.eq(&tenant))
-                .filter(plan_cursors::plan_id.eq_any(chunk))
-                .select(CursorRow::as_select())
-                .load(c))?);
-        }
-        Ok(found)
-    }
-
-    /// `rows` with their cursors, in the order of `rows`.
-    fn with_cursors(&mut self, rows: Vec<PlanRow>) -> Result<Vec<Plan>, StoreError> {
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        let cursors = self.cursors_of(&ids)?;
-        joined(rows, cursors)
-    }
-
     /// One of this creditor's plans.
     pub fn plan(&mut self, id: &PlanId) -> Result<Plan, StoreError> {
         let tenant = self.tenant().to_owned();
-        let row: Option<PlanRow> = on_each_engine!(self.conn, |c| plans::table
-            .filter(plans::creditor_id.eq(&tenant))
-            .filter(plans::id.eq(id.as_str()))
-            .select(PlanRow::as_select())
-            .get_result(c)
-            .optional())?;
-        let row = row.ok_or_else(|| StoreError::NotFound {
+        let row: Option<(PlanRow, CursorRow)> = on_each_engine!(self.conn, |c| {
+            plans_with_cursors!()
+                .filter(plans::creditor_id.eq(&tenant))
+                .filter(plans::id.eq(id.as_str()))
+                .select((PlanRow::as_select(), CursorRow::as_select()))
+                .get_result(c)
+                .optional()
+        })?;
+        let (row, cursor) = row.ok_or_else(|| StoreError::NotFound {
             entity: "plan",
             id: id.to_string(),
         })?;
-        let mut found = self.with_cursors(vec![row])?;
-        found.pop().ok_or_else(|| StoreError::NotFound {
-            entity: "plan",
-            id: id.to_string(),
-        })
+        row.into_domain(cursor)
     }
 
     /// This creditor's plans that have one of `references`, in no order
@@ -414,13 +390,13 @@ impl TenantTx<'_, '_> {
         let mut rows = Vec::with_capacity(references.len());
         // Under both engines' limits on bound values.
         for chunk in references.chunks(10_000) {
-            rows.extend(on_each_engine!(self.conn, |c| plans::table
+            rows.extend(on_each_engine!(self.conn, |c| plans_with_cursors!()
                 .filter(plans::creditor_id.eq(&tenant))
                 .filter(plans::external_reference.eq_any(chunk))
-                .select(PlanRow::as_select())
+                .select((PlanRow::as_select(), CursorRow::as_select()))
                 .load(c))?);
         }
-        self.with_cursors(rows)
+        decoded(rows)
     }
 
     /// Plans whose next instalment falls due on or before `horizon` and
@@ -437,25 +413,18 @@ impl TenantTx<'_, '_> {
     ) -> Result<Vec<Plan>, StoreError> {
         let tenant = self.tenant().to_owned();
         let after = after.map_or("", PlanId::as_str);
-        // Driven from the cursors' key (creditor, plan): each plan is then
-        // read by its id.
-        let found: Vec<(CursorRow, PlanRow)> = on_each_engine!(self.conn, |c| plan_cursors::table
-            .inner_join(
-                plans::table.on(plans::id
-                    .eq(plan_cursors::plan_id)
-                    .and(plans::creditor_id.eq(plan_cursors::creditor_id))),
-            )
-            .filter(plan_cursors::creditor_id.eq(&tenant))
-            .filter(plan_cursors::plan_id.gt(after))
-            .filter(plan_cursors::next_due_on.le(horizon.to_string()))
-            .order(plan_cursors::plan_id.asc())
-            .limit(limit)
-            .select((CursorRow::as_select(), PlanRow::as_select()))
-            .load(c))?;
-        found
-            .into_iter()
-            .map(|(cursor, row)| row.into_domain(cursor))
-            .collect()
+        // SQLite and PostgreSQL both drive this from the cursors' key
+        // (creditor, plan) and read each plan by its id.
+        let rows: Vec<(PlanRow, CursorRow)> =
+            on_each_engine!(self.conn, |c| plans_with_cursors!()
+                .filter(plan_cursors::creditor_id.eq(&tenant))
+                .filter(plan_cursors::plan_id.gt(after))
+                .filter(plan_cursors::next_due_on.le(horizon.to_string()))
+                .order(plan_cursors::plan_id.asc())
+                .limit(limit)
+                .select((PlanRow::as_select(), CursorRow::as_select()))
+                .load(c))?;
+        decoded(rows)
     }
 
     /// How many plans are in `status` (or in any), counted up to `cap`.
@@ -476,10 +445,10 @@ impl TenantTx<'_, '_> {
         limit: i64,
     ) -> Result<Vec<Plan>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<PlanRow> = on_each_engine!(self.conn, |c| {
-            let mut query = plans::table
+        let rows: Vec<(PlanRow, CursorRow)> = on_each_engine!(self.conn, |c| {
+            let mut query = plans_with_cursors!()
                 .filter(plans::creditor_id.eq(&tenant))
-                .select(PlanRow::as_select())
+                .select((PlanRow::as_select(), CursorRow::as_select()))
                 .limit(limit)
                 .into_boxed();
             if let Some(status) = filter.status {
@@ -505,7 +474,7 @@ impl TenantTx<'_, '_> {
             }
             .load(c)
         })?;
-        let mut found = self.with_cursors(rows)?;
+        let mut found = decoded(rows)?;
         if matches!(position, Position::Before(_)) {
             found.reverse();
         }
