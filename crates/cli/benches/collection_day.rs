@@ -23,7 +23,7 @@
 //! With `BENCH_DIR` (SQLite), the loaded database is kept there as
 //! `day-N.loaded.db` and copied for each later run, which then brings its
 //! schema up to date (`prelevo migrate`, not timed) and times the run
-//! alone: loading a million takes minutes.
+//! alone: loading a million takes minutes. Delete it when `load` changes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -301,7 +301,7 @@ pub(crate) async fn get_plan(
     request_body(content = PlanBody),
     responses(
         (status = 200, description = "The changed plan", body = PlanView),
-        (status = 409, description = "The plan is inactive, or another plan has this plan_reference (problem+json)"),
+        (status = 409, description = "The plan is inactive, another plan has this plan_reference, or the plan changed while this request ran (the daily run moved it on): read it again and retry (problem+json)"),
         (status = 422, description = "Invalid fields, each named (problem+json)"),
     ),
     security(("api_key" = [])))]
@@ -326,7 +326,7 @@ pub(crate) async fn put_plan(
     params(("id" = String, Path, description = "`plan_…`")),
     responses(
         (status = 200, description = "The stopped plan", body = PlanView),
-        (status = 409, description = "Already inactive (problem+json)"),
+        (status = 409, description = "Already inactive, or changed while this request ran: read it again and retry (problem+json)"),
     ),
     security(("api_key" = [])))]
 pub(crate) async fn stop(
