@@ -59,8 +59,8 @@ pub struct DeadJob {
     pub attempts: i32,
     /// The last attempt's error.
     pub last_error: Option<String>,
-    /// When it died.
-    pub finished_at: Timestamp,
+    /// When it died (set by every attempt that ends a job).
+    pub finished_at: Option<Timestamp>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -324,18 +324,15 @@ impl Store {
                 .select(DeadJobRow::as_select())
                 .load(c))?)
         })?;
-        // A dead job always has its time of death (`lease::finish`).
         Ok(rows
             .into_iter()
-            .filter_map(|r| {
-                Some(DeadJob {
-                    finished_at: r.finished_at?.get(),
-                    id: r.id,
-                    creditor_id: r.creditor_id,
-                    kind: r.kind,
-                    attempts: r.attempts,
-                    last_error: r.last_error,
-                })
+            .map(|r| DeadJob {
+                id: r.id,
+                creditor_id: r.creditor_id,
+                kind: r.kind,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                finished_at: r.finished_at.map(DbInstant::get),
             })
             .collect())
     }

@@ -68,7 +68,7 @@ pub fn run(database_url: &str, json: bool, command: JobsCommand) -> Result<(), C
                             "creditor_id": j.creditor_id,
                             "attempts": j.attempts,
                             "last_error": j.last_error,
-                            "died_at": j.finished_at.to_string(),
+                            "died_at": j.finished_at.map(|at| at.to_string()),
                         })
                     })
                     .collect();
@@ -81,7 +81,8 @@ pub fn run(database_url: &str, json: bool, command: JobsCommand) -> Result<(), C
                     j.kind,
                     j.creditor_id.as_deref().unwrap_or("-"),
                     j.attempts,
-                    j.finished_at,
+                    j.finished_at
+                        .map_or_else(|| "-".to_owned(), |at| at.to_string()),
                     j.last_error.as_deref().unwrap_or("")
                 );
             }

@@ -243,7 +243,7 @@ fn a_dead_job_can_be_queued_again(store: &TestStore) {
         dead[0].last_error.as_deref(),
         Some("payload cannot be read")
     );
-    assert_eq!(dead[0].finished_at, t0());
+    assert_eq!(dead[0].finished_at, Some(t0()));
     // A job that is not dead is left as it is.
     assert!(!store.retry_dead_job(healthy.id, t0()).unwrap());
     assert!(!store.retry_dead_job(dying.id + 100, t0()).unwrap());
