@@ -260,7 +260,12 @@ CREATE TEMPORARY TABLE staged_collections (
 /// mandate's FRST waits in a pending file, its other collections wait too:
 /// staged now, they would be a second FRST, or an RCUR the bank could get
 /// before the FRST. Once that file is sent they go as RCUR; if it is
-/// discarded, with its FRST again.
+/// discarded, with its FRST again. A collection is a mandate's first due
+/// when none of the mandate's other due collections comes before it; they
+/// are looked for among the customer's payments (`payments_by_customer`),
+/// and only for a mandate whose first is still to come: numbering every
+/// mandate's collections with a window sorted all of them (2.5 s of 4.7 at
+/// a million, where nearly no mandate waits for its first).
 ///
 /// `{order}` numbers the collections in file order (see
 /// [`FILE_ORDER_SQLITE`] and [`FILE_ORDER_POSTGRES`]). Only the keys are
@@ -278,9 +283,8 @@ WITH pending_first AS MATERIALIZED (
     WHERE f.creditor_id = $1 AND f.status = 'pending' AND e.file_id = f.id
       AND e.sequence_type = 'FRST'
 ), due AS (
-    SELECT p.id AS payment_id, p.plan_id, p.mandate_id, p.due_on, p.last_instalment, p.amount_cents,
-           m.scheme, m.kind AS mandate_kind, m.first_collection_pending,
-           ROW_NUMBER() OVER (PARTITION BY p.mandate_id ORDER BY p.due_on, p.id) AS nth
+    SELECT p.id AS payment_id, p.plan_id, p.customer_id, p.mandate_id, p.due_on, p.last_instalment,
+           p.amount_cents, m.scheme, m.kind AS mandate_kind, m.first_collection_pending
     FROM payments p CROSS JOIN mandates m
     WHERE m.id = p.mandate_id AND m.creditor_id = p.creditor_id AND p.creditor_id = $1
       AND p.status = 'to_execute' AND p.kind = 'sepa_direct_debit'
@@ -292,7 +296,15 @@ WITH pending_first AS MATERIALIZED (
 ), sequenced AS (
     SELECT payment_id, mandate_id, due_on, scheme, amount_cents,
            CASE WHEN mandate_kind = 'one_off' THEN 'OOFF'
-                WHEN $3 = 'frst' AND first_collection_pending AND nth = 1 THEN 'FRST'
+                WHEN $3 = 'frst' AND first_collection_pending AND NOT EXISTS (
+                    SELECT 1 FROM payments q {by_customer}
+                    WHERE q.customer_id = due.customer_id AND q.creditor_id = $1
+                      AND q.mandate_id = due.mandate_id AND q.status = 'to_execute'
+                      AND q.kind = 'sepa_direct_debit' AND q.due_on <= $2
+                      AND (q.due_on < due.due_on OR (q.due_on = due.due_on AND q.id < due.payment_id))
+                      AND NOT EXISTS (SELECT 1 FROM bank_file_entries e
+                                      WHERE e.creditor_id = $1 AND e.payment_id = q.id)
+                ) THEN 'FRST'
                 WHEN $3 = 'frst' AND last_instalment AND NOT EXISTS (
                     SELECT 1 FROM plans o
                     WHERE o.creditor_id = $1 AND o.mandate_id = due.mandate_id
@@ -471,13 +483,19 @@ impl TenantTx<'_, '_> {
         let per_file = i64::from(per_file.max(1));
         self.set_based()?;
         raw!(self.conn, STAGED_TABLE)?;
-        let order = match self.conn {
-            crate::engine::Conn::Sqlite(_) => FILE_ORDER_SQLITE,
-            crate::engine::Conn::Pg(_) => FILE_ORDER_POSTGRES,
+        let (order, by_customer) = match self.conn {
+            // Without statistics SQLite would look for a mandate's earlier
+            // collections among all those waiting to be sent.
+            crate::engine::Conn::Sqlite(_) => {
+                (FILE_ORDER_SQLITE, "INDEXED BY payments_by_customer")
+            }
+            crate::engine::Conn::Pg(_) => (FILE_ORDER_POSTGRES, ""),
         };
         let staged = raw!(
             self.conn,
-            STAGE_COLLECTIONS.replace("{order}", order),
+            STAGE_COLLECTIONS
+                .replace("{order}", order)
+                .replace("{by_customer}", by_customer),
             Text => &tenant,
             Text => send_until.to_string(),
             Text => rule.as_str(),

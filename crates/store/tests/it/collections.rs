@@ -9,7 +9,7 @@ use prelevo_domain::{
     PaymentStatus, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
 };
 use prelevo_store::{
-    Actor, BankFileRecord, PaymentFilter, PlanFilter, Position, StoreError, TenantStore,
+    Actor, BankFileRecord, PaymentFilter, PlanFilter, Position, StoreError, Tally, TenantStore,
 };
 use prelevo_testkit::{TestStore, on_both_engines};
 
@@ -308,6 +308,39 @@ fn plan_references_are_unique_per_creditor(store: &TestStore) {
         .read(|tx| tx.plans_by_references(&[reference("ABO-10"), reference("ABO-11")]))
         .unwrap();
     assert_eq!(seen, [same], "only its own plans");
+}
+
+/// Payments go in a hundred per statement and the rest in one more; a
+/// conflict anywhere in a call stores none of its payments.
+fn payments_are_stored_whole_by_hundreds(store: &TestStore) {
+    let w = world(store, 8);
+    let instalments = |from: u32, to: u32| -> Vec<Payment> {
+        (from..to)
+            .map(|i| payment(8_000 + i, &w.plans[1], i, false, date(2026, 12, 7)))
+            .collect()
+    };
+    let count = || {
+        w.tenant
+            .read(|tx| tx.tally_payments(&PaymentFilter::default(), 1_000))
+            .unwrap()
+    };
+    w.tenant
+        .write(|tx| tx.insert_payments(&instalments(0, 250)))
+        .unwrap();
+    assert_eq!(count(), Tally::Exact(250));
+    let mut again = instalments(250, 400);
+    // The 51st of the call is an instalment stored before.
+    again[50] = payment(9_999, &w.plans[1], 3, false, date(2026, 12, 7));
+    let refused = w.tenant.write(|tx| tx.insert_payments(&again));
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        count(),
+        Tally::Exact(250),
+        "none of the refused call is kept"
+    );
 }
 
 /// Stages the four mandates' payments due on 7 December (and one due
@@ -659,6 +692,7 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
 
 on_both_engines!(
     plans_and_payments_read_back,
+    payments_are_stored_whole_by_hundreds,
     plan_references_are_unique_per_creditor,
     staging_follows_the_domain_s_sequence_rules,
     sending_a_file_moves_its_payments_and_mandates,
