@@ -6,7 +6,8 @@ use prelevo_domain::{
     Amendment, BankFileId, BankFileStatus, CollectionDay, Currency, DiscardReason, EndToEndId,
     FirstCollection, Frequency, Instrument, Mandate, MandateKind, MandateRef, Money,
     OriginalAccount, Pain008Version, Payment, PaymentCause, PaymentChange, PaymentId, PaymentKind,
-    PaymentStatus, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, Schedule, next_sequence,
+    PaymentStatus, Plan, PlanEnd, PlanId, PlanReference, PlanStatus, Schedule, SequenceType,
+    next_sequence,
 };
 use prelevo_store::{
     Actor, BankFileRecord, PaymentFilter, PlanFilter, Position, StoreError, Tally, TenantStore,
@@ -308,6 +309,31 @@ fn plan_references_are_unique_per_creditor(store: &TestStore) {
         .read(|tx| tx.plans_by_references(&[reference("ABO-10"), reference("ABO-11")]))
         .unwrap();
     assert_eq!(seen, [same], "only its own plans");
+}
+
+/// A mandate waiting for its first collection again (the debtor changed
+/// bank) whose earlier collection already sits in a pending file as RCUR:
+/// that one is in a file, so the next one due is the mandate's FRST.
+fn an_earlier_collection_in_a_file_is_not_the_first_to_come(store: &TestStore) {
+    let (w, _, _) = staged(store, FirstCollection::Frst, 9);
+    // Mandate 2 was collected before: its payment went as RCUR.
+    let mut changed_bank = w.mandates[1].clone();
+    changed_bank.first_collection_pending = true;
+    let next = payment(9_100, &w.plans[1], 5, false, date(2026, 12, 7));
+    let entries = w
+        .tenant
+        .write(|tx| {
+            tx.save_mandate(&changed_bank)?;
+            tx.insert_payments(std::slice::from_ref(&next))?;
+            let staged =
+                tx.stage_collections("file_9next", date(2026, 12, 7), FirstCollection::Frst, 3)?;
+            assert_eq!(staged, 1);
+            tx.file_entries(&file_id("file_9next", 0), 0, 10)
+        })
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].payment_id, next.id);
+    assert_eq!(entries[0].sequence, SequenceType::Frst);
 }
 
 /// Payments go in a hundred per statement and the rest in one more; a
@@ -693,6 +719,7 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
 on_both_engines!(
     plans_and_payments_read_back,
     payments_are_stored_whole_by_hundreds,
+    an_earlier_collection_in_a_file_is_not_the_first_to_come,
     plan_references_are_unique_per_creditor,
     staging_follows_the_domain_s_sequence_rules,
     sending_a_file_moves_its_payments_and_mandates,
