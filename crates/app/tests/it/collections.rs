@@ -1208,16 +1208,16 @@ fn one_run_of_a_creditor_s_day_at_a_time(store: &TestStore) {
     )
     .unwrap();
     let now = clock.now();
-    let held = tenant
-        .write(|tx| {
-            tx.hold_collection_run(
-                "prelevo-7-other",
-                now,
-                now + jiff::SignedDuration::from_mins(10),
-            )
-        })
-        .unwrap();
-    assert_eq!(held, None);
+    // `holder` takes the day for 10 minutes from now: nobody held it.
+    let take = |holder: &str| {
+        let held = tenant
+            .write(|tx| {
+                tx.hold_collection_run(holder, now, now + jiff::SignedDuration::from_mins(10))
+            })
+            .unwrap();
+        assert_eq!(held, None, "{holder}");
+    };
+    take("prelevo-7-other");
     let refused = run_collections(&tenant, &clock, &UnconnectedGateway, None, &mut |_| Ok(()));
     match refused {
         Err(AppError::Conflict(why)) => assert!(why.contains("prelevo-7-other"), "{why}"),
@@ -1233,16 +1233,7 @@ fn one_run_of_a_creditor_s_day_at_a_time(store: &TestStore) {
     assert!(stopped.is_err());
     let _ = run(&tenant, &clock, clock.today_in(&jiff::tz::TimeZone::UTC));
     // A hold that lapsed is taken over.
-    let held = tenant
-        .write(|tx| {
-            tx.hold_collection_run(
-                "prelevo-8-crashed",
-                now,
-                now + jiff::SignedDuration::from_mins(10),
-            )
-        })
-        .unwrap();
-    assert_eq!(held, None);
+    take("prelevo-8-crashed");
     clock.advance(jiff::SignedDuration::from_mins(11)).unwrap();
     let _ = run(&tenant, &clock, clock.today_in(&jiff::tz::TimeZone::UTC));
 }
