@@ -27,7 +27,8 @@ use crate::{AppState, Problem};
 
 /// How long a response is kept for replay.
 const KEEP_FOR: SignedDuration = SignedDuration::from_hours(24);
-/// Largest response kept (list pages stay far below).
+/// Largest answer kept for a replay (answers to changes stay far below;
+/// a larger one is replaced by a refusal saying so, see [`not_kept`]).
 const MAX_KEPT_RESPONSE: usize = 4 * 1024 * 1024;
 /// Age past which a reservation still without an answer is taken for an
 /// interrupted request rather than a running one: API requests take
@@ -215,15 +216,18 @@ async fn remember(
     response: Response,
 ) -> Response {
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_KEPT_RESPONSE).await else {
-        // Free the key rather than leave it "in progress" for a day.
+    // The handler's answer is already in memory (JSON); the whole of it
+    // goes to the client whatever is kept.
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        // The answer broke while being sent: a server failure, which frees
+        // the key rather than leave it "in progress" for a day.
         let freed = state
             .blocking(move |_| tenant.write(|tx| tx.release_idempotent(&key)))
             .await;
         if !matches!(freed, Ok(Ok(()))) {
             tracing::error!("cannot free the key of an idempotent request");
         }
-        return Problem::internal("response too large to keep for idempotency").into_response();
+        return Problem::internal("the answer failed while being read").into_response();
     };
     let status = parts.status;
     // Replays are JSON: another answer (an import's CSV error file) is not
@@ -234,21 +238,21 @@ async fn remember(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
-    let body_text = String::from_utf8_lossy(&bytes).into_owned();
+    let kept = if status.is_server_error() || !json {
+        None
+    } else if bytes.len() > MAX_KEPT_RESPONSE {
+        Some(not_kept(status, bytes.len()))
+    } else {
+        Some(IdempotencyRecord {
+            status: i32::from(status.as_u16()),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    };
     let stored = state
         .blocking(move |_| {
-            tenant.write(|tx| {
-                if status.is_server_error() || !json {
-                    tx.release_idempotent(&key)
-                } else {
-                    tx.finish_idempotent(
-                        &key,
-                        &IdempotencyRecord {
-                            status: i32::from(status.as_u16()),
-                            body: body_text,
-                        },
-                    )
-                }
+            tenant.write(|tx| match &kept {
+                None => tx.release_idempotent(&key),
+                Some(record) => tx.finish_idempotent(&key, record),
             })
         })
         .await;
@@ -256,6 +260,27 @@ async fn remember(
         tracing::error!("cannot store the response of an idempotent request");
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// What a key keeps when the answer is too large to keep: the request was
+/// carried out, so the key must not be freed (a retry would do it again);
+/// a retry is told so, and where to look.
+fn not_kept(status: StatusCode, size: usize) -> IdempotencyRecord {
+    let problem = Problem::new(
+        "idempotency-answer-not-kept",
+        "Answer not kept",
+        StatusCode::CONFLICT,
+        format!(
+            "the first request with this Idempotency-Key was carried out (status {}), but \
+             its answer ({size} bytes) was too large to keep for a replay: look the resource \
+             up (GET) instead of sending the request again",
+            status.as_u16()
+        ),
+    );
+    IdempotencyRecord {
+        status: i32::from(StatusCode::CONFLICT.as_u16()),
+        body: serde_json::to_string(&problem).unwrap_or_else(|_| String::from("{}")),
+    }
 }
 
 fn replay(record: IdempotencyRecord) -> Response {
@@ -368,5 +393,33 @@ mod tests {
         let json = idempotent_app(post(|| async { axum::Json("kept").into_response() }));
         let (_, replayed) = send_twice(&json).await;
         assert_eq!(replayed.headers()["idempotent-replayed"], "true");
+    }
+
+    /// An answer too large to keep: the first caller gets it whole, and the
+    /// key is not freed (the change is made): a retry is refused with a
+    /// problem saying so, and the handler never runs twice.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_answer_too_large_to_keep_is_not_run_again() {
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = Arc::clone(&runs);
+        let app = idempotent_app(post(move || {
+            let counted = Arc::clone(&counted);
+            async move {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                axum::Json("x".repeat(MAX_KEPT_RESPONSE + 1)).into_response()
+            }
+        }));
+        let (first, retry) = send_twice(&app).await;
+        assert_eq!(first.status(), StatusCode::OK);
+        let body = to_bytes(first.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(body.len(), MAX_KEPT_RESPONSE + 3);
+        assert_eq!(retry.status(), StatusCode::CONFLICT);
+        assert_eq!(retry.headers()["idempotent-replayed"], "true");
+        let problem: serde_json::Value =
+            serde_json::from_slice(&to_bytes(retry.into_body(), usize::MAX).await.unwrap())
+                .unwrap();
+        assert_eq!(problem["type"], "/problems/idempotency-answer-not-kept");
+        assert!(problem["detail"].as_str().unwrap().contains("status 200"));
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }
