@@ -362,8 +362,8 @@ impl Store {
         })
     }
 
-    /// **Platform operation.** The last error of a job and its state, for
-    /// inspection (`prelevo jobs show`).
+    /// **Platform operation.** One job's state, attempts and last error,
+    /// whatever its state (`prelevo jobs dead` lists the dead ones).
     pub fn job_status(&self, id: i64) -> Result<Option<(String, i32, Option<String>)>, StoreError> {
         self.pools.with_conn(|conn| {
             Ok(on_each_engine!(conn, |c| jobs::table

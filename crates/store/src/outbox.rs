@@ -129,7 +129,8 @@ impl Store {
     /// Marks a message delivered and keeps `kept` as its payload from now
     /// on: what is worth keeping of a sent message (its recipient and
     /// subject), never what it carried (a one-time link in a body must not
-    /// outlive the send in the database).
+    /// outlive the send in the database). One transaction: a message is
+    /// never left done with what it carried still stored.
     pub fn mark_outbox_sent(
         &self,
         id: i64,
@@ -137,7 +138,7 @@ impl Store {
         now: Timestamp,
         kept: &str,
     ) -> Result<(), StoreError> {
-        self.pools.with_conn(|conn| {
+        self.pools.write(|conn| {
             lease::finish(conn, Queue::Outbox, id, worker, now, Outcome::Done)?;
             on_each_engine!(conn, |c| diesel::update(
                 outbox::table

@@ -1,5 +1,8 @@
 //! A tiny SMTP server that accepts every message and keeps it, so tests go
 //! through the real SMTP path (lettre → TCP → server) without a mail system.
+//! Two kinds of recipient get the replies of a real server instead: one
+//! whose address starts with `unknown` is refused for good (`550`), one
+//! starting with `busy` for now (`451`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -83,8 +86,14 @@ fn serve(stream: TcpStream, store: &Mutex<Vec<ReceivedMail>>) -> std::io::Result
                 .trim()
                 .trim_matches(['<', '>'])
                 .to_owned();
-            recipients.push(address);
-            writer.write_all(b"250 OK\r\n")?;
+            if address.starts_with("unknown") {
+                writer.write_all(b"550 5.1.1 no such mailbox\r\n")?;
+            } else if address.starts_with("busy") {
+                writer.write_all(b"451 4.3.0 mailbox busy, try again later\r\n")?;
+            } else {
+                recipients.push(address);
+                writer.write_all(b"250 OK\r\n")?;
+            }
         } else if command == "DATA" {
             writer.write_all(b"354 end with .\r\n")?;
             let mut data = String::new();

@@ -27,9 +27,14 @@ pub enum MailError {
     /// The message itself is wrong (bad address): retrying cannot help.
     #[error("invalid email: {0}")]
     Invalid(String),
-    /// The transport failed (server down, refused): try again later.
+    /// The transport failed (server down, busy, a 4xx reply): try again
+    /// later.
     #[error("cannot deliver email: {0}")]
     Transport(String),
+    /// The mail server refused the message for good (a 5xx reply: no such
+    /// mailbox, relay denied): sending it again would be refused again.
+    #[error("email refused by the mail server: {0}")]
+    Refused(String),
 }
 
 /// Sends email. Implementations: SMTP (production), files or logs

@@ -26,9 +26,12 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
         let message = build_message(&self.from, email)?;
-        self.transport
-            .send(&message)
-            .map(drop)
-            .map_err(|e| MailError::Transport(e.to_string()))
+        self.transport.send(&message).map(drop).map_err(|e| {
+            if e.is_permanent() {
+                MailError::Refused(e.to_string())
+            } else {
+                MailError::Transport(e.to_string())
+            }
+        })
     }
 }

@@ -112,6 +112,39 @@ fn a_bad_recipient_is_dead_without_retry(store: &TestStore) {
     assert!(sink.messages().is_empty());
 }
 
+/// The mail server's own answer decides: a mailbox it refuses for good
+/// (5xx) is not tried again; one it defers (4xx) is, after a back-off.
+fn a_refused_mailbox_is_dead_and_a_busy_one_retried(store: &TestStore) {
+    let clock = clock();
+    let created = create_creditor(store, &clock, &Actor::Cli, &input("Acme", 1)).unwrap();
+    let tenant = store.tenant(created.id);
+    let mut ids = Vec::new();
+    for to in ["unknown@acme.example", "busy@acme.example"] {
+        let email = OutgoingEmail {
+            to: to.into(),
+            ..welcome()
+        };
+        ids.push(
+            tenant
+                .write(|tx| queue_email(tx, &email, clock.now()))
+                .unwrap(),
+        );
+    }
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::from_url(&sink.url(), parse_sender("a@b.example").unwrap()).unwrap();
+    assert_eq!(deliver_ready(store, &clock, &mailer, "w", 10).unwrap(), 0);
+    let counts = store.outbox_counts().unwrap();
+    assert_eq!((counts.dead, counts.queued), (1, 1));
+    assert_eq!(store.outbox_message(ids[0]).unwrap().unwrap().0, "dead");
+    assert_eq!(store.outbox_message(ids[1]).unwrap().unwrap().0, "queued");
+    // Past the back-off, another pass leaves the refused one dead.
+    clock.advance(SignedDuration::from_mins(1)).unwrap();
+    deliver_ready(store, &clock, &mailer, "w", 10).unwrap();
+    let counts = store.outbox_counts().unwrap();
+    assert_eq!((counts.dead, counts.queued), (1, 1));
+    assert!(sink.messages().is_empty());
+}
+
 /// A slow mail server (three minutes a message): while the second message
 /// goes out, the third one's lease, taken with the batch, lapses and
 /// another instance takes it back and sends it. The first worker must then
@@ -177,4 +210,5 @@ on_both_engines!(
     an_unreachable_server_is_retried_later,
     the_file_mailer_writes_an_eml_per_message,
     a_bad_recipient_is_dead_without_retry,
+    a_refused_mailbox_is_dead_and_a_busy_one_retried,
 );
