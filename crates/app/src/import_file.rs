@@ -259,7 +259,9 @@ impl<'t> LineNumbering<'t> {
 /// Reads `bytes` as a `format` file and runs `batch` on its lines, one
 /// transaction per [`IMPORT_BATCH`] lines: committed when applying, rolled
 /// back in a dry run. An applied file is recorded by its hash, so that a
-/// later import of the same bytes can say when it was first seen.
+/// later import of the same bytes can say when it was first seen; `batch`
+/// is told that instant, to refuse what would undo a later change (see
+/// [`undoes_later_change`]).
 pub(crate) fn import_in_batches<O>(
     tenant: &TenantStore,
     clock: &dyn Clock,
@@ -267,7 +269,11 @@ pub(crate) fn import_in_batches<O>(
     file_name: &str,
     bytes: &[u8],
     mode: ImportMode,
-    mut batch: impl FnMut(&mut TenantTx<'_, '_>, &[Line]) -> Result<Vec<LineReport<O>>, AppError>,
+    mut batch: impl FnMut(
+        &mut TenantTx<'_, '_>,
+        &[Line],
+        Option<jiff::Timestamp>,
+    ) -> Result<Vec<LineReport<O>>, AppError>,
 ) -> Result<ImportReport<O>, AppError> {
     let lines = read_lines(bytes, format)?;
     let hash = hex::encode(Sha256::digest(bytes));
@@ -277,7 +283,7 @@ pub(crate) fn import_in_batches<O>(
     let mut reports = Vec::with_capacity(lines.len());
     for chunk in lines.chunks(IMPORT_BATCH) {
         let outcome = tenant.write(|tx| {
-            let done = batch(tx, chunk)?;
+            let done = batch(tx, chunk, previously_imported_at)?;
             match mode {
                 ImportMode::Apply => Ok(done),
                 // Rolled back: the dry run leaves no trace.
@@ -308,6 +314,22 @@ pub(crate) fn import_in_batches<O>(
         lines: reports,
         previously_imported_at,
     })
+}
+
+/// The refusal of a line of a file imported before, at `first`, that would
+/// now change `what`: the change it would undo was made since (an IBAN
+/// amended through the API, a plan edited on the dashboard), and the same
+/// file sent again — a retry, a scheduled upload — must not take it back.
+/// A file with the line alone is applied.
+pub(crate) fn undoes_later_change(field: &str, what: &str, first: jiff::Timestamp) -> AppError {
+    AppError::invalid(
+        field,
+        format!(
+            "this same file was imported on {first}, and this line would now change {what}: \
+             that would undo a change made since. Not applied; to apply it anyway, import the \
+             line in another file"
+        ),
+    )
 }
 
 /// How a batch's transaction ended, when not committed.

@@ -28,6 +28,7 @@ use crate::customers::{CustomerInput, checked_customer};
 use crate::fields::Fields;
 use crate::import_file::{
     FileFormat, Line, Refusal, file_date, import_in_batches, no_header_problems,
+    undoes_later_change,
 };
 use crate::mandates::{MandateInput, ReferenceChoice, change_bank_details_in, checked_mandate};
 use crate::{AppError, FieldError};
@@ -129,8 +130,8 @@ pub fn import_mandates(
         file_name,
         bytes,
         mode,
-        |tx, batch| {
-            let mut known = Known::read(tx, clock, batch)?;
+        |tx, batch, imported_before| {
+            let mut known = Known::read(tx, clock, batch, imported_before)?;
             let mut creations = Creations::default();
             let done: Vec<LineReport> = batch
                 .iter()
@@ -302,6 +303,20 @@ fn line_outcome(
             }
             if existing.debtor == described.debtor {
                 return Ok(LineOutcome::Unchanged);
+            }
+            if let Some(first) = known.imported_before {
+                let field = if existing.debtor.iban != described.debtor.iban {
+                    "iban"
+                } else if existing.debtor.bic != described.debtor.bic {
+                    "bic"
+                } else {
+                    "debtor_name"
+                };
+                return Err(undoes_later_change(
+                    field,
+                    &format!("mandate {reference}'s {field}"),
+                    first,
+                ));
             }
             let bic = described.debtor.bic.as_ref().map(Bic::as_str);
             // An amendment that fails after a first write is undone whole.

@@ -21,7 +21,7 @@ use prelevo_store::{Actor, TenantStore, TenantTx};
 
 use self::batch::Known;
 use self::cells::{Action, Cells};
-use crate::import_file::{FileFormat, Line, Refusal, import_in_batches};
+use crate::import_file::{FileFormat, Line, Refusal, import_in_batches, undoes_later_change};
 use crate::plans::{PlanInput, create_plan_in, edit_plan_in, has_terms, stop_in};
 use crate::{AppError, FieldError};
 
@@ -161,8 +161,8 @@ pub fn import_plans(
         file_name,
         bytes,
         mode,
-        |tx, batch| {
-            let known = Known::read(tx, batch)?;
+        |tx, batch, imported_before| {
+            let known = Known::read(tx, batch, imported_before)?;
             batch
                 .iter()
                 .map(|line| apply_line(tx, clock, actor, line, &mut seen, &known))
@@ -288,6 +288,13 @@ fn line_outcome(
             if has_terms(plan, &input)? {
                 return Ok(LineOutcome::Unchanged);
             }
+            if let Some(first) = known.imported_before {
+                return Err(undoes_later_change(
+                    "plan_reference",
+                    &format!("plan {reference}'s terms"),
+                    first,
+                ));
+            }
             if plan.status == PlanStatus::Inactive {
                 return Err(AppError::invalid(
                     "plan_reference",
@@ -301,6 +308,9 @@ fn line_outcome(
         (Action::Cancel, Some(plan)) if plan.status == PlanStatus::Inactive => {
             Ok(LineOutcome::Unchanged)
         }
+        (Action::Cancel, Some(_)) if let Some(first) = known.imported_before => Err(
+            undoes_later_change("action", &format!("plan {reference} (stopping it)"), first),
+        ),
         (Action::Cancel, Some(plan)) => {
             tx.savepoint(|tx| {
                 stop_in(tx, plan.clone(), StopReason::ByCreditor, clock.now(), actor)

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef, PaymentMethodRef};
 use prelevo_store::{Actor, TenantTx};
@@ -20,6 +21,8 @@ pub(super) struct Known {
     pub mandates: HashMap<String, Mandate>,
     /// Customers by code.
     pub customers: HashMap<String, Customer>,
+    /// When the same file was imported before, if ever.
+    pub imported_before: Option<Timestamp>,
 }
 
 impl Known {
@@ -28,6 +31,7 @@ impl Known {
         tx: &mut TenantTx<'_, '_>,
         clock: &dyn Clock,
         lines: &[Line],
+        imported_before: Option<Timestamp>,
     ) -> Result<Self, AppError> {
         let references: Vec<MandateRef> = lines
             .iter()
@@ -54,6 +58,7 @@ impl Known {
             today: clock.today_in(tx.creditor()?.timezone.tz()),
             mandates,
             customers,
+            imported_before,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use jiff::Timestamp;
 use prelevo_domain::{Customer, CustomerCode, Mandate, MandateRef, Plan, PlanReference};
 use prelevo_store::TenantTx;
 
@@ -17,11 +18,17 @@ pub(super) struct Known {
     pub customers: HashMap<String, Customer>,
     /// Mandates by reference (UMR).
     pub mandates: HashMap<String, Mandate>,
+    /// When the same file was imported before, if ever.
+    pub imported_before: Option<Timestamp>,
 }
 
 impl Known {
     /// Reads what `lines` name (their well-formed references).
-    pub fn read(tx: &mut TenantTx<'_, '_>, lines: &[Line]) -> Result<Self, AppError> {
+    pub fn read(
+        tx: &mut TenantTx<'_, '_>,
+        lines: &[Line],
+        imported_before: Option<Timestamp>,
+    ) -> Result<Self, AppError> {
         fn parsed<T, E>(lines: &[Line], column: &str, parse: fn(&str) -> Result<T, E>) -> Vec<T> {
             lines
                 .iter()
@@ -47,6 +54,7 @@ impl Known {
             plans,
             customers,
             mandates,
+            imported_before,
         })
     }
 }

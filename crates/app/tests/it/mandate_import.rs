@@ -3,7 +3,7 @@ use prelevo_app::AppError;
 use prelevo_app::customers::change_customer_status;
 use prelevo_app::exports::write_mandates;
 use prelevo_app::mandate_import::{ImportMode, LineOutcome, error_file, import_mandates};
-use prelevo_app::mandates::{expire_dormant_mandates, revoke_mandate};
+use prelevo_app::mandates::{change_bank_details, expire_dormant_mandates, revoke_mandate};
 use prelevo_domain::{
     CustomerCode, CustomerEvent, Mandate, MandateRef, MandateStatus, PaymentMethodRef,
 };
@@ -587,6 +587,61 @@ fn a_column_named_twice_refuses_the_file(store: &TestStore) {
     assert_eq!(counts(&tenant), (0, 0));
 }
 
+/// The same file sent again (a retry, a scheduled upload) must not take
+/// back an amendment made since: its line is refused and the amendment
+/// stays; the line in another file is applied.
+fn the_same_file_again_keeps_a_later_amendment(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    run(&tenant, EXAMPLE, ImportMode::Apply).unwrap();
+    let reference = MandateRef::parse("RUM-PAPIER-0001").unwrap();
+    let mandate = |tenant: &prelevo_store::TenantStore| {
+        tenant
+            .read(|tx| tx.mandate_by_reference(&reference))
+            .unwrap()
+            .unwrap()
+    };
+    let new_bank = "DE89370400440532013000";
+    change_bank_details(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &mandate(&tenant).id,
+        None,
+        Some(new_bank),
+        None,
+    )
+    .unwrap();
+
+    for mode in [ImportMode::DryRun, ImportMode::Apply] {
+        let again = run(&tenant, EXAMPLE, mode).unwrap();
+        assert!(again.previously_imported_at.is_some());
+        assert_eq!(
+            outcomes(&again),
+            [
+                (2, "error iban".to_owned()),
+                (3, "unchanged".to_owned()),
+                (4, "unchanged".to_owned()),
+            ]
+        );
+        assert!(
+            messages(&again, 2).contains("would undo a change made since"),
+            "{}",
+            messages(&again, 2)
+        );
+        assert_eq!(mandate(&tenant).debtor.iban.to_string(), new_bank);
+    }
+
+    // The line alone, in a file of its own, is applied.
+    let text = std::str::from_utf8(EXAMPLE).unwrap();
+    let alone: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+    let applied = run(&tenant, alone.as_bytes(), ImportMode::Apply).unwrap();
+    assert_eq!(outcomes(&applied), [(2, "update".to_owned())]);
+    assert_eq!(
+        mandate(&tenant).debtor.iban.to_string(),
+        "FR7630006000011234567890189"
+    );
+}
+
 on_both_engines!(
     only_active_mandates_are_imported,
     a_mandate_signed_over_36_months_ago_needs_its_last_collection,
@@ -597,4 +652,5 @@ on_both_engines!(
     lines_of_a_batch_build_on_each_other,
     lines_are_created_updated_or_refused_one_by_one,
     a_bad_file_is_refused_whole_with_its_line,
+    the_same_file_again_keeps_a_later_amendment,
 );

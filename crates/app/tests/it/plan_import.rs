@@ -617,6 +617,68 @@ fn plan_import_sees_a_reference_twice_across_batches(store: &TestStore) {
     assert_eq!(plan(&tenant, "ABO-2026-0001").status, PlanStatus::Inactive);
 }
 
+/// The same file sent again must not take back what changed since: a plan
+/// edited through the API after the file's update keeps its edit, and a
+/// plan made since is not stopped by the file's cancel line. Both lines are
+/// refused, naming the first import; nothing else changes.
+fn plan_import_again_keeps_later_changes(store: &TestStore) {
+    let tenant = with_mandates(store);
+    run(&tenant, EXAMPLE, ImportMode::Apply).unwrap();
+    let monthly = plan(&tenant, "ABO-2026-0001");
+    let input = |reference: &str, cents: i64| PlanInput {
+        reference: Some(reference.into()),
+        customer_id: monthly.customer_id.clone(),
+        instrument: monthly.instrument.clone(),
+        amount: Money::from_minor(cents, Currency::EUR),
+        frequency: Frequency::Monthly,
+        collection_day: 20,
+        start_on: date(2027, 1, 1),
+        end: PlanEnd::OpenEnded,
+        remittance: None,
+    };
+    let first = create_plan(&tenant, &clock(), &Actor::Cli, &input("API-1", 1_500)).unwrap();
+    let file = "plan_reference;action;amount;frequency;start_date;collection_day\n\
+        API-1;update;16,00;monthly;2027-01-01;20\n\
+        API-2;cancel;;;;\n";
+    let report = run(&tenant, file.as_bytes(), ImportMode::Apply).unwrap();
+    assert_eq!(
+        outcomes(&report),
+        [
+            (2, "update".to_owned()),
+            (3, "error plan_reference".to_owned())
+        ]
+    );
+    edit_plan(
+        &tenant,
+        &clock(),
+        &Actor::Cli,
+        &first.id,
+        &input("API-1", 1_700),
+    )
+    .unwrap();
+    create_plan(&tenant, &clock(), &Actor::Cli, &input("API-2", 2_000)).unwrap();
+
+    let again = run(&tenant, file.as_bytes(), ImportMode::Apply).unwrap();
+    assert!(again.previously_imported_at.is_some());
+    assert_eq!(
+        outcomes(&again),
+        [
+            (2, "error plan_reference".to_owned()),
+            (3, "error action".to_owned())
+        ]
+    );
+    let LineOutcome::Error(fields) = &again.lines[0].outcome else {
+        panic!("{again:?}");
+    };
+    assert!(
+        fields[0].message.contains("would undo a change made since"),
+        "{}",
+        fields[0].message
+    );
+    assert_eq!(plan(&tenant, "API-1").amount.minor(), 1_700);
+    assert_eq!(plan(&tenant, "API-2").status, PlanStatus::Active);
+}
+
 on_both_engines!(
     plan_import_sees_a_reference_twice_across_batches,
     plan_import_dry_run_writes_nothing_and_the_file_applies_once,
@@ -625,4 +687,5 @@ on_both_engines!(
     plan_import_errors_name_their_line_and_column,
     plan_import_refuses_a_bad_file_whole,
     plan_import_after_a_stop_half_way_applies_the_rest_once,
+    plan_import_again_keeps_later_changes,
 );
