@@ -123,6 +123,11 @@ pub fn import_mandates(
     mode: ImportMode,
 ) -> Result<ImportReport, AppError> {
     let mut seen: HashMap<String, u64> = HashMap::new();
+    // A dry run rolls each batch back, so a later batch would not find the
+    // customers an earlier one created, and would report them created
+    // again (or refuse a line without the debtor's name) where the import
+    // finds them: they are put back for the lines that name them.
+    let mut dry_run_customers: HashMap<String, Customer> = HashMap::new();
     import_in_batches(
         tenant,
         clock,
@@ -131,6 +136,12 @@ pub fn import_mandates(
         bytes,
         mode,
         |tx, batch, imported_before| {
+            let named: Vec<Customer> = batch
+                .iter()
+                .filter_map(|line| dry_run_customers.remove(line.get("customer_reference")?))
+                .collect();
+            tx.insert_customers(&named)?;
+            dry_run_customers.extend(named.into_iter().map(|c| (c.code.as_str().to_owned(), c)));
             let mut known = Known::read(tx, clock, batch, imported_before)?;
             let mut creations = Creations::default();
             let done: Vec<LineReport> = batch
@@ -147,6 +158,14 @@ pub fn import_mandates(
                     )
                 })
                 .collect::<Result<_, AppError>>()?;
+            if mode == ImportMode::DryRun {
+                dry_run_customers.extend(
+                    creations
+                        .new_customers()
+                        .iter()
+                        .map(|c| (c.code.as_str().to_owned(), c.clone())),
+                );
+            }
             creations.write(tx, actor)?;
             Ok(done)
         },

@@ -85,6 +85,11 @@ pub(super) struct Creations {
 }
 
 impl Creations {
+    /// The customers the batch creates, in line order.
+    pub fn new_customers(&self) -> &[Customer] {
+        &self.customers
+    }
+
     /// The customer with `code` created by an earlier line of the batch.
     pub fn customer(&self, code: &CustomerCode) -> Option<&Customer> {
         self.by_code.get(code.as_str()).map(|&i| &self.customers[i])

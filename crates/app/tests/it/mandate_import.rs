@@ -2,7 +2,9 @@ use jiff::civil::date;
 use prelevo_app::AppError;
 use prelevo_app::customers::change_customer_status;
 use prelevo_app::exports::write_mandates;
-use prelevo_app::mandate_import::{ImportMode, LineOutcome, error_file, import_mandates};
+use prelevo_app::mandate_import::{
+    IMPORT_BATCH, ImportMode, LineOutcome, error_file, import_mandates,
+};
 use prelevo_app::mandates::{change_bank_details, expire_dormant_mandates, revoke_mandate};
 use prelevo_domain::{
     CustomerCode, CustomerEvent, Mandate, MandateRef, MandateStatus, PaymentMethodRef,
@@ -642,6 +644,33 @@ fn the_same_file_again_keeps_a_later_amendment(store: &TestStore) {
     );
 }
 
+/// A dry run reports what the import then does, line for line, even past
+/// a batch: a customer created by a line of the first batch is found by a
+/// line of the second (here without the debtor's name, which only a
+/// creation needs).
+fn a_dry_run_past_a_batch_reports_what_the_import_does(store: &TestStore) {
+    let tenant = new_tenant(store, 1);
+    let mut file = String::from("customer_reference;reference;debtor_name;iban;signature_date\n");
+    for n in 0..IMPORT_BATCH {
+        file.push_str(&format!(
+            "C-{n};RUM-BATCH-{n};Client {n};FR7630006000011234567890189;2026-04-02\n"
+        ));
+    }
+    file.push_str("C-0;RUM-BATCH-LATER;;FR1420041010050500013M02606;2026-04-03\n");
+    let dry = run(&tenant, file.as_bytes(), ImportMode::DryRun).unwrap();
+    assert_eq!(
+        dry.lines.last().map(|l| &l.outcome),
+        Some(&LineOutcome::Create {
+            new_customer: false
+        })
+    );
+    assert_eq!(counts(&tenant), (0, 0), "a dry run leaves no trace");
+    let applied = run(&tenant, file.as_bytes(), ImportMode::Apply).unwrap();
+    assert_eq!(dry.lines, applied.lines);
+    let batch = i64::try_from(IMPORT_BATCH).unwrap();
+    assert_eq!(counts(&tenant), (batch, batch + 1));
+}
+
 on_both_engines!(
     only_active_mandates_are_imported,
     a_mandate_signed_over_36_months_ago_needs_its_last_collection,
@@ -653,4 +682,5 @@ on_both_engines!(
     lines_are_created_updated_or_refused_one_by_one,
     a_bad_file_is_refused_whole_with_its_line,
     the_same_file_again_keeps_a_later_amendment,
+    a_dry_run_past_a_batch_reports_what_the_import_does,
 );
