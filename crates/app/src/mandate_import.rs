@@ -5,7 +5,8 @@
 //! real run applies the valid lines, in batches of [`IMPORT_BATCH`] per
 //! transaction, and reports the invalid ones. A line is keyed by its
 //! mandate reference (UMR): importing the same file again finds every
-//! mandate as it left it and changes nothing.
+//! mandate as it left it and changes nothing, and refuses a line that
+//! would take back an amendment made since.
 //!
 //! Only active mandates come in, and only those that have not lapsed (a
 //! mandate signed more than 36 months ago needs its last collection date).

@@ -9,7 +9,8 @@
 //! their line and column. The reference makes a line idempotent: a plan
 //! that already is what its line says is left `Unchanged`, so the same file
 //! imported again — or again after a stop half-way — applies nothing twice
-//! and creates no payment twice.
+//! and creates no payment twice; a line of it that would now change a plan
+//! (changed or made since) is refused instead.
 
 mod batch;
 mod cells;
