@@ -1,8 +1,9 @@
 //! A tiny SMTP server that accepts every message and keeps it, so tests go
 //! through the real SMTP path (lettre → TCP → server) without a mail system.
-//! Two kinds of recipient get the replies of a real server instead: one
+//! Some addresses get the refusals of a real server instead: a recipient
 //! whose address starts with `unknown` is refused for good (`550`), one
-//! starting with `busy` for now (`451`).
+//! starting with `busy` for now (`451`), and a sender starting with
+//! `locked` must first log in (`530`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -94,6 +95,8 @@ fn serve(stream: TcpStream, store: &Mutex<Vec<ReceivedMail>>) -> std::io::Result
                 recipients.push(address);
                 writer.write_all(b"250 OK\r\n")?;
             }
+        } else if command.starts_with("MAIL FROM:<LOCKED") {
+            writer.write_all(b"530 5.7.0 authentication required\r\n")?;
         } else if command == "DATA" {
             writer.write_all(b"354 end with .\r\n")?;
             let mut data = String::new();

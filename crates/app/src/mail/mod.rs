@@ -31,8 +31,8 @@ pub enum MailError {
     /// later.
     #[error("cannot deliver email: {0}")]
     Transport(String),
-    /// The mail server refused the message for good (a 5xx reply: no such
-    /// mailbox, relay denied): sending it again would be refused again.
+    /// The mail server refused the message for good (a 55x reply: no such
+    /// mailbox, message rejected): sending it again would be refused again.
     #[error("email refused by the mail server: {0}")]
     Refused(String),
 }

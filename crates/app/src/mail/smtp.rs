@@ -1,6 +1,7 @@
 //! Delivery through an SMTP server (lettre).
 
 use lettre::message::Mailbox;
+use lettre::transport::smtp::response::Category;
 use lettre::{SmtpTransport, Transport};
 
 use super::{MailError, Mailer, OutgoingEmail, build_message};
@@ -27,7 +28,14 @@ impl Mailer for SmtpMailer {
     fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
         let message = build_message(&self.from, email)?;
         self.transport.send(&message).map(drop).map_err(|e| {
-            if e.is_permanent() {
+            // A permanent refusal of this message (5.x: no such mailbox,
+            // message rejected) is final; one of the sending itself (53x:
+            // authentication, 50x: a command refused) is the server's or its
+            // configuration's to mend, so it is tried again.
+            let of_message = e
+                .status()
+                .is_some_and(|code| code.category == Category::MailSystem);
+            if e.is_permanent() && of_message {
                 MailError::Refused(e.to_string())
             } else {
                 MailError::Transport(e.to_string())

@@ -143,6 +143,16 @@ fn a_refused_mailbox_is_dead_and_a_busy_one_retried(store: &TestStore) {
     let counts = store.outbox_counts().unwrap();
     assert_eq!((counts.dead, counts.queued), (1, 1));
     assert!(sink.messages().is_empty());
+
+    // A permanent refusal of the sending itself (the server wants a login:
+    // its configuration to mend) is tried again, not dead.
+    let locked =
+        SmtpMailer::from_url(&sink.url(), parse_sender("locked@b.example").unwrap()).unwrap();
+    let third = tenant
+        .write(|tx| queue_email(tx, &welcome(), clock.now()))
+        .unwrap();
+    assert_eq!(deliver_ready(store, &clock, &locked, "w", 10).unwrap(), 0);
+    assert_eq!(store.outbox_message(third).unwrap().unwrap().0, "queued");
 }
 
 /// A slow mail server (three minutes a message): while the second message
