@@ -471,6 +471,24 @@ impl TenantTx<'_, '_> {
         Ok(())
     }
 
+    /// Takes fresh statistics of the tables staging reads, on PostgreSQL.
+    /// The day's instalments were inserted moments before: with no
+    /// statistics yet (a book imported today) or last month's (few
+    /// payments waiting then), the planner took the lookup of a plan's
+    /// other waiting payments (FNAL) for a scan of every waiting payment,
+    /// once per last instalment: 40 000 collections staged in 24.5 s
+    /// instead of 1.3 s, a million would have taken hours. A sample of
+    /// each table costs a fraction of a second.
+    fn refresh_statistics(&mut self) -> Result<(), StoreError> {
+        if let crate::engine::Conn::Pg(c) = &mut self.conn {
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut **c,
+                "ANALYZE payments, plans, mandates, bank_file_entries, bank_files",
+            )?;
+        }
+        Ok(())
+    }
+
     /// Moves the collections not yet in a file and due before `first_date`
     /// to it (a file made now cannot make an earlier date), keeping each
     /// move in the payment's history. Returns how many moved.
@@ -500,6 +518,7 @@ impl TenantTx<'_, '_> {
     ) -> Result<u64, StoreError> {
         let tenant = self.tenant().to_owned();
         let per_file = i64::from(per_file.max(1));
+        self.refresh_statistics()?;
         self.set_based()?;
         raw!(self.conn, STAGED_TABLE)?;
         let (order, (rank, first)) = match self.conn {
