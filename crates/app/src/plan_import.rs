@@ -23,7 +23,9 @@ use prelevo_store::{Actor, TenantStore, TenantTx};
 use self::batch::Known;
 use self::cells::{Action, Cells};
 use crate::import_file::{FileFormat, Line, Refusal, import_in_batches, undoes_later_change};
-use crate::plans::{PlanInput, create_plan_in, edit_plan_in, has_terms, stop_in};
+use crate::plans::{
+    PlanInput, PlanToCreate, edit_plan_in, has_terms, plan_to_create, stop_in, write_new_plans,
+};
 use crate::{AppError, FieldError};
 
 pub use crate::import_file::{IMPORT_BATCH, ImportMode, MAX_IMPORT_BYTES, MAX_IMPORT_LINES};
@@ -163,11 +165,16 @@ pub fn import_plans(
         bytes,
         mode,
         |tx, batch, imported_before| {
-            let known = Known::read(tx, batch, imported_before)?;
-            batch
+            let known = Known::read(tx, clock, batch, imported_before)?;
+            // New plans are checked line by line and written together at
+            // the batch's end: a few statements instead of a dozen a line.
+            let mut created = Vec::new();
+            let done = batch
                 .iter()
-                .map(|line| apply_line(tx, clock, actor, line, &mut seen, &known))
-                .collect()
+                .map(|line| apply_line(tx, clock, actor, line, &mut seen, &known, &mut created))
+                .collect::<Result<Vec<_>, AppError>>()?;
+            write_new_plans(tx, actor, &created)?;
+            Ok(done)
         },
     )
 }
@@ -187,9 +194,10 @@ fn apply_line(
     line: &Line,
     seen: &mut HashMap<String, u64>,
     known: &Known,
+    created: &mut Vec<PlanToCreate>,
 ) -> Result<LineReport, AppError> {
     let reference = line.get("plan_reference").unwrap_or_default().to_owned();
-    let outcome = match line_outcome(tx, clock, actor, line, seen, known) {
+    let outcome = match line_outcome(tx, clock, actor, line, seen, known, created) {
         Ok(outcome) => outcome,
         Err(AppError::Invalid(fields)) => LineOutcome::Error(
             fields
@@ -228,6 +236,7 @@ fn line_outcome(
     line: &Line,
     seen: &mut HashMap<String, u64>,
     known: &Known,
+    created: &mut Vec<PlanToCreate>,
 ) -> Result<LineOutcome, AppError> {
     let reference = match line.get("plan_reference").map(PlanReference::parse) {
         Some(Ok(reference)) => reference,
@@ -251,8 +260,8 @@ fn line_outcome(
     match (action, existing) {
         (Action::Create, None) => {
             let input = creation(&reference, Cells::read(line, true, known, Currency::EUR)?)?;
-            // A line that fails half-way leaves nothing behind.
-            tx.savepoint(|tx| create_plan_in(tx, clock, actor, &input))?;
+            // Written at the batch's end; a refused line wrote nothing.
+            created.push(plan_to_create(tx, clock, &input, known.horizon)?);
             Ok(LineOutcome::Create)
         }
         (Action::Create, Some(plan)) => {

@@ -15,7 +15,7 @@ use prelevo_store::{Actor, PlanFilter, Position, TenantStore, TenantTx};
 use serde_json::json;
 
 use self::terms::{checked, ensure_free};
-use crate::audit::{Audited, record_change};
+use crate::audit::{Audited, creation, record_change};
 use crate::ids::fresh_id;
 use crate::{AppError, bank_files};
 
@@ -113,12 +113,37 @@ pub(crate) fn create_plan_in(
     actor: &Actor,
     input: &PlanInput,
 ) -> Result<Plan, AppError> {
+    let horizon = horizon(tx, clock)?;
+    let new = plan_to_create(tx, clock, input, horizon)?;
+    if let Some(reference) = &new.plan.reference {
+        ensure_free(tx, reference)?;
+    }
+    write_new_plans(tx, actor, std::slice::from_ref(&new))?;
+    Ok(new.plan)
+}
+
+/// A new plan checked and moved on to its horizon, not written yet: the
+/// plan as it is to be stored and the payments of its first instalments.
+pub(crate) struct PlanToCreate {
+    plan: Plan,
+    payments: Vec<Payment>,
+}
+
+/// Checks `input` (reading what it names) and makes the plan with the
+/// instalments due by `horizon` (today and the last day of the
+/// pre-notification period), writing nothing: [`write_new_plans`] writes
+/// it, alone or with a batch of others. Whether its reference is free is
+/// the caller's to check (a plan file reads its batch's references at
+/// once).
+pub(crate) fn plan_to_create(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+    input: &PlanInput,
+    (today, until): (Date, Date),
+) -> Result<PlanToCreate, AppError> {
     let id = fresh_id(PlanId::from_body)?;
     let now = clock.now();
     let checked = checked(tx, input)?;
-    if let Some(reference) = &checked.reference {
-        ensure_free(tx, reference)?;
-    }
     let mut plan = Plan {
         id,
         reference: checked.reference,
@@ -135,12 +160,10 @@ pub(crate) fn create_plan_in(
         created_at: now,
         updated_at: now,
     };
-    tx.insert_plan(&plan)?;
-    let (today, until) = horizon(tx, clock)?;
-    take_instalments(tx, std::slice::from_mut(&mut plan), today, until, now)?;
+    let payments = due_payments(&mut plan, today, until, now)?;
     if plan.created_count == 0 && plan.status == PlanStatus::Inactive {
         // Instalments before today are skipped, not collected late: such a
-        // plan would never collect anything (the whole write is undone).
+        // plan would never collect anything.
         return Err(AppError::invalid(
             "start_date",
             format!(
@@ -149,8 +172,26 @@ pub(crate) fn create_plan_in(
             ),
         ));
     }
-    record_change(tx, actor, "created", None, &plan)?;
-    Ok(plan)
+    Ok(PlanToCreate { plan, payments })
+}
+
+/// Writes new plans, already moved on, with their payments and their
+/// creation in the audit log: a few multi-row statements for the lot.
+pub(crate) fn write_new_plans(
+    tx: &mut TenantTx<'_, '_>,
+    actor: &Actor,
+    new: &[PlanToCreate],
+) -> Result<(), AppError> {
+    let plans: Vec<Plan> = new.iter().map(|n| n.plan.clone()).collect();
+    tx.insert_plans(&plans)?;
+    let payments: Vec<Payment> = new.iter().flat_map(|n| n.payments.clone()).collect();
+    tx.insert_payments(&payments)?;
+    let created = plans
+        .iter()
+        .map(|plan| creation(actor, plan))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    tx.record_audits(&created)?;
+    Ok(())
 }
 
 /// Changes a plan's amount, schedule and text. Its instalments not sent
@@ -393,19 +434,30 @@ pub(crate) fn take_instalments(
     until: Date,
     now: Timestamp,
 ) -> Result<usize, AppError> {
-    let calendar = BusinessCalendar::TARGET2;
     let mut payments = Vec::new();
     for plan in plans.iter_mut() {
-        let taken = plan
-            .take_due(today, until, &calendar, now)
-            .map_err(|e| AppError::System(e.to_string()))?;
-        for instalment in taken {
-            payments.push(instalment_payment(plan, instalment, now)?);
-        }
+        payments.extend(due_payments(plan, today, until, now)?);
     }
     tx.insert_payments(&payments)?;
     tx.save_plan_progress(plans)?;
     Ok(payments.len())
+}
+
+/// Moves `plan` on to `until` in memory: the payments of the instalments
+/// it takes.
+fn due_payments(
+    plan: &mut Plan,
+    today: Date,
+    until: Date,
+    now: Timestamp,
+) -> Result<Vec<Payment>, AppError> {
+    let taken = plan
+        .take_due(today, until, &BusinessCalendar::TARGET2, now)
+        .map_err(|e| AppError::System(e.to_string()))?;
+    taken
+        .into_iter()
+        .map(|instalment| instalment_payment(plan, instalment, now))
+        .collect()
 }
 
 /// The payment of one instalment: its end-to-end id is its own id's body.

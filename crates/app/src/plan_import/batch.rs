@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use prelevo_domain::{Customer, CustomerCode, Mandate, MandateRef, Plan, PlanReference};
+use jiff::civil::Date;
+use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef, Plan, PlanReference};
 use prelevo_store::TenantTx;
 
 use crate::AppError;
 use crate::import_file::Line;
+use crate::plans::horizon;
 
 /// The stored plans, customers and mandates a batch's lines name.
 pub(super) struct Known {
@@ -20,12 +22,16 @@ pub(super) struct Known {
     pub mandates: HashMap<String, Mandate>,
     /// When the same file was imported before, if ever.
     pub imported_before: Option<Timestamp>,
+    /// The creditor's today and the last day whose instalments a new plan
+    /// takes at once.
+    pub horizon: (Date, Date),
 }
 
 impl Known {
     /// Reads what `lines` name (their well-formed references).
     pub fn read(
         tx: &mut TenantTx<'_, '_>,
+        clock: &dyn Clock,
         lines: &[Line],
         imported_before: Option<Timestamp>,
     ) -> Result<Self, AppError> {
@@ -55,6 +61,7 @@ impl Known {
             customers,
             mandates,
             imported_before,
+            horizon: horizon(tx, clock)?,
         })
     }
 }
