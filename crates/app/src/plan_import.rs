@@ -261,7 +261,7 @@ fn line_outcome(
         (Action::Create, None) => {
             let input = creation(&reference, Cells::read(line, true, known, Currency::EUR)?)?;
             // Written at the batch's end; a refused line wrote nothing.
-            created.push(plan_to_create(tx, clock, &input, known.horizon)?);
+            created.push(plan_to_create(tx, clock, &input, &known.rules)?);
             Ok(LineOutcome::Create)
         }
         (Action::Create, Some(plan)) => {

@@ -113,13 +113,38 @@ pub(crate) fn create_plan_in(
     actor: &Actor,
     input: &PlanInput,
 ) -> Result<Plan, AppError> {
-    let horizon = horizon(tx, clock)?;
-    let new = plan_to_create(tx, clock, input, horizon)?;
+    let rules = creation_rules(tx, clock)?;
+    let new = plan_to_create(tx, clock, input, &rules)?;
     if let Some(reference) = &new.plan.reference {
         ensure_free(tx, reference)?;
     }
     write_new_plans(tx, actor, std::slice::from_ref(&new))?;
     Ok(new.plan)
+}
+
+/// What new plans are checked and moved on against, read once for a batch
+/// of them.
+pub(crate) struct CreationRules {
+    /// The creditor's today.
+    today: Date,
+    /// The last day whose instalments a new plan takes at once.
+    until: Date,
+    /// The largest amount of a collection (the bank profile's limit).
+    limit: Money,
+}
+
+/// The creditor's [`CreationRules`] now.
+pub(crate) fn creation_rules(
+    tx: &mut TenantTx<'_, '_>,
+    clock: &dyn Clock,
+) -> Result<CreationRules, AppError> {
+    let (today, until) = horizon(tx, clock)?;
+    let limit = tx.bank_profile()?.collection_limit();
+    Ok(CreationRules {
+        today,
+        until,
+        limit,
+    })
 }
 
 /// A new plan checked and moved on to its horizon, not written yet: the
@@ -130,8 +155,7 @@ pub(crate) struct PlanToCreate {
 }
 
 /// Checks `input` (reading what it names) and makes the plan with the
-/// instalments due by `horizon` (today and the last day of the
-/// pre-notification period), writing nothing: [`write_new_plans`] writes
+/// instalments due by `rules`' horizon, writing nothing: [`write_new_plans`] writes
 /// it, alone or with a batch of others. Whether its reference is free is
 /// the caller's to check (a plan file reads its batch's references at
 /// once).
@@ -139,11 +163,11 @@ pub(crate) fn plan_to_create(
     tx: &mut TenantTx<'_, '_>,
     clock: &dyn Clock,
     input: &PlanInput,
-    (today, until): (Date, Date),
+    rules: &CreationRules,
 ) -> Result<PlanToCreate, AppError> {
     let id = fresh_id(PlanId::from_body)?;
     let now = clock.now();
-    let checked = checked(tx, input)?;
+    let checked = checked(tx, input, rules.limit)?;
     let mut plan = Plan {
         id,
         reference: checked.reference,
@@ -160,15 +184,16 @@ pub(crate) fn plan_to_create(
         created_at: now,
         updated_at: now,
     };
-    let payments = due_payments(&mut plan, today, until, now)?;
+    let payments = due_payments(&mut plan, rules.today, rules.until, now)?;
     if plan.created_count == 0 && plan.status == PlanStatus::Inactive {
         // Instalments before today are skipped, not collected late: such a
         // plan would never collect anything.
         return Err(AppError::invalid(
             "start_date",
             format!(
-                "every instalment of this plan falls before today ({today}): \
-                 nothing would be collected"
+                "every instalment of this plan falls before today ({}): \
+                 nothing would be collected",
+                rules.today
             ),
         ));
     }
@@ -222,7 +247,8 @@ pub(crate) fn edit_plan_in(
             "a plan keeps its customer and payment method: stop it and create another",
         ));
     }
-    let checked = checked(tx, input)?;
+    let limit = tx.bank_profile()?.collection_limit();
+    let checked = checked(tx, input, limit)?;
     let reference = match (&before.reference, checked.reference) {
         (kept, None) => kept.clone(),
         (Some(kept), Some(given)) if *kept == given => Some(given),

@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef, Plan, PlanReference};
 use prelevo_store::TenantTx;
 
 use crate::AppError;
 use crate::import_file::Line;
-use crate::plans::horizon;
+use crate::plans::{CreationRules, creation_rules};
 
 /// The stored plans, customers and mandates a batch's lines name.
 pub(super) struct Known {
@@ -22,9 +21,8 @@ pub(super) struct Known {
     pub mandates: HashMap<String, Mandate>,
     /// When the same file was imported before, if ever.
     pub imported_before: Option<Timestamp>,
-    /// The creditor's today and the last day whose instalments a new plan
-    /// takes at once.
-    pub horizon: (Date, Date),
+    /// What a new plan is checked and moved on against.
+    pub rules: CreationRules,
 }
 
 impl Known {
@@ -61,7 +59,7 @@ impl Known {
             customers,
             mandates,
             imported_before,
-            horizon: horizon(tx, clock)?,
+            rules: creation_rules(tx, clock)?,
         })
     }
 }

@@ -3,7 +3,8 @@
 //! input gives (what makes an import line idempotent).
 
 use prelevo_domain::{
-    CollectionDay, PaymentKind, Plan, PlanReference, Schedule, ScheduleError, SepaText, remittance,
+    CollectionDay, Money, PaymentKind, Plan, PlanReference, Schedule, ScheduleError, SepaText,
+    remittance,
 };
 use prelevo_store::TenantTx;
 
@@ -12,12 +13,15 @@ use crate::AppError;
 use crate::fields::Fields;
 use crate::payments::{check_method, check_plan_amount};
 
-/// The plan's method, amount, reference, schedule and text, every field
-/// checked.
-pub(super) fn checked(tx: &mut TenantTx<'_, '_>, input: &PlanInput) -> Result<Checked, AppError> {
+/// The plan's method, amount (at most `limit`, the creditor's largest
+/// collection), reference, schedule and text, every field checked.
+pub(super) fn checked(
+    tx: &mut TenantTx<'_, '_>,
+    input: &PlanInput,
+    limit: Money,
+) -> Result<Checked, AppError> {
     let mut fields = Fields::default();
     let kind = check_method(tx, &mut fields, &input.customer_id, &input.instrument)?;
-    let limit = tx.bank_profile()?.collection_limit();
     fields.take("amount", check_plan_amount(kind, input.amount, limit));
     let reference = fields.optional(
         "plan_reference",
