@@ -173,7 +173,7 @@ pub fn import_plans(
                 .iter()
                 .map(|line| apply_line(tx, clock, actor, line, &mut seen, &known, &mut created))
                 .collect::<Result<Vec<_>, AppError>>()?;
-            write_new_plans(tx, actor, &created)?;
+            write_new_plans(tx, actor, created)?;
             Ok(done)
         },
     )

@@ -118,8 +118,9 @@ pub(crate) fn create_plan_in(
     if let Some(reference) = &new.plan.reference {
         ensure_free(tx, reference)?;
     }
-    write_new_plans(tx, actor, std::slice::from_ref(&new))?;
-    Ok(new.plan)
+    let plan = new.plan.clone();
+    write_new_plans(tx, actor, vec![new])?;
+    Ok(plan)
 }
 
 /// What new plans are checked and moved on against, read once for a batch
@@ -205,11 +206,19 @@ pub(crate) fn plan_to_create(
 pub(crate) fn write_new_plans(
     tx: &mut TenantTx<'_, '_>,
     actor: &Actor,
-    new: &[PlanToCreate],
+    new: Vec<PlanToCreate>,
 ) -> Result<(), AppError> {
-    let plans: Vec<Plan> = new.iter().map(|n| n.plan.clone()).collect();
+    let mut plans = Vec::with_capacity(new.len());
+    let mut payments = Vec::new();
+    for PlanToCreate {
+        plan,
+        payments: first,
+    } in new
+    {
+        plans.push(plan);
+        payments.extend(first);
+    }
     tx.insert_plans(&plans)?;
-    let payments: Vec<Payment> = new.iter().flat_map(|n| n.payments.clone()).collect();
     tx.insert_payments(&payments)?;
     let created = plans
         .iter()
