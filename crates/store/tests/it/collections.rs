@@ -716,6 +716,34 @@ fn another_creditor_cannot_reach_plans_payments_or_files(store: &TestStore) {
     );
 }
 
+/// On PostgreSQL, staging first takes statistics of the payments it reads:
+/// the day's instalments were inserted moments before, and without them
+/// the planner scanned every waiting payment for each plan's last
+/// instalment (see PERFORMANCE.md).
+#[test]
+fn postgres_staging_takes_fresh_statistics() {
+    use diesel::{Connection, PgConnection, QueryDsl, RunQueryDsl, dsl::count_star};
+
+    diesel::table! {
+        pg_stats (attname) {
+            tablename -> Text,
+            attname -> Text,
+        }
+    }
+    let store = prelevo_testkit::postgres_store();
+    staged(&store, FirstCollection::Frst, 9);
+    let mut conn = PgConnection::establish(store.url()).unwrap();
+    let columns: i64 = pg_stats::table
+        .filter(diesel::ExpressionMethods::eq(
+            pg_stats::tablename,
+            "payments",
+        ))
+        .select(count_star())
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(columns > 0, "no statistics of payments after staging");
+}
+
 on_both_engines!(
     plans_and_payments_read_back,
     payments_are_stored_whole_by_hundreds,
