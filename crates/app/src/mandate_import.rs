@@ -137,12 +137,15 @@ pub fn import_mandates(
         bytes,
         mode,
         |tx, batch, imported_before| {
-            let named: Vec<Customer> = batch
-                .iter()
-                .filter_map(|line| dry_run_customers.remove(line.get("customer_reference")?))
-                .collect();
-            tx.insert_customers(&named)?;
-            dry_run_customers.extend(named.into_iter().map(|c| (c.code.as_str().to_owned(), c)));
+            if mode == ImportMode::DryRun {
+                let named: Vec<Customer> = batch
+                    .iter()
+                    .filter_map(|line| dry_run_customers.remove(line.get("customer_reference")?))
+                    .collect();
+                tx.insert_customers(&named)?;
+                dry_run_customers
+                    .extend(named.into_iter().map(|c| (c.code.as_str().to_owned(), c)));
+            }
             let mut known = Known::read(tx, clock, batch, imported_before)?;
             let mut creations = Creations::default();
             let done: Vec<LineReport> = batch
