@@ -19,7 +19,8 @@ use crate::bank_files::seal_file;
 use crate::card_charges::{ChargeReport, charge_due_cards};
 use crate::card_gateway::CardGateway;
 use crate::ids::{fresh_id, process_name};
-use crate::plans::{horizon_from, take_instalments};
+use crate::plans::{horizon_from, instalments_of, save_instalments};
+use crate::renewal::Renewal;
 
 /// Plans moved on per transaction.
 const PLANS_BATCH: i64 = 10_000;
@@ -81,7 +82,7 @@ pub struct RunReport {
 /// run there (what was committed stays, and the next run goes on).
 ///
 /// One run of a creditor's day at a time: the run holds the creditor's
-/// collection day (renewed at each step), and a run started while another
+/// collection day (renewed at a step once a minute has passed), and a run started while another
 /// holds it is refused as a conflict (a job tries again later).
 pub fn run_collections(
     tenant: &TenantStore,
@@ -92,8 +93,11 @@ pub fn run_collections(
 ) -> Result<RunReport, AppError> {
     let holder = process_name();
     hold(tenant, clock, &holder)?;
+    let mut renewal = Renewal::of(RUN_HOLD, Some(clock.now()));
     let mut renewing = |step: RunProgress| {
-        hold(tenant, clock, &holder)?;
+        if renewal.due(clock.now()) {
+            hold(tenant, clock, &holder)?;
+        }
         progress(step)
     };
     let ran = run_held(tenant, clock, gateway, day, &mut renewing);
@@ -158,26 +162,32 @@ fn run_held(
 
     let started = std::time::Instant::now();
     let until = horizon_from(day, creditor.settings.pre_notification_days());
-    // One walk over the creditor's plans, batch after batch in id order.
-    let mut last_of_batch: Option<PlanId> = None;
+    // One walk over the creditor's plans, batch after batch in id order;
+    // on SQLite each batch is read while the one before is written.
     let mut examined = 0;
-    loop {
-        let now = clock.now();
-        let (count, last, created) = tenant.write(|tx| {
-            let mut plans = tx.plans_due(until, last_of_batch.as_ref(), PLANS_BATCH)?;
-            let last = plans.last().map(|p| p.id.clone());
-            let created = take_instalments(tx, &mut plans, day, until, now)?;
-            Ok::<_, AppError>((plans.len(), last, created))
-        })?;
-        let Some(last) = last else { break };
-        last_of_batch = Some(last);
-        examined += u64::try_from(count).unwrap_or(0);
-        report.instalments += u64::try_from(created).unwrap_or(0);
-        progress(RunProgress::Instalments {
-            plans: examined,
-            instalments: report.instalments,
-        })?;
-    }
+    tenant.write_batches(
+        |tx, after: Option<&PlanId>| {
+            let now = clock.now();
+            let mut plans = tx.plans_due(until, after, PLANS_BATCH)?;
+            let Some(last) = plans.last().map(|p| p.id.clone()) else {
+                return Ok(None);
+            };
+            let payments = instalments_of(&mut plans, day, until, now)?;
+            Ok::<_, AppError>(Some(((plans, payments), last)))
+        },
+        |tx, (plans, payments)| {
+            save_instalments(tx, &plans, &payments)?;
+            Ok((plans.len(), payments.len()))
+        },
+        |(count, created)| {
+            examined += u64::try_from(count).unwrap_or(0);
+            report.instalments += u64::try_from(created).unwrap_or(0);
+            progress(RunProgress::Instalments {
+                plans: examined,
+                instalments: report.instalments,
+            })
+        },
+    )?;
 
     tracing::info!(instalments = report.instalments, took = ?started.elapsed(), "instalments created");
     let started = std::time::Instant::now();

@@ -12,6 +12,7 @@ use crate::card_aliases::delete_expired_card_aliases;
 use crate::collection_run::run_collections;
 use crate::jobs::{BackgroundJob, JobContext, JobError, JobRegistry, enqueue};
 use crate::mandates::expire_dormant_mandates;
+use crate::renewal::Renewal;
 
 /// How often the workers check whether a creditor's day has turned.
 pub(crate) const DAILY_SCHEDULE_EVERY: SignedDuration = SignedDuration::from_mins(10);
@@ -67,10 +68,15 @@ impl BackgroundJob for RunCollections {
             .tenant
             .as_ref()
             .ok_or_else(|| JobError::Permanent(format!("{} needs a creditor", Self::KIND)))?;
-        // Each committed step renews the lease: a long run (a million plans,
-        // a slow card gateway) is never taken over by a second worker.
+        // Committed steps renew the lease (the first, then one a minute
+        // has passed): a long run (a million plans, a slow card gateway) is
+        // never taken over by a second worker.
+        let mut renewal = Renewal::of(ctx.lease, None);
         let report = run_collections(tenant, ctx.clock, ctx.card_gateway, None, &mut |_| {
-            ctx.keep_alive()
+            if renewal.due(ctx.clock.now()) {
+                ctx.keep_alive()?;
+            }
+            Ok(())
         })?;
         tracing::info!(
             day = %report.day,

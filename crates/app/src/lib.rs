@@ -12,6 +12,7 @@ mod fields;
 mod ids;
 pub mod import_file;
 mod passwords;
+mod renewal;
 mod secrets;
 
 pub mod access;

@@ -469,13 +469,35 @@ pub(crate) fn take_instalments(
     until: Date,
     now: Timestamp,
 ) -> Result<usize, AppError> {
+    let payments = instalments_of(plans, today, until, now)?;
+    save_instalments(tx, plans, &payments)?;
+    Ok(payments.len())
+}
+
+/// Moves `plans` on to `until` in memory: the payments of the instalments
+/// they take.
+pub(crate) fn instalments_of(
+    plans: &mut [Plan],
+    today: Date,
+    until: Date,
+    now: Timestamp,
+) -> Result<Vec<Payment>, AppError> {
     let mut payments = Vec::new();
     for plan in plans.iter_mut() {
         payments.extend(due_payments(plan, today, until, now)?);
     }
-    tx.insert_payments(&payments)?;
+    Ok(payments)
+}
+
+/// Stores the payments `plans` took and how far each plan went.
+pub(crate) fn save_instalments(
+    tx: &mut TenantTx<'_, '_>,
+    plans: &[Plan],
+    payments: &[Payment],
+) -> Result<(), AppError> {
+    tx.insert_payments(payments)?;
     tx.save_plan_progress(plans)?;
-    Ok(payments.len())
+    Ok(())
 }
 
 /// Moves `plan` on to `until` in memory: the payments of the instalments

@@ -142,7 +142,9 @@ impl PoolOptions {
     /// under a connecting thread).
     pub fn one_command() -> Self {
         Self {
-            max_size: 2,
+            // A long batched write holds two (`TenantStore::write_batches`),
+            // and a step between its batches may need one more.
+            max_size: 3,
             min_idle: 0,
             readers: 0,
             ..Self::default()
@@ -258,10 +260,7 @@ impl Pools {
                 pooled.transaction(|c| run(&mut Conn::Pg(c)))
             }
         };
-        outcome.map_err(|abort| match abort {
-            Abort::Caller(e) => e,
-            Abort::Database(e) => E::from(StoreError::Database(e)),
-        })
+        outcome.map_err(Abort::into_caller)
     }
 
     /// Brings the schema to the newest version. On PostgreSQL an advisory
@@ -314,9 +313,19 @@ impl Pools {
 }
 
 /// Lets a caller's own error cross diesel's transaction boundary intact.
-enum Abort<E> {
+pub(crate) enum Abort<E> {
     Caller(E),
     Database(diesel::result::Error),
+}
+
+impl<E: From<StoreError>> Abort<E> {
+    /// The caller's error, or the database's as a store error.
+    pub(crate) fn into_caller(self) -> E {
+        match self {
+            Abort::Caller(e) => e,
+            Abort::Database(e) => E::from(StoreError::Database(e)),
+        }
+    }
 }
 
 impl<E> From<diesel::result::Error> for Abort<E> {

@@ -36,6 +36,7 @@ mod payment_causes;
 mod payments;
 mod plans;
 mod platform;
+mod read_ahead;
 mod run_hold;
 mod sessions;
 mod tally;

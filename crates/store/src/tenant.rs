@@ -12,8 +12,8 @@ use crate::engine::{Conn, Pools, on_each_engine};
 /// A handle bound to one creditor. Cheap to clone.
 #[derive(Clone)]
 pub struct TenantStore {
-    pools: Pools,
-    creditor: CreditorKey,
+    pub(crate) pools: Pools,
+    pub(crate) creditor: CreditorKey,
 }
 
 /// One unit of work for one creditor: a transaction (from

@@ -21,6 +21,7 @@ mod mandates;
 mod migrations;
 mod outbox;
 mod people;
+mod read_ahead;
 mod team;
 mod tenancy;
 

@@ -1,0 +1,208 @@
+//! Long batched writes that read each next batch while the current one is
+//! written. A batch's reading (rows decoded, work computed from them) and
+//! its writing are about equal halves of the daily run; SQLite has one
+//! writer, but a second connection can read at the same time, on the
+//! machine's other core.
+//!
+//! What a read-ahead sees must be what the writer would have read itself.
+//! The reader reads batch k+1 while the writer's transaction for batch k
+//! holds the write lock, and the writer commits only once that read has
+//! ended: the reader's snapshot is the database as the writer's batch k
+//! began, which batch k does not change for the rows of batch k+1 (the
+//! caller's contract, see [`TenantStore::write_batches`]). Anything another
+//! connection commits between the writer's commit of batch k and its start
+//! of batch k+1 shows in SQLite's `data_version`; the writer then reads
+//! batch k+1 again itself. The reader never holds a snapshot across a
+//! commit, so each commit's checkpoint can copy the whole WAL and the WAL
+//! starts over (it grew without end when reads overlapped commits).
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, QueryableByName, RunQueryDsl};
+
+use crate::engine::{Abort, Conn, Pools};
+use crate::snapshots::note_write;
+use crate::{StoreError, TenantStore, TenantTx};
+
+/// How long to wait for the reader's connection before reading and
+/// writing in turn (opening a SQLite connection takes well under this).
+const READER_WAIT: Duration = Duration::from_millis(250);
+
+/// What one batch's read gives: the batch and the key the next one
+/// starts after, or nothing when no batch is left.
+type Read<B, K, E> = Result<Option<(B, K)>, E>;
+
+/// A batch's read on a given connection, after a given key.
+type ReadOn<'r, K, B, E> = &'r dyn Fn(&mut Conn<'_>, Option<&K>) -> Read<B, K, E>;
+
+impl TenantStore {
+    /// Writes batch after batch, each in its own transaction, until `read`
+    /// finds no more: `read(after)` reads the batch following the key
+    /// `after` (the first when `None`) and returns it with its own last
+    /// key; `write` writes it; `committed` hears what `write` returned,
+    /// once its transaction is committed (an error there stops the run,
+    /// what is committed stays).
+    ///
+    /// `read` must not depend on what `write` wrote for the batches before
+    /// (only the rows after `after`). On SQLite it runs on a second
+    /// connection for every batch but the first, while the previous batch
+    /// is written, and is run again by the writer when anything else was
+    /// committed in between; on PostgreSQL both run in each batch's
+    /// transaction, one after the other.
+    pub fn write_batches<K, B, T, E>(
+        &self,
+        read: impl Fn(&mut TenantTx<'_, '_>, Option<&K>) -> Read<B, K, E> + Sync,
+        mut write: impl FnMut(&mut TenantTx<'_, '_>, B) -> Result<T, E>,
+        mut committed: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        K: Clone + Send + Sync,
+        B: Send,
+        E: From<StoreError> + Send,
+    {
+        let read_on = |conn: &mut Conn<'_>, after: Option<&K>| {
+            read(
+                &mut TenantTx {
+                    conn,
+                    creditor: &self.creditor,
+                },
+                after,
+            )
+        };
+        let mut write_on = |conn: &mut Conn<'_>, batch: B| {
+            write(
+                &mut TenantTx {
+                    conn,
+                    creditor: &self.creditor,
+                },
+                batch,
+            )
+        };
+        match &self.pools {
+            Pools::Sqlite(pool) => {
+                let mut writer = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
+                let Ok(reader) = pool.get_timeout(READER_WAIT) else {
+                    // No second connection free: read and write in turn.
+                    drop(writer);
+                    return self.batches_in_turn(&read_on, &mut write_on, &mut committed);
+                };
+                std::thread::scope(|scope| {
+                    let (ask, asked) = mpsc::channel::<K>();
+                    let (answer, answers) = mpsc::channel::<Read<B, K, E>>();
+                    let read_on = &read_on;
+                    scope.spawn(move || {
+                        let mut reader = reader;
+                        for after in asked {
+                            let outcome = reader
+                                .transaction(|c| {
+                                    Ok::<_, Abort<E>>(read_on(&mut Conn::Sqlite(c), Some(&after)))
+                                })
+                                .unwrap_or_else(|abort| Err(abort.into_caller()));
+                            if answer.send(outcome).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    write_ahead_of_reader(
+                        &mut writer,
+                        read_on,
+                        &mut write_on,
+                        &mut committed,
+                        &ask,
+                        &answers,
+                    )
+                })
+            }
+            Pools::SqliteReaders(_) => Err(E::from(StoreError::ReadOnly)),
+            Pools::Pg(_) => self.batches_in_turn(&read_on, &mut write_on, &mut committed),
+        }
+    }
+
+    /// Each batch read and written in one transaction, one after the other.
+    fn batches_in_turn<K, B, T, E>(
+        &self,
+        read_on: ReadOn<'_, K, B, E>,
+        write_on: &mut dyn FnMut(&mut Conn<'_>, B) -> Result<T, E>,
+        committed: &mut dyn FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<StoreError>,
+    {
+        let mut after: Option<K> = None;
+        loop {
+            let step = self.pools.write(|conn| -> Result<_, E> {
+                match read_on(conn, after.as_ref())? {
+                    Some((batch, key)) => Ok(Some((write_on(conn, batch)?, key))),
+                    None => Ok(None),
+                }
+            })?;
+            let Some((written, key)) = step else {
+                return Ok(());
+            };
+            after = Some(key);
+            committed(written)?;
+        }
+    }
+}
+
+/// The writer's side on SQLite: each batch comes from the reader when
+/// nothing else was committed since it was read, else is read here.
+fn write_ahead_of_reader<K, B, T, E>(
+    writer: &mut SqliteConnection,
+    read_on: ReadOn<'_, K, B, E>,
+    write_on: &mut dyn FnMut(&mut Conn<'_>, B) -> Result<T, E>,
+    committed: &mut dyn FnMut(T) -> Result<(), E>,
+    ask: &mpsc::Sender<K>,
+    answers: &mpsc::Receiver<Read<B, K, E>>,
+) -> Result<(), E>
+where
+    K: Clone,
+    E: From<StoreError>,
+{
+    let mut after: Option<K> = None;
+    let mut read_ahead: Option<Read<B, K, E>> = None;
+    // `data_version` as the previous batch began.
+    let mut version_seen: Option<i64> = None;
+    loop {
+        let step = writer.immediate_transaction(|c| {
+            let version = data_version(c)?;
+            let unchanged = version_seen == Some(version);
+            version_seen = Some(version);
+            let batch = match read_ahead.take() {
+                Some(ahead) if unchanged => ahead,
+                _ => read_on(&mut Conn::Sqlite(c), after.as_ref()),
+            }
+            .map_err(Abort::Caller)?;
+            let Some((batch, key)) = batch else {
+                return Ok(None);
+            };
+            // A reader that is gone leaves the next batch to this side.
+            let asked = ask.send(key.clone()).is_ok();
+            let written = write_on(&mut Conn::Sqlite(c), batch).map_err(Abort::Caller)?;
+            // Committed only once the next batch is read: see module doc.
+            read_ahead = if asked { answers.recv().ok() } else { None };
+            Ok(Some((written, key)))
+        });
+        note_write();
+        let Some((written, key)) = step.map_err(Abort::into_caller)? else {
+            return Ok(());
+        };
+        after = Some(key);
+        committed(written)?;
+    }
+}
+
+/// SQLite's count of the commits other connections made, as this
+/// connection sees it.
+fn data_version(conn: &mut SqliteConnection) -> Result<i64, diesel::result::Error> {
+    #[derive(QueryableByName)]
+    struct DataVersion {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        data_version: i64,
+    }
+    diesel::sql_query("SELECT data_version FROM pragma_data_version()")
+        .get_result::<DataVersion>(conn)
+        .map(|row| row.data_version)
+}
