@@ -12,13 +12,21 @@
 //! caller's contract, see [`TenantStore::write_batches`]). Anything another
 //! connection commits between the writer's commit of batch k and its start
 //! of batch k+1 shows in SQLite's `data_version`; the writer then reads
-//! batch k+1 again itself. The reader never holds a snapshot across a
-//! commit, so each commit's checkpoint can copy the whole WAL and the WAL
-//! starts over (it grew without end when reads overlapped commits).
+//! batch k+1 again itself.
+//!
+//! The reader also copies the WAL into the database (a passive checkpoint)
+//! after each read, while the writer writes: copying was a fifth of the
+//! writer's time when each commit did it. A WAL starts over only when a
+//! write begins with all of it copied, which the reader, a batch behind,
+//! never achieves; so every few batches the writer waits for the reader's
+//! checkpoint to end and copies the rest itself right after its commit,
+//! and the WAL stays a few batches long. The reader never holds a snapshot
+//! across a commit.
 
 use std::sync::mpsc;
 use std::time::Duration;
 
+use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 
@@ -29,6 +37,14 @@ use crate::{StoreError, TenantStore, TenantTx};
 /// How long to wait for the reader's connection before reading and
 /// writing in turn (opening a SQLite connection takes well under this).
 const READER_WAIT: Duration = Duration::from_millis(250);
+
+/// Batches between the writer's own checkpoints, which let the WAL start
+/// over: it holds at most this many batches.
+const WRITER_CHECKPOINT_EVERY: u32 = 8;
+
+/// SQLite's default: a commit checkpoints once the WAL holds this many
+/// pages (restored on the writer's connection after the batches).
+const AUTOCHECKPOINT_PAGES: u32 = 1000;
 
 /// What one batch's read gives: the batch and the key the next one
 /// starts after, or nothing when no batch is left.
@@ -88,9 +104,12 @@ impl TenantStore {
                     drop(writer);
                     return self.batches_in_turn(&read_on, &mut write_on, &mut committed);
                 };
-                std::thread::scope(|scope| {
+                set_autocheckpoint(&mut writer, 0);
+                let written = std::thread::scope(|scope| {
                     let (ask, asked) = mpsc::channel::<K>();
                     let (answer, answers) = mpsc::channel::<Read<B, K, E>>();
+                    // The reader's word that its checkpoint after a read is over.
+                    let (idle, idles) = mpsc::channel::<()>();
                     let read_on = &read_on;
                     scope.spawn(move || {
                         let mut reader = reader;
@@ -103,6 +122,10 @@ impl TenantStore {
                             if answer.send(outcome).is_err() {
                                 return;
                             }
+                            checkpoint(&mut reader, "PASSIVE");
+                            if idle.send(()).is_err() {
+                                return;
+                            }
                         }
                     });
                     write_ahead_of_reader(
@@ -110,10 +133,16 @@ impl TenantStore {
                         read_on,
                         &mut write_on,
                         &mut committed,
-                        &ask,
-                        &answers,
+                        &Reader {
+                            ask,
+                            answers,
+                            idles,
+                        },
                     )
-                })
+                });
+                set_autocheckpoint(&mut writer, AUTOCHECKPOINT_PAGES);
+                checkpoint(&mut writer, "RESTART");
+                written
             }
             Pools::SqliteReaders(_) => Err(E::from(StoreError::ReadOnly)),
             Pools::Pg(_) => self.batches_in_turn(&read_on, &mut write_on, &mut committed),
@@ -147,6 +176,15 @@ impl TenantStore {
     }
 }
 
+/// The writer's lines to the reader: it asks for the batch after a key,
+/// hears the batch, and hears when the reader's checkpoint that follows
+/// each read is over.
+struct Reader<K, B, E> {
+    ask: mpsc::Sender<K>,
+    answers: mpsc::Receiver<Read<B, K, E>>,
+    idles: mpsc::Receiver<()>,
+}
+
 /// The writer's side on SQLite: each batch comes from the reader when
 /// nothing else was committed since it was read, else is read here.
 fn write_ahead_of_reader<K, B, T, E>(
@@ -154,14 +192,15 @@ fn write_ahead_of_reader<K, B, T, E>(
     read_on: ReadOn<'_, K, B, E>,
     write_on: &mut dyn FnMut(&mut Conn<'_>, B) -> Result<T, E>,
     committed: &mut dyn FnMut(T) -> Result<(), E>,
-    ask: &mpsc::Sender<K>,
-    answers: &mpsc::Receiver<Read<B, K, E>>,
+    reader: &Reader<K, B, E>,
 ) -> Result<(), E>
 where
     K: Clone,
     E: From<StoreError>,
 {
     let mut after: Option<K> = None;
+    let mut batches: u32 = 0;
+    let mut unfinished_checkpoints: u32 = 0;
     let mut read_ahead: Option<Read<B, K, E>> = None;
     // `data_version` as the previous batch began.
     let mut version_seen: Option<i64> = None;
@@ -179,10 +218,15 @@ where
                 return Ok(None);
             };
             // A reader that is gone leaves the next batch to this side.
-            let asked = ask.send(key.clone()).is_ok();
+            let asked = reader.ask.send(key.clone()).is_ok();
             let written = write_on(&mut Conn::Sqlite(c), batch).map_err(Abort::Caller)?;
             // Committed only once the next batch is read: see module doc.
-            read_ahead = if asked { answers.recv().ok() } else { None };
+            read_ahead = if asked {
+                unfinished_checkpoints += 1;
+                reader.answers.recv().ok()
+            } else {
+                None
+            };
             Ok(Some((written, key)))
         });
         note_write();
@@ -190,7 +234,33 @@ where
             return Ok(());
         };
         after = Some(key);
+        batches += 1;
+        if batches.is_multiple_of(WRITER_CHECKPOINT_EVERY) {
+            // Copies what the reader's checkpoints left, once they are over.
+            for _ in 0..std::mem::take(&mut unfinished_checkpoints) {
+                if reader.idles.recv().is_err() {
+                    break;
+                }
+            }
+            checkpoint(writer, "RESTART");
+        }
         committed(written)?;
+    }
+}
+
+/// Copies the WAL into the database (`mode`: SQLite's checkpoint mode). A
+/// checkpoint that fails is only late: the next one copies what it did not,
+/// and the commits stay in the WAL meanwhile.
+fn checkpoint(conn: &mut SqliteConnection, mode: &str) {
+    if let Err(error) = conn.batch_execute(&format!("PRAGMA wal_checkpoint({mode})")) {
+        tracing::warn!(%error, mode, "WAL checkpoint failed");
+    }
+}
+
+/// How many WAL pages make a commit checkpoint on `conn` (0: never).
+fn set_autocheckpoint(conn: &mut SqliteConnection, pages: u32) {
+    if let Err(error) = conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {pages}")) {
+        tracing::warn!(%error, pages, "cannot set the WAL's checkpoint size");
     }
 }
 

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prelevo_domain::{Customer, CustomerId};
-use prelevo_store::{Engine, PoolOptions, StoreError};
+use prelevo_store::{Actor, Engine, NewAuditEvent, PoolOptions, StoreError};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::customers::customer;
@@ -127,4 +127,49 @@ fn a_command_s_pool_writes_between_batches() {
     // Each step's write is a commit in between, so each batch after the
     // first is read again by the writer.
     assert_eq!(reads.load(Ordering::SeqCst), 4 + 3);
+}
+
+/// The WAL holds a few batches at most, however many there are: the
+/// reader's checkpoints and the writer's every few batches let it start
+/// over (it grew by every batch before).
+#[test]
+fn the_wal_stays_a_few_batches_long() {
+    const BATCHES: i64 = 64;
+    let store = prelevo_testkit::sqlite_store();
+    let (_, tenant) = creditor(&store, "Acme", 1);
+    let wal = format!("{}-wal", store.url().trim_start_matches("sqlite://"));
+    let wal_size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    // About 100 KiB written per batch.
+    let payload = format!("\"{}\"", "x".repeat(10 * 1024));
+    let mut largest = 0;
+    tenant
+        .write_batches(
+            |_, after: Option<&i64>| {
+                let n = after.map_or(1, |n| n + 1);
+                Ok::<_, StoreError>((n <= BATCHES).then_some(((), n)))
+            },
+            |tx, ()| {
+                for _ in 0..10 {
+                    tx.record_audit(
+                        &NewAuditEvent {
+                            actor: Actor::Cli,
+                            entity: "creditor",
+                            entity_id: "batch",
+                            action: "written",
+                            before: None,
+                            after: Some(payload.clone()),
+                        },
+                        t0(),
+                    )?;
+                }
+                Ok(())
+            },
+            |()| {
+                largest = largest.max(wal_size());
+                Ok(())
+            },
+        )
+        .unwrap();
+    let batch = 100 * 1024;
+    assert!(largest > 0 && largest < 20 * batch, "{largest} bytes");
 }
