@@ -82,8 +82,9 @@ pub struct RunReport {
 /// run there (what was committed stays, and the next run goes on).
 ///
 /// One run of a creditor's day at a time: the run holds the creditor's
-/// collection day (renewed at a step once a minute has passed), and a run started while another
-/// holds it is refused as a conflict (a job tries again later).
+/// collection day (renewed at a step once a minute has passed), and a run
+/// started while another holds it is refused as a conflict (a job tries
+/// again later).
 pub fn run_collections(
     tenant: &TenantStore,
     clock: &dyn Clock,
