@@ -245,7 +245,11 @@ CREATE TEMPORARY TABLE staged_collections (
     due_on TEXT NOT NULL,
     scheme TEXT NOT NULL,
     sequence_type TEXT NOT NULL,
-    amount_cents BIGINT NOT NULL
+    amount_cents BIGINT NOT NULL,
+    -- Where the payment and the mandate are, for the copy into the files
+    -- (SQLite's rowids; none on PostgreSQL, which copies by id).
+    payment_row BIGINT,
+    mandate_row BIGINT
 )";
 
 /// The collections to send now, each with its sequence type and its place
@@ -262,7 +266,8 @@ CREATE TEMPORARY TABLE staged_collections (
 /// before the FRST. Once that file is sent they go as RCUR; if it is
 /// discarded, with its FRST again. `{rank}` and `{first}` find the first
 /// collection due of a mandate (see [`FIRST_DUE_SQLITE`] and
-/// [`FIRST_DUE_POSTGRES`]).
+/// [`FIRST_DUE_POSTGRES`]). `{rows}` keeps where each payment and mandate
+/// is (see [`ROWS_SQLITE`]).
 ///
 /// `{order}` numbers the collections in file order (see
 /// [`FILE_ORDER_SQLITE`] and [`FILE_ORDER_POSTGRES`]). Only the keys are
@@ -274,14 +279,15 @@ CREATE TEMPORARY TABLE staged_collections (
 /// creditor's mandates or all of its payments ever made; PostgreSQL plans
 /// it as the inner join it is.
 const STAGE_COLLECTIONS: &str = "
-INSERT INTO staged_collections (position, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents)
+INSERT INTO staged_collections (position, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents, payment_row, mandate_row)
 WITH pending_first AS MATERIALIZED (
     SELECT e.mandate_reference FROM bank_files f CROSS JOIN bank_file_entries e
     WHERE f.creditor_id = $1 AND f.status = 'pending' AND e.file_id = f.id
       AND e.sequence_type = 'FRST'
 ), due AS (
     SELECT p.id AS payment_id, p.plan_id, p.customer_id, p.mandate_id, p.due_on, p.last_instalment,
-           p.amount_cents, m.scheme, m.kind AS mandate_kind, m.first_collection_pending{rank}
+           p.amount_cents, m.scheme, m.kind AS mandate_kind, m.first_collection_pending{rank},
+           {rows}
     FROM payments p CROSS JOIN mandates m
     WHERE m.id = p.mandate_id AND m.creditor_id = p.creditor_id AND p.creditor_id = $1
       AND p.status = 'to_execute' AND p.kind = 'sepa_direct_debit'
@@ -291,7 +297,7 @@ WITH pending_first AS MATERIALIZED (
       AND NOT ($3 = 'frst' AND m.first_collection_pending
                AND m.reference IN (SELECT mandate_reference FROM pending_first))
 ), sequenced AS (
-    SELECT payment_id, mandate_id, due_on, scheme, amount_cents,
+    SELECT payment_id, mandate_id, due_on, scheme, amount_cents, payment_row, mandate_row,
            CASE WHEN mandate_kind = 'one_off' THEN 'OOFF'
                 WHEN $3 = 'frst' AND first_collection_pending AND {first} THEN 'FRST'
                 WHEN $3 = 'frst' AND last_instalment AND NOT EXISTS (
@@ -343,19 +349,37 @@ const FIRST_DUE_POSTGRES: (&str, &str) = (
 /// selection gives them. One sort, where a `ROW_NUMBER()` window costs a
 /// sort and a pass over a million rows more (3.4 s of 9.4 at a million).
 const FILE_ORDER_SQLITE: &str = "
-SELECT NULL, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents
+SELECT NULL, payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents,
+       payment_row, mandate_row
 FROM sequenced
 ORDER BY scheme, sequence_type, due_on, payment_id";
 
 /// File order on PostgreSQL, whose rows have no such number: a window.
 const FILE_ORDER_POSTGRES: &str = "
 SELECT ROW_NUMBER() OVER (ORDER BY scheme, sequence_type, due_on, payment_id),
-       payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents
+       payment_id, mandate_id, due_on, scheme, sequence_type, amount_cents,
+       payment_row, mandate_row
 FROM sequenced";
+
+/// Where a collection's payment and mandate are, on SQLite: their rowids.
+/// The copy into the files then reads each by its place in the table,
+/// where by id it searched the id's index first (0.6 s of CPU less to copy
+/// a million).
+const ROWS_SQLITE: (&str, &str) = (
+    "p.rowid AS payment_row, m.rowid AS mandate_row",
+    "p.rowid = s.payment_row AND m.rowid = s.mandate_row",
+);
+
+/// PostgreSQL copies by id (its rows' places change with every update).
+const ROWS_POSTGRES: (&str, &str) = (
+    "CAST(NULL AS BIGINT) AS payment_row, CAST(NULL AS BIGINT) AS mandate_row",
+    "p.id = s.payment_id AND m.id = s.mandate_id",
+);
 
 /// The staged collections into files of `$3` collections named `$2`
 /// followed by 0, 1, 2…, copying what the file says from the payment and
-/// its mandate (the ids come from the creditor's rows): `$1` creditor.
+/// its mandate, found as `{rows}` says (the creditor's rows, where the
+/// selection found them): `$1` creditor.
 const STAGED_ENTRIES: &str = "
 INSERT INTO bank_file_entries (
     file_id, position, creditor_id, payment_id, scheme, sequence_type, due_on, amount_cents,
@@ -366,7 +390,7 @@ SELECT $2 || CAST((s.position - 1) / $3 AS TEXT), s.position, $1, s.payment_id, 
        m.signed_on, m.debtor_name, m.iban, m.bic, m.original_reference, m.original_debtor_name,
        m.original_account, m.original_debtor_agent
 FROM staged_collections s CROSS JOIN payments p CROSS JOIN mandates m
-WHERE p.id = s.payment_id AND m.id = s.mandate_id
+WHERE {rows}
 ORDER BY s.position";
 
 /// The staged files' payment blocks, counted and added up: `$1` creditor,
@@ -518,21 +542,28 @@ impl TenantTx<'_, '_> {
         self.refresh_statistics()?;
         self.set_based()?;
         raw!(self.conn, STAGED_TABLE)?;
-        let (order, (rank, first)) = match self.conn {
-            crate::engine::Conn::Sqlite(_) => (FILE_ORDER_SQLITE, FIRST_DUE_SQLITE),
-            crate::engine::Conn::Pg(_) => (FILE_ORDER_POSTGRES, FIRST_DUE_POSTGRES),
+        let (order, (rank, first), (rows, by_rows)) = match self.conn {
+            crate::engine::Conn::Sqlite(_) => (FILE_ORDER_SQLITE, FIRST_DUE_SQLITE, ROWS_SQLITE),
+            crate::engine::Conn::Pg(_) => (FILE_ORDER_POSTGRES, FIRST_DUE_POSTGRES, ROWS_POSTGRES),
         };
         let staged = raw!(
             self.conn,
             STAGE_COLLECTIONS
                 .replace("{rank}", rank)
                 .replace("{first}", first)
+                .replace("{rows}", rows)
                 .replace("{order}", order),
             Text => &tenant,
             Text => send_until.to_string(),
             Text => rule.as_str(),
         )?;
-        raw!(self.conn, STAGED_ENTRIES, Text => &tenant, Text => prefix, BigInt => per_file)?;
+        raw!(
+            self.conn,
+            STAGED_ENTRIES.replace("{rows}", by_rows),
+            Text => &tenant,
+            Text => prefix,
+            BigInt => per_file,
+        )?;
         raw!(self.conn, STAGED_BLOCKS, Text => &tenant, Text => prefix, BigInt => per_file)?;
         raw!(self.conn, "DROP TABLE staged_collections")?;
         Ok(u64::try_from(staged).unwrap_or(0))
