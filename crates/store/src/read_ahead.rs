@@ -141,7 +141,7 @@ impl TenantStore {
                     )
                 });
                 set_autocheckpoint(&mut writer, AUTOCHECKPOINT_PAGES);
-                checkpoint(&mut writer, "RESTART");
+                checkpoint(&mut writer, "PASSIVE");
                 written
             }
             Pools::SqliteReaders(_) => Err(E::from(StoreError::ReadOnly)),
@@ -242,7 +242,9 @@ where
                     break;
                 }
             }
-            checkpoint(writer, "RESTART");
+            // Passive, as SQLite's own: a long read elsewhere (an export)
+            // keeps its pages in the WAL, and this does not wait for it.
+            checkpoint(writer, "PASSIVE");
         }
         committed(written)?;
     }
