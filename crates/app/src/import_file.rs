@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use prelevo_domain::Clock;
+use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef};
 use prelevo_store::{NewImportedFile, StoreError, TenantStore, TenantTx};
 use sha2::{Digest, Sha256};
 
@@ -119,6 +119,47 @@ impl Line {
     pub fn get(&self, column: &str) -> Option<&str> {
         self.raw(column).map(str::trim).filter(|v| !v.is_empty())
     }
+}
+
+/// The cells of `column` in `lines` that `parse` accepts, to read what a
+/// batch names at once (a cell it refuses is reported by its line's own
+/// check).
+pub(crate) fn parsed_cells<T, E>(
+    lines: &[Line],
+    column: &str,
+    parse: fn(&str) -> Result<T, E>,
+) -> Vec<T> {
+    lines
+        .iter()
+        .filter_map(|l| l.get(column).and_then(|text| parse(text).ok()))
+        .collect()
+}
+
+/// The stored customers whose codes `lines` give in `column`, by code.
+pub(crate) fn customers_named(
+    tx: &mut TenantTx<'_, '_>,
+    lines: &[Line],
+    column: &str,
+) -> Result<HashMap<String, Customer>, AppError> {
+    Ok(tx
+        .customers_by_codes(&parsed_cells(lines, column, CustomerCode::parse))?
+        .into_iter()
+        .map(|c| (c.code.as_str().to_owned(), c))
+        .collect())
+}
+
+/// The stored mandates whose references (UMR) `lines` give in `column`,
+/// by reference.
+pub(crate) fn mandates_named(
+    tx: &mut TenantTx<'_, '_>,
+    lines: &[Line],
+    column: &str,
+) -> Result<HashMap<String, Mandate>, AppError> {
+    Ok(tx
+        .mandates_by_references(&parsed_cells(lines, column, MandateRef::parse))?
+        .into_iter()
+        .filter_map(|m| Some((m.reference.as_ref()?.as_str().to_owned(), m)))
+        .collect())
 }
 
 /// The byte order marks of UTF-16, which Excel writes for "Unicode text".

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef, PaymentMethodRef};
+use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, PaymentMethodRef};
 use prelevo_store::{Actor, TenantTx};
 
 use crate::AppError;
 use crate::audit::creation;
-use crate::import_file::Line;
+use crate::import_file::{Line, customers_named, mandates_named};
 
 /// The stored mandates and customers a batch's lines name.
 pub(super) struct Known {
@@ -33,31 +33,10 @@ impl Known {
         lines: &[Line],
         imported_before: Option<Timestamp>,
     ) -> Result<Self, AppError> {
-        let references: Vec<MandateRef> = lines
-            .iter()
-            .filter_map(|l| l.get("reference").and_then(|r| MandateRef::parse(r).ok()))
-            .collect();
-        let codes: Vec<CustomerCode> = lines
-            .iter()
-            .filter_map(|l| {
-                l.get("customer_reference")
-                    .and_then(|c| CustomerCode::parse(c).ok())
-            })
-            .collect();
-        let mandates = tx
-            .mandates_by_references(&references)?
-            .into_iter()
-            .filter_map(|m| Some((m.reference.as_ref()?.as_str().to_owned(), m)))
-            .collect();
-        let customers = tx
-            .customers_by_codes(&codes)?
-            .into_iter()
-            .map(|c| (c.code.as_str().to_owned(), c))
-            .collect();
         Ok(Self {
             today: clock.today_in(tx.creditor()?.timezone.tz()),
-            mandates,
-            customers,
+            mandates: mandates_named(tx, lines, "reference")?,
+            customers: customers_named(tx, lines, "customer_reference")?,
             imported_before,
         })
     }

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use prelevo_domain::{Clock, Customer, CustomerCode, Mandate, MandateRef, Plan, PlanReference};
+use prelevo_domain::{Clock, Customer, Mandate, Plan, PlanReference};
 use prelevo_store::TenantTx;
 
 use crate::AppError;
-use crate::import_file::Line;
+use crate::import_file::{Line, customers_named, mandates_named, parsed_cells};
 use crate::plans::{CreationRules, creation_rules};
 
 /// The stored plans, customers and mandates a batch's lines name.
@@ -33,31 +33,15 @@ impl Known {
         lines: &[Line],
         imported_before: Option<Timestamp>,
     ) -> Result<Self, AppError> {
-        fn parsed<T, E>(lines: &[Line], column: &str, parse: fn(&str) -> Result<T, E>) -> Vec<T> {
-            lines
-                .iter()
-                .filter_map(|l| l.get(column).and_then(|text| parse(text).ok()))
-                .collect()
-        }
         let plans = tx
-            .plans_by_references(&parsed(lines, "plan_reference", PlanReference::parse))?
+            .plans_by_references(&parsed_cells(lines, "plan_reference", PlanReference::parse))?
             .into_iter()
             .filter_map(|p| Some((p.reference.as_ref()?.as_str().to_owned(), p)))
             .collect();
-        let customers = tx
-            .customers_by_codes(&parsed(lines, "customer_reference", CustomerCode::parse))?
-            .into_iter()
-            .map(|c| (c.code.as_str().to_owned(), c))
-            .collect();
-        let mandates = tx
-            .mandates_by_references(&parsed(lines, "mandate_reference", MandateRef::parse))?
-            .into_iter()
-            .filter_map(|m| Some((m.reference.as_ref()?.as_str().to_owned(), m)))
-            .collect();
         Ok(Self {
             plans,
-            customers,
-            mandates,
+            customers: customers_named(tx, lines, "customer_reference")?,
+            mandates: mandates_named(tx, lines, "mandate_reference")?,
             imported_before,
             rules: creation_rules(tx, clock)?,
         })
