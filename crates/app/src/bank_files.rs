@@ -356,11 +356,7 @@ fn send_one_to(
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(writing)?;
-    let written = write_bank_file(
-        tenant,
-        &file.id,
-        std::io::BufWriter::new(partial.as_file_mut()),
-    )?;
+    let written = write_bank_file(tenant, &file.id, partial.as_file_mut())?;
     if written.sha256 != expected {
         return Err(AppError::System(format!(
             "bank file {} no longer gives the bytes recorded when it was made \

@@ -2,7 +2,6 @@
 //! write ID`: the bank files the collection runs made.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -151,15 +150,12 @@ pub fn run(settings: &Settings, command: FilesCommand) -> Result<(), CliError> {
         FilesCommand::Write(args) => {
             let tenant = store.tenant(resolve_creditor(&store, args.creditor.as_deref())?);
             match args.output {
+                // `write_bank_file` hands its output over in large pieces.
                 None => {
-                    let mut out = BufWriter::new(std::io::stdout().lock());
-                    write_bank_file(&tenant, &args.id, &mut out)?;
-                    out.flush()?;
+                    write_bank_file(&tenant, &args.id, std::io::stdout().lock())?;
                 }
                 Some(path) => {
-                    let mut out = BufWriter::new(File::create(&path)?);
-                    let written = write_bank_file(&tenant, &args.id, &mut out)?;
-                    out.flush()?;
+                    let written = write_bank_file(&tenant, &args.id, File::create(&path)?)?;
                     if settings.json {
                         return output::json(&serde_json::json!({
                             "file": path.display().to_string(),
