@@ -12,7 +12,7 @@ use jiff::civil::{Date, DateTime};
 use prelevo_domain::{
     BankFileId, BankFileStatus, BusinessCalendar, Clock, Currency, Money, PlanId,
 };
-use prelevo_store::{Actor, BankFileRecord, TenantStore};
+use prelevo_store::{Actor, BankFileRecord, TenantStore, TenantTx};
 
 use crate::AppError;
 use crate::bank_files::seal_file;
@@ -207,7 +207,9 @@ fn run_held(
     }
     let prefix = format!("{}n", fresh_id(BankFileId::from_body)?);
     let per_file = profile.max_file_transactions();
-    let (moved, made) = tenant.write(|tx| {
+    // The files are written while the staging's pages are copied from the
+    // WAL into the database (see `write_then`).
+    let staging = |tx: &mut TenantTx<'_, '_>| {
         let moved = tx.move_late_collections(first_due_date, now, &Actor::System)?;
         let staged =
             tx.stage_collections(&prefix, first_due_date, profile.first_collection, per_file)?;
@@ -236,23 +238,27 @@ fn run_held(
             made.push(file);
         }
         Ok::<_, AppError>((moved, made))
-    })?;
-    report.moved = u64::try_from(moved).unwrap_or(0);
-    tracing::info!(files = made.len(), took = ?started.elapsed(), "collections placed in files");
-    let started = std::time::Instant::now();
-    progress(RunProgress::Staged {
-        collections: made.iter().map(|f| f.transactions).sum(),
-        files: u64::try_from(made.len()).unwrap_or(0),
-    })?;
-    for file in made {
-        let written = seal_file(tenant, &file.id)?;
-        report.files.push(BankFileRecord {
-            sha256: Some(written.sha256),
-            size_bytes: Some(written.size),
-            ..file
-        });
-        progress(RunProgress::Written)?;
-    }
-    tracing::info!(took = ?started.elapsed(), "files written");
+    };
+    let written = |(moved, made): (usize, Vec<BankFileRecord>)| {
+        report.moved = u64::try_from(moved).unwrap_or(0);
+        tracing::info!(files = made.len(), took = ?started.elapsed(), "collections placed in files");
+        let started = std::time::Instant::now();
+        progress(RunProgress::Staged {
+            collections: made.iter().map(|f| f.transactions).sum(),
+            files: u64::try_from(made.len()).unwrap_or(0),
+        })?;
+        for file in made {
+            let written = seal_file(tenant, &file.id)?;
+            report.files.push(BankFileRecord {
+                sha256: Some(written.sha256),
+                size_bytes: Some(written.size),
+                ..file
+            });
+            progress(RunProgress::Written)?;
+        }
+        tracing::info!(took = ?started.elapsed(), "files written");
+        Ok(())
+    };
+    tenant.write_then(staging, written)?;
     Ok(report)
 }

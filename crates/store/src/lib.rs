@@ -42,6 +42,7 @@ mod sessions;
 mod tally;
 mod user_tokens;
 mod users;
+mod wal;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{Actor, AuditEvent, AuditFilter, NewAuditEvent, Position};

@@ -26,12 +26,12 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 
 use crate::engine::{Abort, Conn, Pools};
 use crate::snapshots::note_write;
+use crate::wal::{AUTOCHECKPOINT_PAGES, checkpoint, set_autocheckpoint};
 use crate::{StoreError, TenantStore, TenantTx};
 
 /// How long to wait for the reader's connection before reading and
@@ -41,10 +41,6 @@ const READER_WAIT: Duration = Duration::from_millis(250);
 /// Batches between the writer's own checkpoints, which let the WAL start
 /// over: it holds at most this many batches.
 const WRITER_CHECKPOINT_EVERY: u32 = 8;
-
-/// SQLite's default: a commit checkpoints once the WAL holds this many
-/// pages (restored on the writer's connection after the batches).
-const AUTOCHECKPOINT_PAGES: u32 = 1000;
 
 /// What one batch's read gives: the batch and the key the next one
 /// starts after, or nothing when no batch is left.
@@ -247,22 +243,6 @@ where
             checkpoint(writer, "PASSIVE");
         }
         committed(written)?;
-    }
-}
-
-/// Copies the WAL into the database (`mode`: SQLite's checkpoint mode). A
-/// checkpoint that fails is only late: the next one copies what it did not,
-/// and the commits stay in the WAL meanwhile.
-fn checkpoint(conn: &mut SqliteConnection, mode: &str) {
-    if let Err(error) = conn.batch_execute(&format!("PRAGMA wal_checkpoint({mode})")) {
-        tracing::warn!(%error, mode, "WAL checkpoint failed");
-    }
-}
-
-/// How many WAL pages make a commit checkpoint on `conn` (0: never).
-fn set_autocheckpoint(conn: &mut SqliteConnection, pages: u32) {
-    if let Err(error) = conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {pages}")) {
-        tracing::warn!(%error, pages, "cannot set the WAL's checkpoint size");
     }
 }
 

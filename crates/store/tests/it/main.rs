@@ -24,6 +24,7 @@ mod people;
 mod read_ahead;
 mod team;
 mod tenancy;
+mod wal;
 
 use jiff::Timestamp;
 use prelevo_domain::Creditor;
