@@ -8,6 +8,7 @@
 //! for byte, whenever asked) from those entries alone.
 
 use diesel::prelude::*;
+use diesel::connection::DefaultLoadingMode;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -182,10 +183,9 @@ struct EntryRow {
 
 impl EntryRow {
     fn into_domain(self) -> Result<FileEntry, StoreError> {
-        let id = self.payment_id.clone();
         let corrupt = |reason: String| StoreError::Corrupt {
             entity: "bank file entry",
-            id: id.clone(),
+            id: self.payment_id.clone(),
             reason,
         };
         let date = |text: &str| text.parse::<Date>().map_err(|e| corrupt(e.to_string()));
@@ -727,15 +727,23 @@ impl TenantTx<'_, '_> {
         limit: i64,
     ) -> Result<Vec<FileEntry>, StoreError> {
         let tenant = self.tenant().to_owned();
-        let rows: Vec<EntryRow> = on_each_engine!(self.conn, |c| bank_file_entries::table
-            .filter(bank_file_entries::file_id.eq(id.as_str()))
-            .filter(bank_file_entries::position.gt(after))
-            .filter(bank_file_entries::creditor_id.eq(&tenant))
-            .order(bank_file_entries::position.asc())
-            .limit(limit)
-            .select(EntryRow::as_select())
-            .load(c))?;
-        rows.into_iter().map(EntryRow::into_domain).collect()
+        // Each row decoded as it comes, into a page sized once.
+        let mut entries = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+        on_each_engine!(self.conn, |c| {
+            let rows = bank_file_entries::table
+                .filter(bank_file_entries::file_id.eq(id.as_str()))
+                .filter(bank_file_entries::position.gt(after))
+                .filter(bank_file_entries::creditor_id.eq(&tenant))
+                .order(bank_file_entries::position.asc())
+                .limit(limit)
+                .select(EntryRow::as_select())
+                .load_iter::<EntryRow, DefaultLoadingMode>(c)?;
+            for row in rows {
+                entries.push(row?.into_domain()?);
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(entries)
     }
 
     /// Records a written file's hash and size.
