@@ -7,8 +7,8 @@
 //! `bank_file_entries`. The file is then written (and written again, byte
 //! for byte, whenever asked) from those entries alone.
 
-use diesel::prelude::*;
 use diesel::connection::DefaultLoadingMode;
+use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -336,6 +336,43 @@ fn an_earlier_collection_in_a_file_is_not_the_first_to_come(store: &TestStore) {
     assert_eq!(entries[0].sequence, SequenceType::Frst);
 }
 
+/// A run's batch moves thousands of plans to the same place: saved by
+/// several statements, every one of them is saved (the plans that end
+/// too), and the count of plans saved matches.
+fn plans_moved_together_are_saved_by_several_statements(store: &TestStore) {
+    let w = world(store, 9);
+    let many: Vec<Plan> = (0..2_500)
+        .map(|i| plan(90_000 + i, &w.mandates[1], PlanEnd::OpenEnded))
+        .collect();
+    w.tenant.write(|tx| tx.insert_plans(&many)).unwrap();
+    let later = t0() + jiff::SignedDuration::from_hours(1);
+    let moved: Vec<Plan> = many
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut moved = p.clone();
+            moved.next_index = 1;
+            moved.created_count = 1;
+            moved.updated_at = later;
+            if i < 1_200 {
+                moved.status = PlanStatus::Inactive;
+            }
+            moved
+        })
+        .collect();
+    w.tenant.write(|tx| tx.save_plan_progress(&moved)).unwrap();
+    let back: Vec<Plan> = w
+        .tenant
+        .read(|tx| {
+            moved
+                .iter()
+                .map(|p| tx.plan(&p.id))
+                .collect::<Result<_, _>>()
+        })
+        .unwrap();
+    assert!(back == moved, "a plan was not saved as moved");
+}
+
 /// Payments go in a hundred per statement and the rest in one more; a
 /// conflict anywhere in a call stores none of its payments.
 fn payments_are_stored_whole_by_hundreds(store: &TestStore) {
@@ -746,6 +783,7 @@ fn postgres_staging_takes_fresh_statistics() {
 
 on_both_engines!(
     plans_and_payments_read_back,
+    plans_moved_together_are_saved_by_several_statements,
     payments_are_stored_whole_by_hundreds,
     an_earlier_collection_in_a_file_is_not_the_first_to_come,
     plan_references_are_unique_per_creditor,
