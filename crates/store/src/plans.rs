@@ -191,13 +191,13 @@ macro_rules! plans_with_cursors {
     };
 }
 
-/// Plans from the rows of [`plans_with_cursors`], in their order.
 /// Plans one update statement names. On SQLite, whose list of ids becomes
 /// a temporary index per statement, the daily run moved a million cursors
 /// in 1.4–1.55 s by 100, 500 or 2 000 per statement, against 1.6–1.9 s by
 /// 10 000; well under both engines' limits on bound values.
 const PLANS_PER_UPDATE: usize = 1_000;
 
+/// Plans from the rows of [`plans_with_cursors`], in their order.
 fn decoded(rows: Vec<(PlanRow, CursorRow)>) -> Result<Vec<Plan>, StoreError> {
     rows.into_iter()
         .map(|(row, cursor)| row.into_domain(cursor))

@@ -6,7 +6,8 @@
 //! commit that otherwise takes 0.2 s, while the files that follow only
 //! read. [`TenantStore::write_then`] commits without copying and copies on
 //! its own thread while the caller goes on; readers and the copy do not
-//! wait for each other in WAL mode (docs/adr/0011-wal-copied-behind-the-staging.md).
+//! wait for each other in WAL mode. See
+//! docs/adr/0011-wal-copied-behind-the-staging.md.
 
 use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;

@@ -1,6 +1,6 @@
 //! A write followed by work that reads it (`write_then`): the work sees the
 //! write, and on SQLite the WAL the write left is copied into the database
-//! by the time the call returns, though not by the commit.
+//! by the time the call returns.
 
 use prelevo_store::{Actor, NewAuditEvent, PoolOptions, StoreError, TenantTx};
 use prelevo_testkit::{TestStore, on_both_engines};
@@ -88,8 +88,8 @@ fn the_wal_is_copied_behind_the_write() {
     let database = fresh.url().trim_start_matches("sqlite://").to_owned();
     let size = || std::fs::metadata(&database).map_or(0, |m| m.len());
     // 8 MiB written each time, well over the 1 000 pages (4 MiB) that make
-    // a commit copy; the file grows by at least 6 (a page may hold more
-    // than one event's end).
+    // a commit copy; the file grows by at least 6 MiB of them, whatever
+    // SQLite's page layout.
     let grown = 6 * 1024 * 1024;
 
     let before = size();
