@@ -246,21 +246,19 @@ impl Pools {
     where
         E: From<StoreError>,
     {
-        let run = |conn: &mut Conn<'_>| f(conn).map_err(Abort::Caller);
-        let outcome = match self {
+        match self {
             Pools::Sqlite(pool) => {
                 let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
-                let outcome = pooled.immediate_transaction(|c| run(&mut Conn::Sqlite(c)));
-                note_write();
-                outcome
+                write_sqlite(&mut pooled, f)
             }
-            Pools::SqliteReaders(_) => return Err(E::from(StoreError::ReadOnly)),
+            Pools::SqliteReaders(_) => Err(E::from(StoreError::ReadOnly)),
             Pools::Pg(pool) => {
                 let mut pooled = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
-                pooled.transaction(|c| run(&mut Conn::Pg(c)))
+                pooled
+                    .transaction(|c| f(&mut Conn::Pg(c)).map_err(Abort::Caller))
+                    .map_err(Abort::into_caller)
             }
-        };
-        outcome.map_err(Abort::into_caller)
+        }
     }
 
     /// Brings the schema to the newest version. On PostgreSQL an advisory
@@ -310,6 +308,20 @@ impl Pools {
         };
         (state.connections, state.idle_connections)
     }
+}
+
+/// Runs `f` in one write transaction on SQLite connection `conn`
+/// (`BEGIN IMMEDIATE`), and tells the read snapshots a write happened.
+pub(crate) fn write_sqlite<T, E>(
+    conn: &mut SqliteConnection,
+    f: impl FnOnce(&mut Conn<'_>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    let outcome = conn.immediate_transaction(|c| f(&mut Conn::Sqlite(c)).map_err(Abort::Caller));
+    note_write();
+    outcome.map_err(Abort::into_caller)
 }
 
 /// Lets a caller's own error cross diesel's transaction boundary intact.

@@ -12,8 +12,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 
-use crate::engine::{Abort, Conn, Pools};
-use crate::snapshots::note_write;
+use crate::engine::{Pools, write_sqlite};
 use crate::{StoreError, TenantStore, TenantTx};
 
 /// SQLite's default: a commit checkpoints once the WAL holds this many
@@ -40,16 +39,14 @@ impl TenantStore {
         };
         let mut writer = pool.get().map_err(|e| E::from(StoreError::from(e)))?;
         set_autocheckpoint(&mut writer, 0);
-        let outcome = writer.immediate_transaction(|c| {
+        let outcome = write_sqlite(&mut writer, |conn| {
             write(&mut TenantTx {
-                conn: &mut Conn::Sqlite(c),
+                conn,
                 creditor: &self.creditor,
             })
-            .map_err(Abort::Caller)
         });
-        note_write();
         set_autocheckpoint(&mut writer, AUTOCHECKPOINT_PAGES);
-        let written = outcome.map_err(Abort::into_caller)?;
+        let written = outcome?;
         std::thread::scope(|scope| {
             scope.spawn(move || checkpoint(&mut writer, "PASSIVE"));
             then(written)
