@@ -28,11 +28,34 @@ mod wal;
 
 use jiff::Timestamp;
 use prelevo_domain::Creditor;
-use prelevo_store::{Actor, NewAuditEvent, Store, StoreError, TenantStore};
+use prelevo_store::{Actor, NewAuditEvent, Store, StoreError, TenantStore, TenantTx};
 
 /// 2026-11-30 09:00 UTC, a Monday.
 pub fn t0() -> Timestamp {
     "2026-11-30T09:00:00Z".parse().unwrap()
+}
+
+/// Records `events` audit entries of `kib` KiB each: bulk to fill pages.
+pub fn record_bulk_audit(
+    tx: &mut TenantTx<'_, '_>,
+    events: usize,
+    kib: usize,
+) -> Result<(), StoreError> {
+    let payload = format!("\"{}\"", "x".repeat(kib * 1024));
+    for _ in 0..events {
+        tx.record_audit(
+            &NewAuditEvent {
+                actor: Actor::Cli,
+                entity: "creditor",
+                entity_id: "bulk",
+                action: "written",
+                before: None,
+                after: Some(payload.clone()),
+            },
+            t0(),
+        )?;
+    }
+    Ok(())
 }
 
 /// Creates a creditor with an audit entry and returns its handle.

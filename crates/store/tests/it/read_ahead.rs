@@ -5,11 +5,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prelevo_domain::{Customer, CustomerId};
-use prelevo_store::{Actor, Engine, NewAuditEvent, PoolOptions, StoreError};
+use prelevo_store::{Engine, PoolOptions, StoreError};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::customers::customer;
-use crate::{creditor, t0};
+use crate::{creditor, record_bulk_audit, t0};
 
 fn id_of(n: i64) -> CustomerId {
     CustomerId::from_body(&format!("{n:032}")).unwrap()
@@ -140,7 +140,6 @@ fn the_wal_stays_a_few_batches_long() {
     let wal = format!("{}-wal", store.url().trim_start_matches("sqlite://"));
     let wal_size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
     // About 100 KiB written per batch.
-    let payload = format!("\"{}\"", "x".repeat(10 * 1024));
     let mut largest = 0;
     let reads = AtomicUsize::new(0);
     tenant
@@ -150,22 +149,7 @@ fn the_wal_stays_a_few_batches_long() {
                 let n = after.map_or(1, |n| n + 1);
                 Ok::<_, StoreError>((n <= BATCHES).then_some(((), n)))
             },
-            |tx, ()| {
-                for _ in 0..10 {
-                    tx.record_audit(
-                        &NewAuditEvent {
-                            actor: Actor::Cli,
-                            entity: "creditor",
-                            entity_id: "batch",
-                            action: "written",
-                            before: None,
-                            after: Some(payload.clone()),
-                        },
-                        t0(),
-                    )?;
-                }
-                Ok(())
-            },
+            |tx, ()| record_bulk_audit(tx, 10, 10),
             |()| {
                 largest = largest.max(wal_size());
                 Ok(())

@@ -2,32 +2,11 @@
 //! write, and on SQLite the WAL the write left is copied into the database
 //! by the time the call returns.
 
-use prelevo_store::{Actor, NewAuditEvent, PoolOptions, StoreError, TenantTx};
+use prelevo_store::{PoolOptions, StoreError};
 use prelevo_testkit::{TestStore, on_both_engines};
 
 use crate::customers::customer;
-use crate::{creditor, t0};
-
-/// Writes `events` audit events of 100 KiB each.
-fn audit_events(events: usize) -> impl FnOnce(&mut TenantTx<'_, '_>) -> Result<(), StoreError> {
-    let payload = format!("\"{}\"", "x".repeat(100 * 1024));
-    move |tx| {
-        for _ in 0..events {
-            tx.record_audit(
-                &NewAuditEvent {
-                    actor: Actor::Cli,
-                    entity: "creditor",
-                    entity_id: "bulk",
-                    action: "written",
-                    before: None,
-                    after: Some(payload.clone()),
-                },
-                t0(),
-            )?;
-        }
-        Ok(())
-    }
-}
+use crate::{creditor, record_bulk_audit};
 
 /// What `write` committed is there for `then`; a `then` that fails
 /// leaves it committed; a `write` that fails commits nothing and `then`
@@ -94,7 +73,10 @@ fn the_wal_is_copied_behind_the_write() {
 
     let before = size();
     tenant
-        .write_then(audit_events(80), |()| Ok::<_, StoreError>(()))
+        .write_then(
+            |tx| record_bulk_audit(tx, 80, 100),
+            |()| Ok::<_, StoreError>(()),
+        )
         .unwrap();
     let after_write_then = size();
     assert!(
@@ -102,7 +84,7 @@ fn the_wal_is_copied_behind_the_write() {
         "{before} then {after_write_then} bytes"
     );
 
-    tenant.write(audit_events(80)).unwrap();
+    tenant.write(|tx| record_bulk_audit(tx, 80, 100)).unwrap();
     let after_write = size();
     assert!(
         after_write >= after_write_then + grown,
