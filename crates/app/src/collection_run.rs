@@ -239,7 +239,7 @@ fn run_held(
         }
         Ok::<_, AppError>((moved, made))
     };
-    let written = |(moved, made): (usize, Vec<BankFileRecord>)| {
+    let write_files = |(moved, made): (usize, Vec<BankFileRecord>)| {
         report.moved = u64::try_from(moved).unwrap_or(0);
         tracing::info!(files = made.len(), took = ?started.elapsed(), "collections placed in files");
         let started = std::time::Instant::now();
@@ -259,6 +259,6 @@ fn run_held(
         tracing::info!(took = ?started.elapsed(), "files written");
         Ok(())
     };
-    tenant.write_then(staging, written)?;
+    tenant.write_then(staging, write_files)?;
     Ok(report)
 }
