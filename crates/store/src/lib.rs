@@ -50,7 +50,7 @@ pub use bank_files::{BankFileRecord, FileBlock, FileEntry};
 pub use card_aliases::CardAliasFilter;
 pub use customers::{CustomerFilter, ListedCustomer};
 pub use domain_events::DomainEventRecord;
-pub use engine::{Engine, PoolOptions, redact_password};
+pub use engine::{Engine, PoolOptions, SQLITE_PAGE_SIZE, redact_password};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStart};
 pub use imported_files::{ImportedFile, NewImportedFile};

@@ -72,3 +72,42 @@ prelevo_testkit::on_both_engines!(
     migrating_again_changes_nothing,
     the_in_place_reader_reads_committed_rows_and_never_writes
 );
+
+/// The page size SQLite keeps in the database file at `path`.
+fn page_size_of(path: &str) -> i32 {
+    use diesel::{Connection, RunQueryDsl, sqlite::SqliteConnection};
+    #[derive(diesel::QueryableByName)]
+    struct PageSize {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        page_size: i32,
+    }
+    let mut conn = SqliteConnection::establish(path).unwrap();
+    diesel::sql_query("PRAGMA page_size")
+        .get_result::<PageSize>(&mut conn)
+        .unwrap()
+        .page_size
+}
+
+/// A database Prelevo creates has its pages of 16 KiB; one made before,
+/// with SQLite's 4 KiB, keeps them (SQLite changes a WAL database's page
+/// size only by a rewrite) and works as before.
+#[test]
+fn new_sqlite_databases_have_16_kib_pages_and_older_ones_keep_theirs() {
+    let fresh = prelevo_testkit::sqlite_store();
+    let path = fresh.url().trim_start_matches("sqlite://").to_owned();
+    assert_eq!(page_size_of(&path), 16_384);
+    assert_eq!(prelevo_store::SQLITE_PAGE_SIZE, 16_384);
+
+    let dir = tempfile::tempdir().unwrap();
+    let older = dir.path().join("older.db").display().to_string();
+    {
+        use diesel::{Connection, connection::SimpleConnection, sqlite::SqliteConnection};
+        let mut conn = SqliteConnection::establish(&older).unwrap();
+        conn.batch_execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;")
+            .unwrap();
+    }
+    let store = Store::open(&format!("sqlite://{older}"), &PoolOptions::default()).unwrap();
+    let (created, tenant) = crate::creditor(&store, "Acme Abonnements", 1);
+    assert_eq!(tenant.read(|tx| tx.creditor()).unwrap().id, created.id);
+    assert_eq!(page_size_of(&older), 4096);
+}
