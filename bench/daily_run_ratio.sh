@@ -36,9 +36,12 @@ RUN_DB="$WORK/run.db"
 echo "| round | insert ceiling (s) | writer ceiling (s) | target (s) | \`collect\` (s) | ratio to target |"
 echo "|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
+  # Each program starts with nothing of the one before left to write back.
+  sync
   insert=$("$CEILINGS_TARGET/release/storage-ceiling" sqlite "$WORK/ceiling.db" "$N" \
     | sed -n 's/.*"m":"sqlite_bulk_insert_indexed_cache2M".*"s":\([0-9.]*\).*/\1/p')
   rm -f "$WORK"/ceiling.db*
+  sync
   writer=$("$CEILINGS_TARGET/release/xml-ceiling" write "$N" "$WORK/ceiling.xml" \
     | sed -n 's/.*"write_s":\([0-9.]*\).*/\1/p')
   rm -f "$WORK/ceiling.xml"

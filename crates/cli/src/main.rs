@@ -64,6 +64,9 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Bring the database schema up to date (also done by every command).
     Migrate,
+    /// Rewrite a SQLite database whole, with 16 KiB pages and no free space
+    /// (stop Prelevo first; see docs/OPERATIONS.md).
+    Compact,
     /// Register and manage creditors (tenants).
     #[command(subcommand)]
     Creditor(commands::creditor::CreditorCommand),
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => commands::serve::run(&settings, args),
         Command::Migrate => commands::migrate(&settings.database_url, settings.json),
+        Command::Compact => commands::compact(&settings.database_url, settings.json),
         Command::Creditor(command) => {
             commands::creditor::run(&settings.database_url, settings.json, command)
         }

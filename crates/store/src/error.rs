@@ -36,6 +36,10 @@ pub enum StoreError {
     /// reads (a programming error: writes go through the pool).
     #[error("a write was attempted on a read-only connection")]
     ReadOnly,
+    /// The database could not be rewritten (`Store::compact`); it is left
+    /// as it was.
+    #[error("cannot compact the database: {0}")]
+    Compact(String),
     /// The pool could not hand out a connection in time.
     #[error("no database connection available: {0}")]
     Pool(#[from] r2d2::Error),

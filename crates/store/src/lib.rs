@@ -9,6 +9,7 @@
 //! itself and say so in their docs; people (users, sessions, one-time links,
 //! login throttling) are reached through a [`PlatformTx`].
 
+mod compact;
 mod engine;
 mod error;
 mod schema;
@@ -48,6 +49,7 @@ pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{Actor, AuditEvent, AuditFilter, NewAuditEvent, Position};
 pub use bank_files::{BankFileRecord, FileBlock, FileEntry};
 pub use card_aliases::CardAliasFilter;
+pub use compact::Compaction;
 pub use customers::{CustomerFilter, ListedCustomer};
 pub use domain_events::DomainEventRecord;
 pub use engine::{Engine, PoolOptions, SQLITE_PAGE_SIZE, redact_password};

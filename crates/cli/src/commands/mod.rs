@@ -38,3 +38,22 @@ pub fn migrate(database_url: &str, json: bool) -> Result<(), CliError> {
         Ok(())
     }
 }
+
+/// `prelevo compact`
+pub fn compact(database_url: &str, json: bool) -> Result<(), CliError> {
+    let done = open_store(database_url)?.compact()?;
+    if json {
+        crate::output::json(&serde_json::json!({
+            "page_size_before": done.page_size_before,
+            "page_size_after": done.page_size_after,
+            "bytes_before": done.bytes_before,
+            "bytes_after": done.bytes_after,
+        }))
+    } else {
+        println!(
+            "Compacted: pages of {} bytes (were {}), {} bytes (were {}).",
+            done.page_size_after, done.page_size_before, done.bytes_after, done.bytes_before
+        );
+        Ok(())
+    }
+}

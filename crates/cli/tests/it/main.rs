@@ -9,6 +9,7 @@
 
 mod access;
 mod collect;
+mod compact;
 mod creditor;
 mod jobs;
 mod mandate;

@@ -73,19 +73,25 @@ prelevo_testkit::on_both_engines!(
     the_in_place_reader_reads_committed_rows_and_never_writes
 );
 
-/// The page size SQLite keeps in the database file at `path`.
-fn page_size_of(path: &str) -> i32 {
+/// What pragma `name` reads on the SQLite database at `path`, as text.
+fn pragma_of(path: &str, name: &str) -> String {
     use diesel::{Connection, RunQueryDsl, sqlite::SqliteConnection};
     #[derive(diesel::QueryableByName)]
-    struct PageSize {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        page_size: i32,
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
     }
     let mut conn = SqliteConnection::establish(path).unwrap();
-    diesel::sql_query("PRAGMA page_size")
-        .get_result::<PageSize>(&mut conn)
-        .unwrap()
-        .page_size
+    diesel::sql_query(format!(
+        "SELECT CAST({name} AS TEXT) AS value FROM pragma_{name}()"
+    ))
+    .get_result::<Pragma>(&mut conn)
+    .unwrap()
+    .value
+}
+
+fn page_size_of(path: &str) -> String {
+    pragma_of(path, "page_size")
 }
 
 /// A database Prelevo creates has its pages of 16 KiB; one made before,
@@ -95,19 +101,67 @@ fn page_size_of(path: &str) -> i32 {
 fn new_sqlite_databases_have_16_kib_pages_and_older_ones_keep_theirs() {
     let fresh = prelevo_testkit::sqlite_store();
     let path = fresh.url().trim_start_matches("sqlite://").to_owned();
-    assert_eq!(page_size_of(&path), 16_384);
+    assert_eq!(page_size_of(&path), "16384");
     assert_eq!(prelevo_store::SQLITE_PAGE_SIZE, 16_384);
 
     let dir = tempfile::tempdir().unwrap();
-    let older = dir.path().join("older.db").display().to_string();
-    {
-        use diesel::{Connection, connection::SimpleConnection, sqlite::SqliteConnection};
-        let mut conn = SqliteConnection::establish(&older).unwrap();
-        conn.batch_execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;")
-            .unwrap();
-    }
+    let older = database_of_4_kib_pages(&dir);
     let store = Store::open(&format!("sqlite://{older}"), &PoolOptions::default()).unwrap();
     let (created, tenant) = crate::creditor(&store, "Acme Abonnements", 1);
     assert_eq!(tenant.read(|tx| tx.creditor()).unwrap().id, created.id);
-    assert_eq!(page_size_of(&older), 4096);
+    assert_eq!(page_size_of(&older), "4096");
+}
+
+/// An empty SQLite database in WAL mode with SQLite's default 4 KiB pages,
+/// as Prelevo made them before; its path.
+fn database_of_4_kib_pages(dir: &tempfile::TempDir) -> String {
+    use diesel::{Connection, connection::SimpleConnection, sqlite::SqliteConnection};
+    let path = dir.path().join("older.db").display().to_string();
+    let mut conn = SqliteConnection::establish(&path).unwrap();
+    conn.batch_execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;")
+        .unwrap();
+    path
+}
+
+/// `compact` gives a 4 KiB database 16 KiB pages, its rows kept and WAL
+/// mode back; while another process has the database open, it refuses
+/// and leaves the database as it was.
+#[test]
+fn compacting_rewrites_an_older_database_with_16_kib_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let older = database_of_4_kib_pages(&dir);
+    let url = format!("sqlite://{older}");
+    let store = Store::open(&url, &PoolOptions::one_command()).unwrap();
+    let (created, tenant) = crate::creditor(&store, "Acme Abonnements", 1);
+
+    {
+        let other = Store::open(&url, &PoolOptions::one_command()).unwrap();
+        other.ping().unwrap();
+        let refused = store.compact().unwrap_err().to_string();
+        assert!(
+            refused.starts_with("cannot compact the database: "),
+            "{refused}"
+        );
+        assert_eq!(page_size_of(&older), "4096");
+        assert_eq!(pragma_of(&older, "journal_mode"), "wal");
+    }
+
+    let done = store.compact().unwrap();
+    assert_eq!(
+        (done.page_size_before, done.page_size_after),
+        (4096, 16_384)
+    );
+    assert!(done.bytes_before > 0 && done.bytes_after > 0, "{done:?}");
+    assert_eq!(page_size_of(&older), "16384");
+    assert_eq!(pragma_of(&older, "journal_mode"), "wal");
+    assert_eq!(tenant.read(|tx| tx.creditor()).unwrap().name, created.name);
+}
+
+/// PostgreSQL is not compacted by Prelevo: a clear refusal.
+#[test]
+fn compacting_postgres_is_refused() {
+    let url = prelevo_testkit::empty_postgres_database("compact_refused");
+    let store = Store::open(&url, &PoolOptions::one_command()).unwrap();
+    let refused = store.compact().unwrap_err().to_string();
+    assert!(refused.contains("VACUUM FULL"), "{refused}");
 }
