@@ -66,15 +66,17 @@ fn the_wal_is_copied_behind_the_write() {
     let (_, tenant) = creditor(&store, "Acme", 1);
     let database = fresh.url().trim_start_matches("sqlite://").to_owned();
     let size = || std::fs::metadata(&database).map_or(0, |m| m.len());
-    // 8 MiB written each time, well over the 1 000 pages (4 MiB) that make
-    // a commit copy; the file grows by at least 6 MiB of them, whatever
-    // SQLite's page layout.
-    let grown = 6 * 1024 * 1024;
+    // Written each time: half as much again as the 1 000 pages that make
+    // a commit copy (24 MiB of 16 KiB pages), in 80 entries; the file grows
+    // by at least three quarters of it, whatever SQLite's page layout.
+    let page_kib = usize::try_from(prelevo_store::SQLITE_PAGE_SIZE / 1024).unwrap();
+    let entry_kib = 1_000 * page_kib * 3 / 2 / 80;
+    let grown = u64::try_from(80 * entry_kib * 1024 * 3 / 4).unwrap();
 
     let before = size();
     tenant
         .write_then(
-            |tx| record_bulk_audit(tx, 80, 100),
+            |tx| record_bulk_audit(tx, 80, entry_kib),
             |()| Ok::<_, StoreError>(()),
         )
         .unwrap();
@@ -84,7 +86,9 @@ fn the_wal_is_copied_behind_the_write() {
         "{before} then {after_write_then} bytes"
     );
 
-    tenant.write(|tx| record_bulk_audit(tx, 80, 100)).unwrap();
+    tenant
+        .write(|tx| record_bulk_audit(tx, 80, entry_kib))
+        .unwrap();
     let after_write = size();
     assert!(
         after_write >= after_write_then + grown,
