@@ -36,7 +36,9 @@ RUN_DB="$WORK/run.db"
 echo "| round | insert ceiling (s) | writer ceiling (s) | target (s) | \`collect\` (s) | ratio to target |"
 echo "|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
-  # Each program starts with nothing of the one before left to write back.
+  # Each program starts with nothing of the one before left to write back,
+  # and the ceilings without the last round's database beside them.
+  rm -f "$RUN_DB"*
   sync
   insert=$("$CEILINGS_TARGET/release/storage-ceiling" sqlite "$WORK/ceiling.db" "$N" \
     | sed -n 's/.*"m":"sqlite_bulk_insert_indexed_cache2M".*"s":\([0-9.]*\).*/\1/p')
@@ -45,7 +47,6 @@ for round in $(seq "$ROUNDS"); do
   writer=$("$CEILINGS_TARGET/release/xml-ceiling" write "$N" "$WORK/ceiling.xml" \
     | sed -n 's/.*"write_s":\([0-9.]*\).*/\1/p')
   rm -f "$WORK/ceiling.xml"
-  rm -f "$RUN_DB"*
   cp "$LOADED" "$RUN_DB"
   DATABASE_URL="sqlite://$RUN_DB" "$PRELEVO" migrate >/dev/null
   sync
