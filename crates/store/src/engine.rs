@@ -76,9 +76,9 @@ pub(crate) enum Pools {
 /// data stays in memory: a savepoint (one per imported line) journals the
 /// pages it changes, and on disk that journal costs a write per page.
 ///
-/// A database created by Prelevo has pages of [`SQLITE_PAGE_SIZE`]; the size is
-/// set before WAL mode, the only moment SQLite takes it, and is a no-op on
-/// a database that exists (see docs/adr/0012-sqlite-16-kib-pages.md).
+/// A database created by Prelevo has pages of [`SQLITE_PAGE_SIZE`]: the
+/// size is set before WAL mode, the only moment SQLite takes it, and is a
+/// no-op on a database that exists (docs/adr/0012-sqlite-16-kib-pages.md).
 #[derive(Debug)]
 struct SqlitePragmas;
 
