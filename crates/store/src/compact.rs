@@ -8,7 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{QueryableByName, RunQueryDsl};
 
-use crate::engine::{Pools, SQLITE_PAGE_SIZE};
+use crate::engine::{Pools, SQLITE_PAGE_SIZE, sqlite_pragma};
 use crate::{Store, StoreError};
 
 /// A database before and after [`Store::compact`].
@@ -37,9 +37,11 @@ impl Store {
         };
         let mut conn = pool.get()?;
         let (page_size_before, bytes_before) = size_of(&mut conn)?;
-        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE")
-            .map_err(|e| refused("it cannot leave WAL mode", &e))?;
-        if journal_mode(&mut conn)? != "delete" {
+        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            .map_err(|e| refused("its WAL cannot be copied", &e))?;
+        // SQLite answers with the mode it is in: still WAL when another
+        // connection keeps it there.
+        if leave_wal(&mut conn).map_err(|e| refused("it cannot leave WAL mode", &e))? != "delete" {
             return Err(StoreError::Compact(
                 "another process uses the database: stop Prelevo and try again".to_owned(),
             ));
@@ -66,26 +68,10 @@ fn refused(what: &str, error: &diesel::result::Error) -> StoreError {
     StoreError::Compact(format!("{what}: {error}"))
 }
 
-#[derive(QueryableByName)]
-struct Number {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    value: i64,
-}
-
-#[derive(QueryableByName)]
-struct Text {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    value: String,
-}
-
 /// The database's page size and its size, in bytes.
 fn size_of(conn: &mut SqliteConnection) -> Result<(u32, u64), StoreError> {
-    let page_size = diesel::sql_query("SELECT page_size AS value FROM pragma_page_size()")
-        .get_result::<Number>(conn)?
-        .value;
-    let pages = diesel::sql_query("SELECT page_count AS value FROM pragma_page_count()")
-        .get_result::<Number>(conn)?
-        .value;
+    let page_size = sqlite_pragma(conn, "page_size")?;
+    let pages = sqlite_pragma(conn, "page_count")?;
     let odd = || StoreError::Compact(format!("SQLite gave {pages} pages of {page_size} bytes"));
     Ok((
         u32::try_from(page_size).map_err(|_| odd())?,
@@ -93,10 +79,15 @@ fn size_of(conn: &mut SqliteConnection) -> Result<(u32, u64), StoreError> {
     ))
 }
 
-fn journal_mode(conn: &mut SqliteConnection) -> Result<String, StoreError> {
-    Ok(
-        diesel::sql_query("SELECT journal_mode AS value FROM pragma_journal_mode()")
-            .get_result::<Text>(conn)?
-            .value,
-    )
+/// Asks SQLite to leave WAL mode for its rollback journal; the mode it is
+/// in afterwards.
+fn leave_wal(conn: &mut SqliteConnection) -> Result<String, diesel::result::Error> {
+    #[derive(QueryableByName)]
+    struct JournalMode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    diesel::sql_query("PRAGMA journal_mode = DELETE")
+        .get_result::<JournalMode>(conn)
+        .map(|row| row.journal_mode)
 }

@@ -334,6 +334,22 @@ where
     outcome.map_err(Abort::into_caller)
 }
 
+/// The value of SQLite's numeric pragma `name` on `conn` (`name` is one of
+/// SQLite's pragma names, never input).
+pub(crate) fn sqlite_pragma(
+    conn: &mut SqliteConnection,
+    name: &'static str,
+) -> Result<i64, diesel::result::Error> {
+    #[derive(diesel::QueryableByName)]
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        value: i64,
+    }
+    diesel::sql_query(format!("SELECT {name} AS value FROM pragma_{name}()"))
+        .get_result::<Pragma>(conn)
+        .map(|row| row.value)
+}
+
 /// Lets a caller's own error cross diesel's transaction boundary intact.
 pub(crate) enum Abort<E> {
     Caller(E),

@@ -26,10 +26,10 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::sqlite::SqliteConnection;
-use diesel::{Connection, QueryableByName, RunQueryDsl};
 
-use crate::engine::{Abort, Conn, Pools};
+use crate::engine::{Abort, Conn, Pools, sqlite_pragma};
 use crate::snapshots::note_write;
 use crate::wal::{AUTOCHECKPOINT_PAGES, checkpoint, set_autocheckpoint};
 use crate::{StoreError, TenantStore, TenantTx};
@@ -202,7 +202,9 @@ where
     let mut version_seen: Option<i64> = None;
     loop {
         let step = writer.immediate_transaction(|c| {
-            let version = data_version(c)?;
+            // SQLite's count of the commits other connections made, as this
+            // connection sees it.
+            let version = sqlite_pragma(c, "data_version")?;
             let unchanged = version_seen == Some(version);
             version_seen = Some(version);
             let batch = match read_ahead.take() {
@@ -244,17 +246,4 @@ where
         }
         committed(written)?;
     }
-}
-
-/// SQLite's count of the commits other connections made, as this
-/// connection sees it.
-fn data_version(conn: &mut SqliteConnection) -> Result<i64, diesel::result::Error> {
-    #[derive(QueryableByName)]
-    struct DataVersion {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        data_version: i64,
-    }
-    diesel::sql_query("SELECT data_version FROM pragma_data_version()")
-        .get_result::<DataVersion>(conn)
-        .map(|row| row.data_version)
 }
