@@ -12,6 +12,10 @@
 # starts from the bench's kept database, made once by
 #   BENCH_DIR=/var/tmp/day NS=1000000 BOOKS=in-use cargo bench -p prelevo --bench collection_day
 # and copied for each round (the copy and its migration are not timed).
+# The last column is the memory the kernel had free (holding no file) as the
+# round began: `collect` writes and reads far more through the page cache
+# than the ceilings, and slows more than they do when other large files
+# fill it (docs/PERFORMANCE.md, eleventh round).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED_BENCH=${SHARED_BENCH:-../shared/bench}
@@ -33,13 +37,14 @@ WORK=$(mktemp -d "$BENCH_DIR/ratio.XXXX")
 trap 'rm -rf "$WORK"' EXIT
 RUN_DB="$WORK/run.db"
 
-echo "| round | insert ceiling (s) | writer ceiling (s) | target (s) | \`collect\` (s) | ratio to target |"
-echo "|---|---|---|---|---|---|"
+echo "| round | insert ceiling (s) | writer ceiling (s) | target (s) | \`collect\` (s) | ratio to target | free memory (GiB) |"
+echo "|---|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
   # Each program starts with nothing of the one before left to write back,
   # and the ceilings without the last round's database beside them.
   rm -f "$RUN_DB"*
   sync
+  free_kib=$(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo)
   insert=$("$CEILINGS_TARGET/release/storage-ceiling" sqlite "$WORK/ceiling.db" "$N" \
     | sed -n 's/.*"m":"sqlite_bulk_insert_indexed_cache2M".*"s":\([0-9.]*\).*/\1/p')
   rm -f "$WORK"/ceiling.db*
@@ -53,7 +58,7 @@ for round in $(seq "$ROUNDS"); do
   collect=$( { DATABASE_URL="sqlite://$RUN_DB" PRELEVO_LOG=warn /usr/bin/time -f '%e' \
     "$PRELEVO" --json collect --date 2026-12-01 >/dev/null; } 2>&1 | tail -1)
   python3 -c "
-insert, writer, collect = $insert, $writer, $collect
+insert, writer, collect, free = $insert, $writer, $collect, $free_kib / 2**20
 target = 2 * (insert + writer)
-print(f'| $round | {insert:.2f} | {writer:.2f} | {target:.2f} | {collect:.2f} | {collect / target:.2f} |')"
+print(f'| $round | {insert:.2f} | {writer:.2f} | {target:.2f} | {collect:.2f} | {collect / target:.2f} | {free:.1f} |')"
 done

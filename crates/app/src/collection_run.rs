@@ -177,7 +177,7 @@ fn run_held(
             Ok::<_, AppError>(Some(((plans, payments), last)))
         },
         |tx, (plans, payments)| {
-            save_instalments(tx, &plans, &payments)?;
+            save_instalments(tx, plans, payments)?;
             Ok((plans.len(), payments.len()))
         },
         |(count, created)| {

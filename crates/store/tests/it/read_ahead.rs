@@ -40,10 +40,10 @@ fn a_batch_changed_while_read_ahead_is_read_again(store: &TestStore) {
                 }
                 Ok::<_, StoreError>(Some((tx.customer(&id_of(n))?, n)))
             },
-            |tx, read: Customer| {
+            |tx, read: &Customer| {
                 // Written in the batch's transaction: the name as it is now.
                 let now = tx.customer(&read.id)?;
-                Ok((last_name(&read), last_name(&now)))
+                Ok((last_name(read), last_name(&now)))
             },
             |(read, now)| {
                 if read == "Name1" {
@@ -74,7 +74,7 @@ fn a_failed_batch_keeps_the_ones_before(store: &TestStore) {
     let mut batches = 0;
     let failed = tenant.write_batches(
         |_, after: Option<&i64>| Ok::<_, StoreError>(Some(((), after.map_or(1, |n| n + 1)))),
-        |tx, ()| {
+        |tx, &()| {
             let n = 10 + batches;
             batches += 1;
             tx.insert_customer(&customer(&format!("C-{n:03}"), "Added", n))?;
@@ -114,7 +114,7 @@ fn a_command_s_pool_writes_between_batches() {
                 let n = after.map_or(1, |n| n + 1);
                 Ok::<_, StoreError>((n <= 3).then_some(((), n)))
             },
-            |_, ()| Ok(()),
+            |_, &()| Ok(()),
             |()| {
                 renewals += 1;
                 let until = t0() + jiff::SignedDuration::from_mins(10 + renewals);
@@ -150,7 +150,7 @@ fn the_wal_stays_a_few_batches_long() {
                 let n = after.map_or(1, |n| n + 1);
                 Ok::<_, StoreError>((n <= BATCHES).then_some(((), n)))
             },
-            |tx, ()| record_bulk_audit(tx, 10, 10),
+            |tx, &()| record_bulk_audit(tx, 10, 10),
             |()| {
                 sizes.push(wal_size());
                 Ok(())
@@ -166,4 +166,42 @@ fn the_wal_stays_a_few_batches_long() {
     );
     // Checkpoints are no commits: no batch was read twice.
     assert_eq!(reads.load(Ordering::SeqCst), 65);
+}
+
+/// A batch that notes the thread it is dropped on.
+struct Noted<'a>(&'a std::sync::Mutex<Vec<std::thread::ThreadId>>);
+
+impl Drop for Noted<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut threads) = self.0.lock() {
+            threads.push(std::thread::current().id());
+        }
+    }
+}
+
+/// On SQLite every written batch is dropped on the reader's thread, where
+/// it was read (the writer is the busier one), the first one too, which
+/// the writer reads itself.
+#[test]
+fn written_batches_are_dropped_off_the_writer_s_thread() {
+    let store = prelevo_testkit::sqlite_store();
+    let (_, tenant) = creditor(&store, "Acme", 1);
+    let dropped_on = std::sync::Mutex::new(Vec::new());
+    tenant
+        .write_batches(
+            |_, after: Option<&i64>| {
+                let n = after.map_or(1, |n| n + 1);
+                Ok::<_, StoreError>((n <= 5).then(|| (Noted(&dropped_on), n)))
+            },
+            |tx, _: &Noted<'_>| record_bulk_audit(tx, 1, 1),
+            |()| Ok(()),
+        )
+        .unwrap();
+    let dropped_on = dropped_on.into_inner().unwrap();
+    let writer = std::thread::current().id();
+    assert_eq!(dropped_on.len(), 5);
+    assert!(
+        dropped_on.iter().all(|thread| *thread != writer),
+        "{dropped_on:?}, writer {writer:?}"
+    );
 }
