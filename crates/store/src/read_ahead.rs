@@ -58,9 +58,10 @@ impl TenantStore {
     /// Writes batch after batch, each in its own transaction, until `read`
     /// finds no more: `read(after)` reads the batch following the key
     /// `after` (the first when `None`) and returns it with its own last
-    /// key; `write` writes it (and the batch is dropped where it was read); `committed` hears what `write` returned,
-    /// once its transaction is committed (an error there stops the run,
-    /// what is committed stays).
+    /// key; `write` writes it (on SQLite the batch is then dropped on the
+    /// reading thread, off the writer's); `committed` hears what `write`
+    /// returned, once its transaction is committed (an error there stops
+    /// the run, what is committed stays).
     ///
     /// `read` must not depend on what `write` wrote for the batches before
     /// (only the rows after `after`). On SQLite it runs on a second
